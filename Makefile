@@ -1,0 +1,99 @@
+# lxcri: OCI runtime on liblxc. `make deps` (root, Debian 12) installs what the build,
+# the demo and the tests need; `make` builds; `make test` runs the whole suite.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+LIBDIR = $(DESTDIR)$(PREFIX)/lib/lxcri
+LIBEXECDIR = $(DESTDIR)$(PREFIX)/libexec/lxcri
+OCI_SCHEMA_DIR ?= ../shared/oci-runtime-spec
+NODE ?= $(shell command -v node)
+
+# Node's start-up must not pay for these (see libexec/lxcri-launch.c).
+export NODE_EXTRA_CA_CERTS :=
+unexport NODE_EXTRA_CA_CERTS NODE_OPTIONS
+
+CC ?= cc
+CFLAGS_COMMON = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2
+LXC_CFLAGS := $(shell pkg-config --cflags lxc 2>/dev/null)
+LXC_LIBS := $(shell pkg-config --libs lxc 2>/dev/null)
+NODE_GYP_FLAGS := $(if $(wildcard /usr/include/node/node_api.h),--nodedir=/usr,)
+
+HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-launch
+TS_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
+NATIVE_SOURCES := $(wildcard native/*.cc native/*.h)
+VALIDATORS = src/spec/generated/validators.cjs
+
+DEBIAN_PACKAGES = build-essential pkg-config python3 lxc lxc-dev busybox-static \
+	runc crun podman conmon jq uidmap tmux nodejs npm
+
+.PHONY: all deps install uninstall demo test test-unit test-integration typecheck clean
+
+all: $(HELPERS) dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri_native.node dist/lxcri-main.cjs.cache
+
+deps:
+	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root" >&2; exit 1; fi
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES)
+	npm ci --no-audit --no-fund
+
+$(VALIDATORS): scripts/gen-validators.mjs $(wildcard $(OCI_SCHEMA_DIR)/*.json)
+	node scripts/gen-validators.mjs $(OCI_SCHEMA_DIR) src/spec/generated
+
+libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h
+	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
+
+libexec/lxcri-init: libexec/lxcri-init.c libexec/util.h
+	$(CC) $(CFLAGS_COMMON) -static -o $@ $<
+
+libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h
+	$(CC) $(CFLAGS_COMMON) -o $@ $<
+
+# The launcher runs the bundle of the build tree unless installed (see install).
+libexec/lxcri-launch: libexec/lxcri-launch.c
+	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(NODE)"' -DLXCRI_MAIN='"$(PREFIX)/lib/lxcri/lxcri.cjs"' -o $@ $<
+
+build/Release/lxcri_native.node: binding.gyp $(NATIVE_SOURCES)
+	npx node-gyp rebuild $(NODE_GYP_FLAGS)
+
+dist/lxcri_native.node: build/Release/lxcri_native.node
+	@mkdir -p dist
+	cp $< $@
+
+dist/lxcri-main.cjs: $(TS_SOURCES) $(VALIDATORS) scripts/bundle.mjs package.json
+	npx tsc -p tsconfig.json --noEmit
+	node scripts/bundle.mjs
+
+dist/lxcri.cjs: scripts/loader.cjs
+	@mkdir -p dist
+	cp $< $@
+
+# Running the CLI once writes the V8 code cache next to the bundle.
+dist/lxcri-main.cjs.cache: dist/lxcri-main.cjs dist/lxcri.cjs dist/lxcri_native.node
+	rm -f $@
+	node dist/lxcri.cjs --version >/dev/null
+
+install: all
+	install -d $(BINDIR) $(LIBDIR) $(LIBEXECDIR)
+	install -m 0755 libexec/lxcri-launch $(BINDIR)/lxcri
+	install -m 0644 dist/lxcri.cjs dist/lxcri-main.cjs $(LIBDIR)/
+	install -m 0755 dist/lxcri_native.node $(LIBDIR)/
+	install -m 0755 libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook $(LIBEXECDIR)/
+	rm -f $(LIBDIR)/lxcri-main.cjs.cache
+	LXCRI_MAIN=$(LIBDIR)/lxcri.cjs $(BINDIR)/lxcri --version >/dev/null
+
+uninstall:
+	rm -f $(BINDIR)/lxcri
+	rm -rf $(LIBDIR) $(LIBEXECDIR)
+
+demo: all
+	scripts/demo.sh
+
+typecheck: $(VALIDATORS)
+	npx tsc -p tsconfig.json --noEmit
+
+test: all
+	scripts/test.sh
+
+clean:
+	rm -rf build dist src/spec/generated $(HELPERS)

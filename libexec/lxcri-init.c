@@ -1,0 +1,534 @@
+/*
+ * lxcri-init: the container's PID 1 until the container process replaces it.
+ *
+ * Reads the process spec from LXCRI_DIR (args, env, cwd), prepares it, tells
+ * `lxcri create` over the notify socket whether the process can be started,
+ * waits for `lxcri start` to write one byte into the sync FIFO and then execs
+ * the process. Statically linked and stdio-free to stay small; runs as the
+ * container's user, so it must not need any privilege.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#ifndef LXCRI_DIR
+#define LXCRI_DIR "/.lxcri"
+#endif
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Exit codes, as shells and other OCI runtimes use them. */
+#define CODE_INTERNAL 125
+#define CODE_NOEXEC 126
+#define CODE_NOTFOUND 127
+
+/* The first error; it ends up in the notify line or on stderr. */
+struct failure {
+	int code; /* 0: no error */
+	char msg[2048];
+};
+
+/* Append the NULL-terminated list of strings to buf (truncating). */
+static void str_append(char *buf, size_t cap, const char **parts)
+{
+	size_t len = strlen(buf);
+	for (; *parts; parts++) {
+		size_t n = strlen(*parts);
+		if (n > cap - 1 - len)
+			n = cap - 1 - len;
+		memcpy(buf + len, *parts, n);
+		len += n;
+	}
+	buf[len] = '\0';
+}
+
+#define FAIL(f, c, ...)                                                      \
+	do {                                                                 \
+		(f)->code = (c);                                             \
+		(f)->msg[0] = '\0';                                          \
+		str_append((f)->msg, sizeof((f)->msg),                       \
+			   (const char *[]){ __VA_ARGS__, NULL });           \
+	} while (0)
+
+/* Internal error in the usual "lxcri-init: <what>: <strerror>" form. */
+#define FAIL_SYS(f, what, arg, err)                                         \
+	FAIL(f, CODE_INTERNAL, "lxcri-init: ", what, " ", arg, ": ", strerror(err))
+
+/* Go-style (lower case) error text, as runc's exec errors read. */
+static const char *go_strerror(int err, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	str_append(buf, cap, (const char *[]){ strerror(err), NULL });
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return buf;
+}
+
+static void die(const char *msg, int code)
+{
+	(void)write_all(STDERR_FILENO, msg, strlen(msg));
+	(void)write_all(STDERR_FILENO, "\n", 1);
+	_exit(code);
+}
+
+/* Read a whole file; the result has an extra NUL after *len bytes. */
+static char *read_file(const char *path, size_t *len, int *err)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (!buf || fd < 0)
+		goto fail;
+	for (;;) {
+		ssize_t r;
+		if (n + 1 >= cap) {
+			char *bigger = realloc(buf, cap *= 2);
+			if (!bigger)
+				goto fail;
+			buf = bigger;
+		}
+		r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	*err = buf ? errno : ENOMEM;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* Split NUL-terminated entries into a NULL-terminated vector (no copies).
+ * A missing final NUL is tolerated thanks to read_file's extra NUL. */
+static char **split_entries(char *buf, size_t len)
+{
+	size_t count = 0, i = 0;
+	char **vec;
+
+	for (size_t p = 0; p < len; p += strlen(buf + p) + 1)
+		count++;
+	vec = calloc(count + 1, sizeof(*vec));
+	if (!vec)
+		return NULL;
+	for (size_t p = 0; p < len; p += strlen(buf + p) + 1)
+		vec[i++] = buf + p;
+	return vec;
+}
+
+static char **read_entries(const char *path, struct failure *f)
+{
+	size_t len;
+	int err = 0;
+	char *buf = read_file(path, &len, &err);
+	char **vec;
+
+	if (!buf) {
+		FAIL_SYS(f, "read", path, err);
+		return NULL;
+	}
+	vec = split_entries(buf, len); /* the entries point into buf */
+	if (!vec) {
+		FAIL_SYS(f, "read", path, ENOMEM);
+		free(buf);
+	}
+	return vec;
+}
+
+static const char *env_get(char **env, const char *key)
+{
+	size_t klen = strlen(key);
+	for (; *env; env++)
+		if (strncmp(*env, key, klen) == 0 && (*env)[klen] == '=')
+			return *env + klen + 1;
+	return NULL;
+}
+
+static char **env_add(char **env, const char *entry)
+{
+	size_t n = 0;
+	char **bigger;
+
+	while (env[n])
+		n++;
+	bigger = realloc(env, (n + 2) * sizeof(*env));
+	if (!bigger)
+		return NULL;
+	bigger[n] = (char *)entry;
+	bigger[n + 1] = NULL;
+	return bigger;
+}
+
+/* Parse a decimal uid field ending at ':'; -1 if malformed. */
+static long long parse_id(const char *s)
+{
+	long long v = 0;
+	if (*s == ':')
+		return -1;
+	for (; *s != ':'; s++) {
+		if (*s < '0' || *s > '9' || v > 0xffffffffLL)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* Home directory of uid from /etc/passwd, or "/" (as runc does). The file
+ * is parsed by hand: NSS does not work in a static binary. */
+static char *home_of(uid_t uid)
+{
+	size_t len;
+	int err;
+	char *buf = read_file("/etc/passwd", &len, &err);
+	char *home = NULL;
+
+	for (char *line = buf; line && *line;) {
+		char *next = strchr(line, '\n');
+		char *field[7] = { line };
+		int nf = 1;
+
+		if (next)
+			*next++ = '\0';
+		for (char *p = line; *p && nf < 7; p++)
+			if (*p == ':')
+				field[nf++] = p + 1;
+		/* parse_id stops at ':', so field 2 must be followed by one. */
+		if (nf == 7 && parse_id(field[2]) == (long long)uid) {
+			size_t dlen = (size_t)(field[6] - field[5] - 1);
+			if (dlen > 0)
+				home = strndup(field[5], dlen);
+			break;
+		}
+		line = next;
+	}
+	free(buf);
+	return home ? home : strdup("/");
+}
+
+static char **ensure_home(char **env, struct failure *f)
+{
+	char *home, *entry;
+	char **bigger;
+
+	if (env_get(env, "HOME"))
+		return env;
+	home = home_of(getuid());
+	entry = home ? malloc(strlen(home) + 6) : NULL;
+	if (!entry) {
+		FAIL_SYS(f, "set", "HOME", ENOMEM);
+		return env;
+	}
+	strcpy(entry, "HOME=");
+	strcat(entry, home);
+	free(home);
+	bigger = env_add(env, entry);
+	if (!bigger) {
+		FAIL_SYS(f, "set", "HOME", ENOMEM);
+		return env;
+	}
+	return bigger;
+}
+
+/* 0 if path is a regular file we may execute, else an errno value. */
+static int check_executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return errno;
+	if (!S_ISREG(st.st_mode))
+		return EACCES;
+	if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
+		return errno;
+	return 0;
+}
+
+/* A path with a slash is used as is (relative to cwd), like execve does. */
+static char *resolve_explicit(const char *path, struct failure *f)
+{
+	char ebuf[256];
+	int err = check_executable(path);
+
+	if (err == 0)
+		return strdup(path);
+	FAIL(f, (err == ENOENT || err == ENOTDIR) ? CODE_NOTFOUND : CODE_NOEXEC,
+	     "exec: ", path, ": ", go_strerror(err, ebuf, sizeof(ebuf)));
+	return NULL;
+}
+
+/* Search $PATH of the process env like Go's exec.LookPath (which runc
+ * uses): the first regular, executable file wins; an empty element means
+ * the current directory. */
+static char *resolve_in_path(const char *name, char **env, struct failure *f)
+{
+	const char *path = env_get(env, "PATH");
+	size_t nlen = strlen(name);
+
+	if (!path)
+		path = DEFAULT_PATH;
+	for (const char *dir = path;; dir++) {
+		const char *end = strchrnul(dir, ':');
+		size_t dlen = (size_t)(end - dir);
+		char *cand = malloc(dlen + nlen + 3);
+
+		if (!cand) {
+			FAIL_SYS(f, "resolve", name, ENOMEM);
+			return NULL;
+		}
+		if (dlen == 0) {
+			strcpy(cand, ".");
+		} else {
+			memcpy(cand, dir, dlen);
+			cand[dlen] = '\0';
+		}
+		strcat(cand, "/");
+		strcat(cand, name);
+		if (check_executable(cand) == 0)
+			return cand;
+		free(cand);
+		if (*end == '\0')
+			break;
+		dir = end;
+	}
+	FAIL(f, CODE_NOTFOUND, "exec: \"", name, "\": executable file not found in $PATH");
+	return NULL;
+}
+
+static char *resolve(const char *arg0, char **env, struct failure *f)
+{
+	if (strchr(arg0, '/'))
+		return resolve_explicit(arg0, f);
+	return resolve_in_path(arg0, env, f);
+}
+
+static void change_dir(const char *cwd, struct failure *f)
+{
+	if (cwd[0] == '\0')
+		cwd = "/";
+	if (chdir(cwd) < 0)
+		FAIL_SYS(f, "chdir", cwd, errno);
+}
+
+static int send_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		/* MSG_NOSIGNAL: a vanished listener must not kill us. */
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The notify line: "ok\n" or "error <code> <message>\n". */
+static void format_notify(const struct failure *f, char *line, size_t cap)
+{
+	char code[12];
+	char *p = code + sizeof(code) - 1;
+	unsigned v = (unsigned)f->code;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+
+	line[0] = '\0';
+	if (f->code == 0) {
+		str_append(line, cap, (const char *[]){ "ok\n", NULL });
+		return;
+	}
+	/* Leave room for the newline; the protocol is line based. */
+	str_append(line, cap - 1, (const char *[]){ "error ", p, " ", f->msg, NULL });
+	for (char *c = line; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	strcat(line, "\n");
+}
+
+/* Tell `lxcri create` the outcome; 0 on success. */
+static int notify(const struct failure *f)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = LXCRI_DIR "/notify" };
+	char line[sizeof(f->msg) + 16];
+	int fd, ret;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	format_notify(f, line, sizeof(line));
+	ret = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+	if (ret == 0)
+		ret = send_all(fd, line, strlen(line));
+	close(fd);
+	return ret;
+}
+
+/* Block until `lxcri start` writes a byte into the FIFO. An open without a
+ * write (a liveness probe) yields EOF and is simply waited out. */
+static void wait_for_start(void)
+{
+	static const char fifo[] = LXCRI_DIR "/syncfifo";
+	struct failure f;
+
+	for (;;) {
+		char b;
+		ssize_t n;
+		int err, fd = open(fifo, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == EINTR)
+				continue;
+			FAIL_SYS(&f, "open", fifo, errno);
+			die(f.msg, f.code);
+		}
+		do
+			n = read(fd, &b, 1);
+		while (n < 0 && errno == EINTR);
+		err = errno;
+		close(fd);
+		if (n == 1)
+			return;
+		if (n < 0) {
+			FAIL_SYS(&f, "read", fifo, err);
+			die(f.msg, f.code);
+		}
+	}
+}
+
+/* As PID 1 of a pid namespace we would ignore every signal without a
+ * handler, so `lxcri kill` could not stop a container that was never
+ * started. Die of the signal where the kernel lets us (no pid namespace),
+ * otherwise exit like a shell reports a death by signal. */
+static void on_terminate(int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t set;
+
+	sigaction(sig, &dfl, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+static void catch_terminating_signals(void)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM };
+	struct sigaction sa = { .sa_handler = on_terminate };
+	struct failure f;
+
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], &sa, NULL) < 0) {
+			FAIL_SYS(&f, "catch", "signals", errno);
+			die(f.msg, f.code);
+		}
+	}
+}
+
+/* The process must start with an empty mask and default dispositions,
+ * whatever liblxc or our parent left behind (ignored signals survive exec). */
+static void reset_signals(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	struct failure f;
+
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) {
+		FAIL_SYS(&f, "reset", "signal mask", errno);
+		die(f.msg, f.code);
+	}
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+		/* EINVAL: signals reserved by libc; nothing to reset. */
+		if (sigaction(sig, NULL, &old) < 0 || old.sa_handler == SIG_DFL)
+			continue;
+		if (sigaction(sig, &dfl, NULL) < 0) {
+			FAIL_SYS(&f, "reset", "signal handler", errno);
+			die(f.msg, f.code);
+		}
+	}
+}
+
+/* Everything that can fail while `lxcri create` waits: the spec files, the
+ * working directory, HOME and finding the executable. */
+static char *prepare(char ***argsp, char ***envp, struct failure *f)
+{
+	size_t len;
+	int err = 0;
+	char *cwd;
+
+	*argsp = read_entries(LXCRI_DIR "/args", f);
+	if (!*argsp)
+		return NULL;
+	if (!(*argsp)[0]) {
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read " LXCRI_DIR "/args: no arguments");
+		return NULL;
+	}
+	*envp = read_entries(LXCRI_DIR "/env", f);
+	if (!*envp)
+		return NULL;
+	cwd = read_file(LXCRI_DIR "/cwd", &len, &err);
+	if (!cwd) {
+		FAIL_SYS(f, "read", LXCRI_DIR "/cwd", err);
+		return NULL;
+	}
+	change_dir(cwd, f);
+	free(cwd);
+	if (f->code)
+		return NULL;
+	*envp = ensure_home(*envp, f);
+	if (f->code)
+		return NULL;
+	return resolve((*argsp)[0], *envp, f);
+}
+
+int main(void)
+{
+	struct failure f = { 0 };
+	char **args = NULL, **env = NULL;
+	char *path;
+
+	catch_terminating_signals();
+	path = prepare(&args, &env, &f);
+
+	if (notify(&f) < 0 && f.code)
+		die(f.msg, f.code); /* nobody else will show the error */
+	if (f.code)
+		return f.code; /* `lxcri create` reports it */
+
+	wait_for_start();
+	reset_signals();
+	execve(path, args, env);
+
+	int err = errno;
+	FAIL(&f, err == ENOENT ? CODE_NOTFOUND : CODE_NOEXEC, "lxcri-init: exec ", path, ": ",
+	     strerror(err));
+	die(f.msg, f.code);
+	return f.code;
+}

@@ -1,0 +1,49 @@
+/* Small helpers shared by the lxcri helper programs (header-only). */
+#ifndef LXCRI_UTIL_H
+#define LXCRI_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Write all of buf, retrying short writes and EINTR. */
+static inline int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Append one line to path (created 0600). Failures are ignored on purpose:
+ * the same line always goes to stderr too, so nothing is lost silently. */
+static inline void append_line(const char *path, const char *line)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return;
+	(void)write_all(fd, line, strlen(line));
+	close(fd);
+}
+
+/* Return a malloc'ed copy of the directory part of path ("." if none). */
+static inline char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+#endif

@@ -1,0 +1,11 @@
+// System calls Node's standard library lacks.
+#pragma once
+
+#include <napi.h>
+
+namespace lxcri {
+
+// Adds mkfifo(path, mode) to the module exports.
+void DefineSyscalls(Napi::Env env, Napi::Object exports);
+
+}  // namespace lxcri

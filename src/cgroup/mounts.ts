@@ -1,0 +1,34 @@
+// Where the cgroup hierarchies are mounted, read from /proc/self/mountinfo. On a pure v2
+// host cgroup2 sits at /sys/fs/cgroup; on hybrid hosts (like our CI) at
+// /sys/fs/cgroup/unified, next to the v1 controller hierarchies that liblxc also uses.
+import { readFileSync } from 'node:fs';
+
+export interface CgroupMounts {
+  /** Mount point of the cgroup2 hierarchy, if any. */
+  unified?: string;
+  /** Mount points of the v1 hierarchies (hybrid hosts). */
+  v1: string[];
+}
+
+/** Undo the octal escapes (\040 etc.) of mountinfo fields. */
+const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+
+export function parseMountinfo(text: string): CgroupMounts {
+  const out: CgroupMounts = { v1: [] };
+  for (const line of text.split('\n')) {
+    const sep = line.indexOf(' - ');
+    if (sep < 0) continue;
+    const fields = line.slice(0, sep).split(' ');
+    const [fstype] = line.slice(sep + 3).split(' ');
+    const root = fields[3];
+    const mountPoint = fields[4];
+    if (mountPoint === undefined || root !== '/') continue; // bind mounts of sub-cgroups are not hierarchy roots
+    if (fstype === 'cgroup2') out.unified ??= unescape(mountPoint);
+    else if (fstype === 'cgroup') out.v1.push(unescape(mountPoint));
+  }
+  return out;
+}
+
+export function cgroupMounts(): CgroupMounts {
+  return parseMountinfo(readFileSync('/proc/self/mountinfo', 'utf8'));
+}

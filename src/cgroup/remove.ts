@@ -1,0 +1,110 @@
+// Removing a container's cgroups in every hierarchy: after liblxc's monitor exits it has
+// normally done this itself, but a killed monitor leaves them behind.
+import { readdir, rmdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errnoCode } from '../runtime/errors.js';
+import type { CgroupMounts } from './mounts.js';
+import { DEFAULT_PARENT, type CgroupPaths } from './paths.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** rmdir a cgroup and its descendants, deepest first. ENOENT counts as done. */
+async function removeTree(dir: string): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return;
+    throw err;
+  }
+  for (const e of entries) if (e.isDirectory()) await removeTree(join(dir, e.name));
+  try {
+    await rmdir(dir);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
+  }
+}
+
+async function populated(dir: string): Promise<boolean> {
+  try {
+    return /^populated 1$/m.test(await readFile(join(dir, 'cgroup.events'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** PIDs in a cgroup tree (v2 or v1). */
+export async function cgroupPids(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  const walk = async (d: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    try {
+      for (const l of (await readFile(join(d, 'cgroup.procs'), 'utf8')).split('\n')) if (l) pids.push(Number(l));
+    } catch {
+      /* vanished */
+    }
+    for (const e of entries) if (e.isDirectory()) await walk(join(d, e.name));
+  };
+  await walk(dir);
+  return pids;
+}
+
+/**
+ * Remove `rel` in every hierarchy; retries while processes are still leaving (EBUSY),
+ * up to the deadline. Returns the directories that could not be removed.
+ */
+export async function removeCgroup(mounts: CgroupMounts, rel: string, deadline: number): Promise<string[]> {
+  const dirs = [mounts.unified, ...mounts.v1].filter((m): m is string => !!m).map((m) => join(m, rel));
+  const left: string[] = [];
+  for (const dir of dirs) {
+    for (;;) {
+      try {
+        await removeTree(dir);
+        break;
+      } catch (err) {
+        const code = errnoCode(err);
+        if ((code === 'EBUSY' || code === 'ENOTEMPTY') && Date.now() < deadline) {
+          await sleep(5);
+          continue;
+        }
+        left.push(dir);
+        break;
+      }
+    }
+  }
+  return left;
+}
+
+/** rmdir an empty shared parent (lxcri/, lxcri-monitor.slice/) in every hierarchy. */
+export async function removeEmptyParent(mounts: CgroupMounts, rel: string): Promise<void> {
+  for (const m of [mounts.unified, ...mounts.v1]) {
+    if (!m) continue;
+    const dir = join(m, rel);
+    if (await populated(dir)) continue;
+    try {
+      await rmdir(dir);
+    } catch {
+      /* busy (other containers) or gone: both fine */
+    }
+  }
+}
+
+/**
+ * Remove a container's own cgroup and its monitor's in every hierarchy, then the shared
+ * parents lxcri made if they are empty now (liblxc also leaves <pivot>/lxc.pivot behind).
+ * Returns the cgroups that stayed busy until the deadline.
+ */
+export async function removeContainerCgroups(mounts: CgroupMounts, paths: CgroupPaths, deadline: number): Promise<string[]> {
+  const left: string[] = [];
+  for (const rel of [paths.container, paths.monitor]) left.push(...(await removeCgroup(mounts, rel, deadline)));
+  const parent = paths.container.split('/').slice(0, -1).join('/');
+  if (parent === DEFAULT_PARENT) await removeEmptyParent(mounts, DEFAULT_PARENT);
+  await removeEmptyParent(mounts, `${paths.monitorPivot}/lxc.pivot`);
+  await removeEmptyParent(mounts, paths.monitorPivot);
+  return left;
+}

@@ -1,0 +1,32 @@
+// list: the containers under the root, as a table, IDs only (-q) or JSON.
+import type { State } from '../../spec/types.js';
+import type { Context } from '../context.js';
+import { writeOut } from '../context.js';
+
+export interface ListArgs {
+  quiet: boolean;
+  format: 'table' | 'json';
+}
+
+export async function list(args: ListArgs, ctx: Context): Promise<number> {
+  const rt = ctx.runtime();
+  const ids = await rt.list();
+  if (args.quiet) {
+    writeOut(ctx.stdio, ids.map((id) => `${id}\n`).join(''));
+    return 0;
+  }
+  const states: State[] = [];
+  for (const id of ids) {
+    // A container may vanish or be half-created while we look: list what can be read.
+    const c = await rt.get(id).catch(() => undefined);
+    if (c) states.push(c.state());
+  }
+  if (args.format === 'json') {
+    writeOut(ctx.stdio, `${JSON.stringify(states)}\n`);
+    return 0;
+  }
+  const rows = [['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED'], ...states.map((s) => [s.id, String(s.pid), s.status, s.bundle, s.created ?? ''])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  writeOut(ctx.stdio, rows.map((r) => `${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('   ')}\n`).join(''));
+  return 0;
+}

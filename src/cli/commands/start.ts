@@ -1,0 +1,14 @@
+// start ID: the created container's process starts; returns without waiting for it.
+import type { Context } from '../context.js';
+
+export interface StartArgs {
+  id: string;
+}
+
+export async function start(args: StartArgs, ctx: Context): Promise<number> {
+  const rt = ctx.runtime();
+  const c = await rt.get(args.id);
+  await c.start(rt.config.timeouts.start);
+  ctx.log.info('container started', { pid: c.record.init?.pid });
+  return 0;
+}

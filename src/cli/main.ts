@@ -1,0 +1,216 @@
+// The lxcri command line: global options, one module per command, one line on stderr and
+// a non-zero exit code for every failure.
+import yargs, { type Argv } from 'yargs';
+import { createLogger, isLevel, type Level } from '../log/pino.js';
+import type { Logger } from '../log/types.js';
+import { DEFAULT_ROOT, type RuntimeConfig } from '../runtime/config.js';
+import { errorMessage, RuntimeError } from '../runtime/errors.js';
+import { Runtime } from '../runtime/runtime.js';
+import { OCI_VERSION } from '../spec/types.js';
+import { create } from './commands/create.js';
+import { del } from './commands/delete.js';
+import { kill } from './commands/kill.js';
+import { list } from './commands/list.js';
+import { run } from './commands/run.js';
+import { start } from './commands/start.js';
+import { state } from './commands/state.js';
+import { writeErr, writeOut, type Context, type Env, type Stdio } from './context.js';
+import { writeFailureLog } from './failurelog.js';
+import { VERSION } from './version.js';
+
+export const DEFAULT_LOG_FILE = '/var/log/lxcri/lxcri.log';
+
+interface GlobalArgs {
+  root?: string;
+  'log-file'?: string;
+  'log-level'?: string;
+  'container-log-level'?: string;
+  log?: string;
+  'log-format'?: string;
+  libexec?: string;
+  'monitor-cgroup'?: string;
+  debug?: boolean;
+  'systemd-cgroup'?: boolean;
+}
+
+/** Global options that take a value (so their value is not mistaken for a command). */
+const VALUE_OPTIONS = new Set(['--root', '--log-file', '--log-level', '--container-log-level', '--log', '--log-format', '--libexec', '--monitor-cgroup']);
+
+/** `lxcri [globals] --version` / `-v` (yargs reserves "version" for its own). */
+function wantsVersion(args: string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--version' || a === '-v') return true;
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith('-')) return false;
+  }
+  return false;
+}
+
+type Handler = (ctx: Context) => Promise<number>;
+
+function globalOptions(y: Argv): Argv<GlobalArgs> {
+  return y
+    .option('root', { type: 'string', describe: `runtime state directory [env LXCRI_ROOT] (default ${DEFAULT_ROOT})` })
+    .option('log-file', { type: 'string', describe: `log file [env LXCRI_LOG_FILE] (default ${DEFAULT_LOG_FILE})` })
+    .option('log-level', { type: 'string', describe: 'trace, debug, info, warn, error [env LXCRI_LOG_LEVEL] (default info)' })
+    .option('container-log-level', { type: 'string', describe: 'liblxc log level [env LXCRI_CONTAINER_LOG_LEVEL] (default warn)' })
+    .option('log', { type: 'string', describe: 'file that receives the error of a failed call as one JSON object (podman)' })
+    .option('log-format', { type: 'string', describe: 'format of --log: json or text' })
+    .option('libexec', { type: 'string', describe: 'directory of the lxcri helpers [env LXCRI_LIBEXEC]' })
+    .option('monitor-cgroup', { type: 'string', describe: 'parent cgroup of the monitors [env LXCRI_MONITOR_CGROUP] (default lxcri-monitor.slice)' })
+    .option('debug', { type: 'boolean', describe: 'same as --log-level debug' })
+    .option('systemd-cgroup', { type: 'boolean', describe: 'accepted for CRI-O and conmon' }) as Argv<GlobalArgs>;
+}
+
+function runtimeConfigFrom(g: GlobalArgs, env: Env): Partial<RuntimeConfig> {
+  const cfg: Partial<RuntimeConfig> = {
+    root: g.root ?? env.LXCRI_ROOT ?? DEFAULT_ROOT,
+    lxcLogFile: g['log-file'] ?? env.LXCRI_LOG_FILE ?? DEFAULT_LOG_FILE,
+    lxcLogLevel: g['container-log-level'] ?? env.LXCRI_CONTAINER_LOG_LEVEL ?? 'warn',
+  };
+  const libexec = g.libexec ?? env.LXCRI_LIBEXEC;
+  if (libexec) cfg.libexecDir = libexec;
+  const mon = g['monitor-cgroup'] ?? env.LXCRI_MONITOR_CGROUP;
+  if (mon) cfg.monitorCgroup = mon;
+  return cfg;
+}
+
+function logLevel(g: GlobalArgs, env: Env): Level {
+  if (g.debug) return 'debug';
+  const l = g['log-level'] ?? env.LXCRI_LOG_LEVEL ?? 'info';
+  if (!isLevel(l)) throw new RuntimeError('invalid-argument', `invalid log level "${l}"`);
+  return l;
+}
+
+function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void): Argv<GlobalArgs> {
+  const id = (a: Argv<GlobalArgs>): Argv<GlobalArgs & { id: string }> =>
+    a.positional('id', { type: 'string', demandOption: true, describe: 'container ID' }) as Argv<GlobalArgs & { id: string }>;
+  return y
+    .command(
+      'create <id>',
+      'create a container from a bundle; it waits for start',
+      (a) =>
+        id(a)
+          .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' })
+          .option('pid-file', { type: 'string', describe: 'write the PID to this file' })
+          .option('console-socket', { type: 'string', describe: 'unix socket that receives the terminal' })
+          .option('preserve-fds', { type: 'number', default: 0, describe: 'pass this many fds after stdio' })
+          .option('no-pivot', { type: 'boolean', describe: 'accepted for compatibility' })
+          .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
+      (a) =>
+        set('create', a.id, (ctx) => {
+          if (a['console-socket']) throw new RuntimeError('invalid-argument', '--console-socket is not supported yet');
+          if (a['preserve-fds']) throw new RuntimeError('invalid-argument', '--preserve-fds is not supported yet');
+          return create({ id: a.id, bundle: a.bundle, pidFile: a['pid-file'] }, ctx);
+        }),
+    )
+    .command('start <id>', 'start the process of a created container', (a) => id(a), (a) => set('start', a.id, (ctx) => start({ id: a.id }, ctx)))
+    .command('state <id>', 'print the state JSON of a container', (a) => id(a), (a) => set('state', a.id, (ctx) => state({ id: a.id }, ctx)))
+    .command(
+      'kill <id> [signal]',
+      'send a signal to a container (default TERM)',
+      (a) => id(a).positional('signal', { type: 'string', default: 'TERM', describe: 'name (KILL, SIGKILL) or number' }),
+      (a) => set('kill', a.id, (ctx) => kill({ id: a.id, signal: String(a.signal) }, ctx)),
+    )
+    .command(
+      'delete <id>',
+      'delete a stopped container (--force: any, and unknown IDs succeed)',
+      (a) => id(a).option('force', { alias: 'f', type: 'boolean', default: false, describe: 'kill it first if it runs' }),
+      (a) => set('delete', a.id, (ctx) => del({ id: a.id, force: a.force }, ctx)),
+    )
+    .command(
+      'list',
+      'list containers',
+      (a) =>
+        a
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'IDs only' })
+          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
+      (a) => set('list', '', (ctx) => list({ quiet: a.quiet, format: a.format }, ctx)),
+    )
+    .command(
+      'run <id>',
+      'create and start a container, wait for it, delete it; exits with its status',
+      (a) => id(a).option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' }),
+      (a) => set('run', a.id, (ctx) => run({ id: a.id, bundle: a.bundle }, ctx)),
+    );
+}
+
+async function versionText(): Promise<string> {
+  let lxcVersion = 'unknown';
+  try {
+    const { lxc } = await import('../runtime/native.js');
+    lxcVersion = lxc().version();
+  } catch {
+    /* the addon is optional for --version */
+  }
+  return `lxcri version ${VERSION}\nspec: ${OCI_VERSION}\nliblxc: ${lxcVersion}\n`;
+}
+
+export async function main(args: string[], env: Env, stdio: Stdio): Promise<number> {
+  if (wantsVersion(args)) {
+    writeOut(stdio, await versionText());
+    return 0;
+  }
+  let chosen: { cmd: string; id: string; handler: Handler } | undefined;
+  let usageError: string | undefined;
+  let printed = false;
+  const parser = commands(globalOptions(yargs().version(false)), (cmd, id, handler) => (chosen = { cmd, id, handler }))
+    .scriptName('lxcri')
+    .usage('$0 [global options] <command> [options] <id>')
+    .help('help')
+    .option('version', { alias: 'v', type: 'boolean', describe: 'print the version' })
+    .alias('help', 'h')
+    .strict()
+    .wrap(null)
+    .exitProcess(false)
+    .parserConfiguration({ 'duplicate-arguments-array': false })
+    .fail((msg, err) => {
+      usageError = msg || (err ? errorMessage(err) : 'invalid arguments');
+    });
+  let g: GlobalArgs;
+  try {
+    g = (await parser.parseAsync(args, {}, (_err, _argv, output) => {
+      if (output) {
+        printed = true;
+        if (!usageError) writeOut(stdio, `${output}\n`);
+      }
+    })) as GlobalArgs;
+  } catch (err) {
+    usageError ??= errorMessage(err);
+    g = {};
+  }
+  if (usageError) {
+    writeErr(stdio, `lxcri: ${usageError} (see lxcri --help)\n`);
+    return 2;
+  }
+  if (!chosen) {
+    if (!printed) writeErr(stdio, 'lxcri: a command is required (see lxcri --help)\n');
+    return printed ? 0 : 2;
+  }
+
+  const began = process.hrtime.bigint();
+  let log: Logger | undefined;
+  const { cmd, id, handler } = chosen;
+  try {
+    const level = logLevel(g, env);
+    const cfg = runtimeConfigFrom(g, env);
+    log = createLogger({
+      file: cfg.lxcLogFile!,
+      level,
+      bindings: id ? { cmd, cid: id } : { cmd },
+      onError: (msg) => writeErr(stdio, `lxcri: ${msg}\n`),
+    });
+    const l = log;
+    let rt: Runtime | undefined;
+    const code = await handler({ env, stdio, log: l, runtime: () => (rt ??= new Runtime(cfg, l)) });
+    log.debug('cmd completed', { duration: Number(process.hrtime.bigint() - began) / 1e6 });
+    return code;
+  } catch (err) {
+    const msg = errorMessage(err);
+    writeErr(stdio, `lxcri: ${msg}\n`);
+    log?.error('cmd failed', { error: msg, duration: Number(process.hrtime.bigint() - began) / 1e6 });
+    if (g.log) writeFailureLog(g.log, g['log-format'], msg);
+    return 1;
+  }
+}

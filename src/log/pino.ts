@@ -1,0 +1,80 @@
+// The runtime log: JSON lines with zerolog's field names (l, m, t, cmd, cid, ...), one file
+// shared with liblxc's own log. pino is loaded only when a line is actually written, so a
+// quiet successful command does not pay for it.
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Fields, Logger } from './types.js';
+
+export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type Level = (typeof LEVELS)[number];
+
+const rank = (l: Level): number => LEVELS.indexOf(l);
+
+export function isLevel(s: string): s is Level {
+  return (LEVELS as readonly string[]).includes(s);
+}
+
+interface PinoLike {
+  [level: string]: unknown;
+  child(b: Fields): PinoLike;
+}
+
+export interface LogOptions {
+  file: string;
+  level: Level;
+  bindings: Fields;
+  /** Called once if the log cannot be written (a log failure must never pass silently). */
+  onError: (msg: string) => void;
+}
+
+export function createLogger(opts: LogOptions): Logger {
+  let base: PinoLike | undefined;
+  let failed = false;
+  const pino = (): PinoLike | undefined => {
+    if (base || failed) return base;
+    try {
+      mkdirSync(dirname(opts.file), { recursive: true, mode: 0o750 });
+      // A literal require() so the bundler includes pino (evaluated only here); the
+      // library build (ES modules) has no require and loads it through createRequire.
+      const p = (typeof require === 'function' ? require('pino') : createRequire(import.meta.url)('pino')) as typeof import('pino');
+      const dest = p.destination({ dest: opts.file, sync: true, append: true, mode: 0o600 });
+      base = p.pino(
+        {
+          level: opts.level,
+          base: undefined,
+          messageKey: 'm',
+          timestamp: () => `,"t":"${new Date().toISOString()}"`,
+          formatters: { level: (label: string) => ({ l: label }) },
+        },
+        dest,
+      ) as unknown as PinoLike;
+      base = base.child(opts.bindings);
+    } catch (err) {
+      failed = true;
+      opts.onError(`cannot write log file ${opts.file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return base;
+  };
+  const make = (bindings: Fields): Logger => {
+    const write = (level: Level) => (msg: string, fields?: Fields): void => {
+      if (rank(level) < rank(opts.level)) return;
+      const p = pino();
+      if (!p) return;
+      const target = Object.keys(bindings).length ? p.child(bindings) : p;
+      try {
+        (target[level] as (f: Fields, m: string) => void).call(target, fields ?? {}, msg);
+      } catch (err) {
+        opts.onError(`cannot write log file ${opts.file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+    return {
+      debug: write('debug'),
+      info: write('info'),
+      warn: write('warn'),
+      error: write('error'),
+      child: (b: Fields) => make({ ...bindings, ...b }),
+    };
+  };
+  return make({});
+}

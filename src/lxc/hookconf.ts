@@ -1,0 +1,36 @@
+// hook.conf: the instructions lxcri-hook executes inside the container's mount namespace
+// before pivot_root (device nodes, symlinks, masked and read-only paths, read-only root).
+// One instruction per line, fields separated by TAB; see libexec/lxcri-hook.c.
+import { RuntimeError } from '../runtime/errors.js';
+
+export type HookInstruction =
+  | { op: 'dev'; path: string; type: 'c' | 'b' | 'p' | 'u'; major: number; minor: number; mode: number; uid: number; gid: number }
+  | { op: 'symlink'; target: string; path: string }
+  | { op: 'mask'; path: string }
+  | { op: 'ro'; path: string }
+  | { op: 'rootro' };
+
+function field(s: string, what: string): string {
+  if (/[\t\n\0]/.test(s)) throw new RuntimeError('invalid-spec', `invalid config.json: ${what} "${s}" contains a TAB, newline or NUL`);
+  return s;
+}
+
+export function renderHookConf(list: HookInstruction[]): string {
+  return list
+    .map((h) => {
+      switch (h.op) {
+        case 'dev':
+          return ['dev', field(h.path, 'device path'), h.type, h.major, h.minor, h.mode.toString(8), h.uid, h.gid].join('\t');
+        case 'symlink':
+          return ['symlink', field(h.target, 'symlink target'), field(h.path, 'symlink path')].join('\t');
+        case 'mask':
+          return ['mask', field(h.path, 'masked path')].join('\t');
+        case 'ro':
+          return ['ro', field(h.path, 'readonly path')].join('\t');
+        case 'rootro':
+          return 'rootro';
+      }
+    })
+    .map((l) => `${l}\n`)
+    .join('');
+}

@@ -1,0 +1,51 @@
+// spec.mounts → lxc.mount.entry. Destinations are given relative to the rootfs, so liblxc
+// mounts them inside it and refuses targets whose symlinks lead out of it.
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { RuntimeError } from '../runtime/errors.js';
+import type { Mount } from '../spec/types.js';
+import { fstabEscape, type LxcConfig } from './config.js';
+
+const isBind = (m: Mount): boolean =>
+  m.type === 'bind' || (m.options ?? []).some((o) => o === 'bind' || o === 'rbind');
+
+/** liblxc's create=dir|file: the mount point is made if missing, matching the source. */
+function createOption(m: Mount, source: string): string {
+  if (!isBind(m)) return 'create=dir';
+  try {
+    return statSync(source).isDirectory() ? 'create=dir' : 'create=file';
+  } catch {
+    if ((m.options ?? []).includes('optional')) return 'optional';
+    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: source ${source} does not exist`);
+  }
+}
+
+/** Options the kernel or liblxc would reject for a file system type. */
+function filterOptions(type: string, options: string[]): string[] {
+  const drop: Record<string, string[]> = {
+    cgroup2: ['private', 'rprivate', 'slave', 'rslave'],
+    tmpfs: ['tmpcopyup', 'rprivate'],
+    sysfs: ['rslave'],
+  };
+  const d = drop[type] ?? [];
+  return options.filter((o) => !d.includes(o));
+}
+
+export function mountEntry(m: Mount, bundle: string): string {
+  if (!isAbsolute(m.destination)) {
+    throw new RuntimeError('invalid-spec', `invalid config.json: mount destination "${m.destination}" must be absolute`);
+  }
+  // cgroup v1 is not offered to containers: a cgroup mount is the container's cgroup2 view.
+  const type = m.type === 'cgroup' ? 'cgroup2' : m.type || (isBind(m) ? 'none' : 'none');
+  let source = m.type === 'cgroup' ? 'cgroup2' : m.source ?? type;
+  if (isBind(m)) source = resolve(bundle, source);
+  const opts = filterOptions(type, (m.options ?? []).filter((o) => o !== 'optional'));
+  opts.push(createOption(m, source));
+  const dest = m.destination.replace(/^\/+/, '');
+  if (dest === '') throw new RuntimeError('invalid-spec', 'invalid config.json: a mount on / is not supported');
+  return [fstabEscape(source), fstabEscape(dest), fstabEscape(type === 'bind' ? 'none' : type), fstabEscape(opts.join(',')), '0', '0'].join(' ');
+}
+
+export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string): void {
+  for (const m of mounts) cfg.set('lxc.mount.entry', mountEntry(m, bundle));
+}

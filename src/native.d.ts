@@ -1,0 +1,101 @@
+/**
+ * Surface of the native addon `build/Release/lxcri_native.node` (C++ sources
+ * in `native/`): a thin 1:1 layer over liblxc. This file is the only
+ * declaration of that surface.
+ *
+ * Load it with `createRequire(import.meta.url)(pathToNodeFile) as NativeModule`.
+ *
+ * Errors: a failing liblxc call throws (or, for the Promise-returning
+ * methods, rejects with) a {@link NativeError} whose message is
+ * `<what failed>: <liblxc's own reason>`, e.g.
+ * `setConfigItem lxc.foo.bar=1: Invalid argument - Unsupported config key "lxc.foo.bar"`.
+ * Arguments of the wrong type throw a plain `TypeError`.
+ */
+
+/** The states liblxc reports (`lxc_state2str`). */
+export type LxcState =
+  | 'STOPPED'
+  | 'STARTING'
+  | 'RUNNING'
+  | 'STOPPING'
+  | 'ABORTING'
+  | 'FREEZING'
+  | 'FROZEN'
+  | 'THAWED';
+
+/** Error raised when a liblxc call fails. */
+export interface NativeError extends Error {
+  /**
+   * The message part of every line liblxc logged (ERROR level) during the
+   * failed call, oldest first; the last one is the reason in `message`.
+   * Empty when liblxc logged nothing.
+   */
+  readonly lxcLog: readonly string[];
+}
+
+/** One `struct lxc_container` handle (`lxc_container_new`). */
+export interface NativeContainer {
+  /** Container name as liblxc holds it. Still readable after release(). */
+  readonly name: string;
+
+  /**
+   * Drops this handle's reference (`lxc_container_put`). Idempotent; every
+   * other method throws afterwards. A garbage-collected handle that was never
+   * released is put by its finalizer. Pending state()/initPid() calls keep
+   * their own reference and still settle.
+   */
+  release(): void;
+
+  /** Drops the in-memory configuration (`c->clear_config`). */
+  clearConfig(): void;
+
+  /** Reads a config file into the in-memory configuration (`c->load_config`). */
+  loadConfig(path: string): void;
+
+  /**
+   * Writes the in-memory configuration to `path` (`c->save_config`).
+   * Note: liblxc also creates the directory `<lxcpath>/<name>/` and fails if
+   * it cannot (e.g. `<lxcpath>` missing). If no configuration is in memory
+   * (fresh handle without a config file, or after clearConfig()), liblxc
+   * first loads lxc.default_config (/etc/lxc/default.conf) and saves that.
+   */
+  saveConfig(path: string): void;
+
+  /** `c->set_config_item`. Unknown keys and invalid values throw. */
+  setConfigItem(key: string, value: string): void;
+
+  /**
+   * `c->get_config_item`. Multi-valued keys (lxc.cap.drop, lxc.environment,
+   * ...) come back one value per line, each newline-terminated.
+   * `null` when the key is unset (liblxc stores no empty values) or is not a
+   * valid key; use configItemSupported() to tell the two apart.
+   */
+  getConfigItem(key: string): string | null;
+
+  /** `c->clear_config_item`. Unknown keys throw. */
+  clearConfigItem(key: string): void;
+
+  /** `c->state`, off the JS thread (it may wait on the monitor socket). */
+  state(): Promise<LxcState>;
+
+  /** `c->init_pid`, off the JS thread; -1 when the container is not running. */
+  initPid(): Promise<number>;
+}
+
+/** The addon module. */
+export interface NativeModule {
+  /** `lxc_get_version()`, e.g. "5.0.2". */
+  version(): string;
+
+  /** `lxc_config_item_is_supported(key)`. */
+  configItemSupported(key: string): boolean;
+
+  /**
+   * `lxc_container_new(name, lxcpath)`; throws if liblxc returns NULL.
+   * Does not create anything on disk.
+   */
+  Container: new (name: string, lxcpath: string) => NativeContainer;
+
+  /** `mkfifo(path, mode)` with exactly that mode (the umask does not apply). */
+  mkfifo(path: string, mode: number): void;
+}

@@ -1,0 +1,40 @@
+// Settings of a Runtime. The CLI fills them from flags, environment and the environment
+// file; library users pass what they need and get the same defaults.
+import { DEFAULT_MONITOR_CGROUP } from '../cgroup/paths.js';
+import { defaultLibexecDir } from './location.js';
+
+export interface Timeouts {
+  /** Milliseconds. */
+  create: number;
+  start: number;
+  kill: number;
+  delete: number;
+}
+
+export interface RuntimeConfig {
+  /** Runtime state directory, one sub-directory per container (liblxc's lxcpath). */
+  root: string;
+  /** Directory of lxcri-start, lxcri-init and lxcri-hook. */
+  libexecDir: string;
+  /** Parent cgroup of the monitors: each one runs in <monitorCgroup>/<id>.scope. */
+  monitorCgroup: string;
+  /** liblxc's log file for the monitor; none = liblxc does not log. */
+  lxcLogFile?: string;
+  /** liblxc log level: trace, debug, info, notice, warn, error, crit, alert, fatal. */
+  lxcLogLevel: string;
+  timeouts: Timeouts;
+}
+
+export const DEFAULT_ROOT = '/run/lxcri';
+export const DEFAULT_TIMEOUTS: Timeouts = { create: 60_000, start: 30_000, kill: 10_000, delete: 10_000 };
+
+export function runtimeConfig(p: Partial<RuntimeConfig> = {}): RuntimeConfig {
+  return {
+    root: p.root ?? DEFAULT_ROOT,
+    libexecDir: p.libexecDir ?? defaultLibexecDir(),
+    monitorCgroup: p.monitorCgroup ?? DEFAULT_MONITOR_CGROUP,
+    lxcLogFile: p.lxcLogFile,
+    lxcLogLevel: p.lxcLogLevel ?? 'warn',
+    timeouts: { ...DEFAULT_TIMEOUTS, ...p.timeouts },
+  };
+}

@@ -1,0 +1,64 @@
+// A container that exists in the runtime root: its state, start and kill.
+import type { State } from '../spec/types.js';
+import { notRunning, RuntimeError } from './errors.js';
+import { syncFifoOf } from './initdir.js';
+import { signalFifo } from './fifo.js';
+import { isAlive, runsExecutable } from './proc.js';
+import type { ContainerRecord } from './record.js';
+import { containerStatus, hasProcess } from './status.js';
+import { pollUntil } from './wait.js';
+
+export class Container {
+  constructor(
+    readonly id: string,
+    readonly runtimeDir: string,
+    readonly record: ContainerRecord,
+  ) {}
+
+  state(): State {
+    const status = containerStatus(this.record);
+    const st: State = {
+      ociVersion: this.record.ociVersion,
+      id: this.id,
+      status,
+      pid: hasProcess(status) && this.record.init ? this.record.init.pid : 0,
+      bundle: this.record.bundle,
+      rootfs: this.record.rootfs,
+      created: this.record.created,
+    };
+    if (Object.keys(this.record.annotations).length) st.annotations = this.record.annotations;
+    return st;
+  }
+
+  /** Let the init exec the container process; returns once it has (or has died). */
+  async start(timeoutMs: number): Promise<void> {
+    const status = containerStatus(this.record);
+    if (status !== 'created') {
+      if (status === 'stopped') throw notRunning(this.id);
+      throw new RuntimeError('invalid-state', `container "${this.id}" is ${status}, not created`);
+    }
+    const init = this.record.init!;
+    const deadline = Date.now() + timeoutMs;
+    const stillCreated = (): boolean => isAlive(init) && runsExecutable(init.pid, this.record.initExe);
+    if (!(await signalFifo(syncFifoOf(this.runtimeDir), deadline, stillCreated))) {
+      if (!isAlive(init)) throw notRunning(this.id);
+      if (!stillCreated()) throw new RuntimeError('invalid-state', `container "${this.id}" was started by someone else`);
+      throw new RuntimeError('timeout', `timed out waiting for container "${this.id}" init to accept start`);
+    }
+    if (!(await pollUntil(() => !stillCreated(), deadline, 1))) {
+      throw new RuntimeError('timeout', `timed out waiting for container "${this.id}" to start its process`);
+    }
+  }
+
+  /** Send a signal to the container's init. */
+  kill(signal: number): void {
+    const init = this.record.init;
+    if (!init || !hasProcess(containerStatus(this.record))) throw notRunning(this.id);
+    try {
+      process.kill(init.pid, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') throw notRunning(this.id);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,214 @@
+// create: from a bundle to a container in state "created" (init blocked before exec, in
+// its namespaces and cgroup). On failure everything this call made is removed again, and
+// nothing that existed before it (an existing container of the same ID) is touched.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cgroupMounts } from '../cgroup/mounts.js';
+import { cgroupPaths } from '../cgroup/paths.js';
+import { removeContainerCgroups } from '../cgroup/remove.js';
+import type { Logger } from '../log/types.js';
+import { translate } from '../lxc/translate.js';
+import { loadBundle } from '../spec/load.js';
+import { errnoCode, errorMessage, RuntimeError } from './errors.js';
+import { notifySocketOf, writeInitDir } from './initdir.js';
+import { lxc } from './native.js';
+import { listenNotify, type InitReport } from './notify.js';
+import { fileId, isAlive, procRef, runsExecutable } from './proc.js';
+import { writeRecord, type ContainerRecord } from './record.js';
+import type { RuntimeConfig } from './config.js';
+import { checkCgroupFree } from '../cgroup/check.js';
+
+export interface CreateRequest {
+  id: string;
+  bundle: string;
+  /** Keep the monitor as a child of this process (run waits for it). */
+  keepMonitor?: boolean;
+}
+
+export interface Created {
+  record: ContainerRecord;
+  runtimeDir: string;
+  /** The monitor child process, when keepMonitor was set. */
+  monitor?: ChildProcess;
+}
+
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}$/;
+
+export function checkId(id: string): void {
+  if (!ID_RE.test(id)) {
+    throw new RuntimeError('invalid-argument', `invalid container ID "${id}": use letters, digits and _ . + - (not first)`);
+  }
+}
+
+const alreadyExists = (id: string): RuntimeError => new RuntimeError('exists', `container "${id}" already exists`);
+
+type MonitorEnd = { code: number | null; signal: NodeJS.Signals | null };
+
+export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, log: Logger): Promise<Created> {
+  checkId(req.id);
+  const bundle = await loadBundle(req.bundle);
+  const spec = bundle.spec;
+  const proc = spec.process!;
+  const runtimeDir = join(cfg.root, req.id);
+  // A duplicate ID is reported as such (the mkdir below is the race-free guard).
+  if (existsSync(runtimeDir)) throw alreadyExists(req.id);
+  const cgroup = cgroupPaths(req.id, spec.linux?.cgroupsPath, cfg.monitorCgroup);
+  const mounts = cgroupMounts();
+  await checkCgroupFree(mounts, cgroup.container);
+
+  const translation = translate(bundle, {
+    runtimeDir,
+    libexecDir: cfg.libexecDir,
+    cgroup,
+    lxcLogFile: cfg.lxcLogFile,
+    lxcLogLevel: cfg.lxcLogLevel,
+  });
+  const initExe = fileId(join(cfg.libexecDir, 'lxcri-init'));
+
+  await mkdir(cfg.root, { recursive: true, mode: 0o711 });
+  try {
+    await mkdir(runtimeDir, { mode: 0o700 });
+  } catch (err) {
+    if (errnoCode(err) === 'EEXIST') throw alreadyExists(req.id);
+    throw err;
+  }
+
+  // From here on this call owns runtimeDir; undo everything on any failure.
+  let monitor: ChildProcess | undefined;
+  let monitorEnded: Promise<MonitorEnd> | undefined;
+  let notify: Awaited<ReturnType<typeof listenNotify>> | undefined;
+  const deadline = Date.now() + cfg.timeouts.create;
+  try {
+    await writeInitDir(runtimeDir, translation.init, proc.user.uid, proc.user.gid);
+    await writeFile(join(runtimeDir, 'hook.conf'), translation.hookConf, { mode: 0o600 });
+    const configFile = join(runtimeDir, 'config');
+    saveLxcConfig(req.id, cfg.root, configFile, translation.config.items);
+
+    const record: ContainerRecord = {
+      id: req.id,
+      bundle: bundle.path,
+      rootfs: bundle.rootfs,
+      ociVersion: spec.ociVersion,
+      created: new Date().toISOString(),
+      annotations: spec.annotations ?? {},
+      cgroup,
+      initExe,
+    };
+    await writeRecord(runtimeDir, record);
+
+    notify = await listenNotify(notifySocketOf(runtimeDir), proc.user.uid, proc.user.gid);
+
+    monitor = spawn(join(cfg.libexecDir, 'lxcri-start'), [req.id, cfg.root, configFile], {
+      cwd: runtimeDir,
+      detached: true,
+      stdio: 'inherit',
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    });
+    const child = monitor;
+    monitorEnded = new Promise<MonitorEnd>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+    const spawned = await new Promise<number>((res, rej) => {
+      child.once('spawn', () => res(child.pid!));
+      child.once('error', rej);
+    });
+    const monRef = procRef(spawned);
+    if (!monRef) throw new RuntimeError('system', 'the monitor exited at once');
+    record.monitor = monRef;
+    await writeRecord(runtimeDir, record);
+    log.debug('monitor process started', { pid: spawned });
+
+    const outcome = await Promise.race([
+      notify.report,
+      monitorEnded.then((end) => ({ ended: end })),
+      new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), Math.max(0, deadline - Date.now())).unref()),
+    ]);
+    if (outcome === 'timeout') {
+      throw new RuntimeError('timeout', `timed out after ${cfg.timeouts.create / 1000}s waiting for container "${req.id}" to be created`);
+    }
+    if ('ended' in outcome) throw await startFailure(runtimeDir, outcome.ended);
+    if (!outcome.ok) throw initFailure(outcome);
+
+    const initPid = await initPidOf(req.id, cfg.root);
+    const initRef = procRef(initPid);
+    if (!initRef || !runsExecutable(initPid, initExe)) {
+      throw new RuntimeError('system', `container init ${initPid} is not lxcri-init`);
+    }
+    record.init = initRef;
+    await writeRecord(runtimeDir, record);
+    notify.close();
+    if (!req.keepMonitor) monitor.unref();
+    return { record, runtimeDir, monitor: req.keepMonitor ? monitor : undefined };
+  } catch (err) {
+    notify?.close();
+    await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log);
+    throw err;
+  }
+}
+
+function saveLxcConfig(id: string, root: string, file: string, items: ReadonlyArray<readonly [string, string]>): void {
+  const c = new (lxc().Container)(id, root);
+  try {
+    c.clearConfig();
+    for (const [k, v] of items) {
+      try {
+        c.setConfigItem(k, v);
+      } catch (err) {
+        throw new RuntimeError('invalid-spec', `liblxc refused ${k} = ${v}: ${errorMessage(err)}`);
+      }
+    }
+    c.saveConfig(file);
+  } finally {
+    c.release();
+  }
+}
+
+async function initPidOf(id: string, root: string): Promise<number> {
+  const c = new (lxc().Container)(id, root);
+  try {
+    const pid = await c.initPid();
+    if (pid <= 0) throw new RuntimeError('system', 'liblxc reports no init process');
+    return pid;
+  } finally {
+    c.release();
+  }
+}
+
+function initFailure(r: Extract<InitReport, { ok: false }>): RuntimeError {
+  return new RuntimeError('system', r.message);
+}
+
+/** The reason the monitor gave up, from the error file lxcri-start/lxcri-hook write. */
+async function startFailure(runtimeDir: string, end: MonitorEnd): Promise<RuntimeError> {
+  let detail = '';
+  try {
+    detail = (await readFile(join(runtimeDir, 'error'), 'utf8')).trim().split('\n').pop() ?? '';
+  } catch {
+    /* no error file: only the exit status is known */
+  }
+  const how = end.signal ? `was killed by ${end.signal}` : `exited with status ${end.code}`;
+  return new RuntimeError('system', detail || `the container failed to start: its monitor ${how}`);
+}
+
+async function abortCreate(
+  runtimeDir: string,
+  mounts: ReturnType<typeof cgroupMounts>,
+  cgroup: ReturnType<typeof cgroupPaths>,
+  monitor: ChildProcess | undefined,
+  ended: Promise<MonitorEnd> | undefined,
+  log: Logger,
+): Promise<void> {
+  if (monitor?.pid !== undefined && ended) {
+    const ref = procRef(monitor.pid);
+    // The init dies with its monitor (liblxc sets its parent-death signal).
+    if (ref && isAlive(ref)) monitor.kill('SIGKILL');
+    await ended;
+  }
+  if (monitor) {
+    const left = await removeContainerCgroups(mounts, cgroup, Date.now() + 5000);
+    if (left.length) log.warn('cgroup left behind after failed create', { cgroups: left });
+  }
+  await rm(runtimeDir, { recursive: true, force: true }).catch((err: unknown) =>
+    log.warn('cannot remove runtime dir after failed create', { error: errorMessage(err) }),
+  );
+}

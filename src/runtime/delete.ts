@@ -1,0 +1,76 @@
+// delete: remove a stopped container (or, with force, kill it first): wait for its monitor,
+// then remove its cgroups in every hierarchy and its runtime directory.
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cgroupMounts, type CgroupMounts } from '../cgroup/mounts.js';
+import { cgroupPids, removeContainerCgroups } from '../cgroup/remove.js';
+import type { Logger } from '../log/types.js';
+import { errorMessage, RuntimeError } from './errors.js';
+import { isAlive, type ProcRef } from './proc.js';
+import type { ContainerRecord } from './record.js';
+import { containerStatus } from './status.js';
+import { pollUntil } from './wait.js';
+
+function killRef(ref: ProcRef | undefined): void {
+  if (ref && isAlive(ref)) {
+    try {
+      process.kill(ref.pid, 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}
+
+/** SIGKILL everything in the container's cgroup (processes outside its PID namespace too). */
+async function killCgroup(mounts: CgroupMounts, rel: string, monitor: ProcRef | undefined): Promise<void> {
+  if (!mounts.unified) return;
+  const dir = join(mounts.unified, rel);
+  try {
+    await writeFile(join(dir, 'cgroup.kill'), '1');
+    return;
+  } catch {
+    /* no cgroup.kill (kernel < 5.14) or no cgroup: signal one by one */
+  }
+  for (const pid of await cgroupPids(dir)) {
+    if (pid === monitor?.pid) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+export async function deleteContainer(
+  runtimeDir: string,
+  rec: ContainerRecord | undefined,
+  force: boolean,
+  timeoutMs: number,
+  log: Logger,
+): Promise<void> {
+  if (rec) {
+    const status = containerStatus(rec);
+    if (status !== 'stopped' && !force) {
+      throw new RuntimeError('invalid-state', `container "${rec.id}" is ${status}: stop it first or use --force`);
+    }
+    const deadline = Date.now() + timeoutMs;
+    const mounts = cgroupMounts();
+    if (status !== 'stopped' || (rec.monitor && isAlive(rec.monitor))) {
+      killRef(rec.init);
+      await killCgroup(mounts, rec.cgroup.container, rec.monitor);
+      const mon = rec.monitor;
+      if (mon && !(await pollUntil(() => !isAlive(mon), deadline))) {
+        log.warn('monitor did not exit, killing it', { pid: mon.pid });
+        killRef(mon);
+        await pollUntil(() => !isAlive(mon), Date.now() + 2000);
+      }
+    }
+    const left = await removeContainerCgroups(mounts, rec.cgroup, deadline);
+    if (left.length) throw new RuntimeError('system', `cannot remove cgroup ${left.join(', ')}: still busy`);
+  }
+  try {
+    await rm(runtimeDir, { recursive: true, force: true });
+  } catch (err) {
+    throw new RuntimeError('system', `cannot remove ${runtimeDir}: ${errorMessage(err)}`);
+  }
+}

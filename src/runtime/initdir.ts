@@ -1,0 +1,29 @@
+// <runtime dir>/init: everything lxcri-init needs, bind-mounted read-only at /.lxcri in
+// the container. It holds only the process's own args, env and cwd (not the spec, the
+// liblxc config or the hooks), owned by the container's user.
+import { chown, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { INIT_BINARY, type InitFiles } from '../lxc/translate.js';
+import { nulList } from '../lxc/process.js';
+import { lxc } from './native.js';
+
+export const initDirOf = (runtimeDir: string): string => join(runtimeDir, 'init');
+export const syncFifoOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'syncfifo');
+export const notifySocketOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'notify');
+
+export async function writeInitDir(runtimeDir: string, files: InitFiles, uid: number, gid: number): Promise<void> {
+  const dir = initDirOf(runtimeDir);
+  await mkdir(dir, { mode: 0o755 });
+  const own = async (name: string, data: string): Promise<void> => {
+    const p = join(dir, name);
+    await writeFile(p, data, { mode: 0o400, flag: 'wx' });
+    await chown(p, uid, gid);
+  };
+  await own('args', nulList(files.args));
+  await own('env', nulList(files.env));
+  await own('cwd', files.cwd);
+  // Mount point of the init binary, bind-mounted over it by liblxc.
+  await writeFile(join(dir, INIT_BINARY), '', { mode: 0o444, flag: 'wx' });
+  lxc().mkfifo(syncFifoOf(runtimeDir), 0o600);
+  await chown(syncFifoOf(runtimeDir), uid, gid);
+}

@@ -1,0 +1,42 @@
+// The readiness channel of create: lxcri-init connects to <runtime dir>/init/notify once it
+// has checked the process can be executed, and sends "ok" or "error <code> <message>".
+import { chown } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+
+export type InitReport = { ok: true } | { ok: false; code: number; message: string };
+
+export interface NotifyListener {
+  /** Resolves with the first report lxcri-init sends. */
+  readonly report: Promise<InitReport>;
+  close(): void;
+}
+
+export function parseReport(line: string): InitReport {
+  const t = line.trim();
+  if (t === 'ok') return { ok: true };
+  const m = /^error (\d+) (.*)$/s.exec(t);
+  if (m) return { ok: false, code: Number(m[1]), message: m[2]! };
+  return { ok: false, code: 125, message: `unexpected report from lxcri-init: ${JSON.stringify(t.slice(0, 200))}` };
+}
+
+export async function listenNotify(path: string, uid: number, gid: number): Promise<NotifyListener> {
+  let resolveReport!: (r: InitReport) => void;
+  const report = new Promise<InitReport>((r) => (resolveReport = r));
+  const server: Server = createServer((sock) => {
+    let buf = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (d: string) => {
+      buf += d;
+      if (buf.length > 8192) sock.destroy();
+    });
+    sock.on('end', () => resolveReport(parseReport(buf)));
+    sock.on('error', () => undefined);
+  });
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(path, () => res());
+  });
+  // The init runs as the container's user and must be allowed to connect.
+  await chown(path, uid, gid);
+  return { report, close: () => server.close() };
+}

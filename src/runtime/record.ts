@@ -1,0 +1,45 @@
+// The runtime's own record of a container, <root>/<id>/lxcri.json. It is written twice by
+// create: before the monitor starts (so a killed create can still be cleaned up) and once
+// the container is created. state, kill and delete read only this file and /proc.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CgroupPaths } from '../cgroup/paths.js';
+import { errnoCode } from './errors.js';
+import { writeFileAtomic } from './files.js';
+import type { FileId, ProcRef } from './proc.js';
+
+export const RECORD_FILE = 'lxcri.json';
+
+export interface ContainerRecord {
+  id: string;
+  /** Absolute bundle path, reported as state.bundle. */
+  bundle: string;
+  rootfs: string;
+  /** The spec's ociVersion, reported as state.ociVersion. */
+  ociVersion: string;
+  /** RFC 3339 creation time. */
+  created: string;
+  annotations: Record<string, string>;
+  cgroup: CgroupPaths;
+  /** Identity of the lxcri-init binary: while init runs it, the container is "created". */
+  initExe: FileId;
+  /** The lxcri-start process; absent until it was spawned. */
+  monitor?: ProcRef;
+  /** The container's init (host PID); absent until create saw it ready. */
+  init?: ProcRef;
+}
+
+export async function readRecord(dir: string): Promise<ContainerRecord | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, RECORD_FILE), 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+  return JSON.parse(text) as ContainerRecord;
+}
+
+export async function writeRecord(dir: string, rec: ContainerRecord): Promise<void> {
+  await writeFileAtomic(join(dir, RECORD_FILE), JSON.stringify(rec));
+}

@@ -1,0 +1,26 @@
+// Signal names and numbers as `kill` accepts them: 9, KILL, kill, SIGKILL, sigkill.
+import { constants } from 'node:os';
+import { RuntimeError } from './errors.js';
+
+const byName = constants.signals as Record<string, number>;
+const SIGRTMIN = 34;
+const SIGRTMAX = 64;
+
+export function parseSignal(input: string): number {
+  const s = input.trim();
+  if (/^\d+$/.test(s)) {
+    const n = Number(s);
+    if (n >= 1 && n <= SIGRTMAX) return n;
+    throw new RuntimeError('invalid-argument', `invalid signal "${input}": out of range 1-${SIGRTMAX}`);
+  }
+  const name = s.toUpperCase().replace(/^SIG/, '');
+  const rt = /^RTMIN(?:\+(\d+))?$/.exec(name) ?? /^RTMAX(?:-(\d+))?$/.exec(name);
+  if (rt) {
+    const off = Number(rt[1] ?? 0);
+    const n = name.startsWith('RTMIN') ? SIGRTMIN + off : SIGRTMAX - off;
+    if (n >= SIGRTMIN && n <= SIGRTMAX) return n;
+  }
+  const n = byName[`SIG${name}`];
+  if (n !== undefined) return n;
+  throw new RuntimeError('invalid-argument', `invalid signal "${input}"`);
+}

@@ -1,0 +1,77 @@
+// Reading a bundle: config.json parsed, schema-checked and checked against what lxcri
+// and Linux can run. Nothing on the system is touched before this has passed.
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { RuntimeError, errnoCode, errorMessage } from '../runtime/errors.js';
+import type { Namespace, Spec } from './types.js';
+import { validateSchema } from './validate.js';
+
+const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-spec', `invalid config.json: ${msg}`);
+
+export interface Bundle {
+  /** Absolute, symlink-free bundle directory. */
+  path: string;
+  spec: Spec;
+  /** Absolute rootfs path (root.path resolved against the bundle). */
+  rootfs: string;
+}
+
+export async function loadBundle(bundleDir: string): Promise<Bundle> {
+  const path = resolve(bundleDir);
+  const file = join(path, 'config.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') throw new RuntimeError('invalid-spec', `bundle ${path}: config.json not found`);
+    throw new RuntimeError('invalid-spec', `bundle ${path}: cannot read config.json: ${errorMessage(err)}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw invalid(`malformed JSON: ${errorMessage(err)}`);
+  }
+  await validateSchema('config', data, 'config.json');
+  const spec = data as Spec;
+  const rootfs = await checkSpec(spec, path);
+  return { path, spec, rootfs };
+}
+
+async function checkSpec(spec: Spec, bundle: string): Promise<string> {
+  if (!spec.root) throw invalid('root is missing');
+  if (!spec.process) throw invalid('process is missing');
+  const args = spec.process.args;
+  if (!args || args.length === 0) throw invalid('process.args is missing or empty');
+  if (spec.process.commandLine !== undefined) throw invalid('process.commandLine is for Windows');
+  if (!isAbsolute(spec.process.cwd)) throw invalid(`process.cwd "${spec.process.cwd}" must be absolute`);
+  for (const e of spec.process.env ?? []) {
+    if (!e.includes('=') || e.startsWith('=')) throw invalid(`process.env entry "${e}" is not KEY=VALUE`);
+  }
+  for (const s of [...args, ...(spec.process.env ?? []), spec.process.cwd]) {
+    if (s.includes('\0')) throw invalid('process args, env and cwd must not contain NUL bytes');
+  }
+  if (!spec.linux) throw invalid('linux is missing: lxcri runs Linux containers');
+  checkNamespaces(spec.linux.namespaces ?? []);
+
+  const rootfs = resolve(bundle, spec.root.path);
+  try {
+    if (!(await stat(rootfs)).isDirectory()) throw invalid(`root.path ${rootfs} is not a directory`);
+  } catch (err) {
+    if (err instanceof RuntimeError) throw err;
+    throw invalid(`root.path ${rootfs}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errorMessage(err)}`);
+  }
+  return rootfs;
+}
+
+function checkNamespaces(nss: Namespace[]): void {
+  const seen = new Set<string>();
+  for (const ns of nss) {
+    if (seen.has(ns.type)) throw invalid(`duplicate namespace "${ns.type}"`);
+    seen.add(ns.type);
+    if (ns.type === 'time') throw invalid('the time namespace is not supported by liblxc');
+    if (ns.path !== undefined && !isAbsolute(ns.path)) throw invalid(`namespace ${ns.type} path "${ns.path}" must be absolute`);
+  }
+  // Sharing the runtime's mount namespace would let the container's mounts land on the host.
+  if (!seen.has('mount')) throw invalid('a mount namespace is required');
+}

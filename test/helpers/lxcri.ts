@@ -1,0 +1,168 @@
+// Test helpers: run the lxcri CLI of the build tree against a private root, make bundles
+// from the busybox rootfs, and look for anything a container left behind.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Spec, State } from '../../src/spec/types.js';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const LAUNCHER = join(REPO, 'libexec/lxcri-launch');
+export const MAIN = join(REPO, 'dist/lxcri.cjs');
+
+export interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A private runtime root and log file, removed by cleanup(). */
+export class Env {
+  readonly dir = mkdtempSync(join(tmpdir(), 'lxcri-test-'));
+  readonly root = join('/run', `lxcri-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  readonly logFile = join(this.dir, 'lxcri.log');
+
+  globals(): string[] {
+    return ['--root', this.root, '--log-file', this.logFile];
+  }
+
+  /** Run lxcri and collect its output (the container's output too when it inherits stdio). */
+  run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; stdoutFile?: string } = {}): Promise<Result> {
+    return runCmd(LAUNCHER, [...this.globals(), ...args], {
+      env: { ...process.env, LXCRI_MAIN: MAIN, ...opts.env },
+      input: opts.input,
+      timeoutMs: opts.timeoutMs,
+      stdoutFile: opts.stdoutFile,
+    });
+  }
+
+  async state(id: string): Promise<State> {
+    const r = await this.run(['state', id]);
+    if (r.code !== 0) throw new Error(`state ${id} failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as State;
+  }
+
+  async cleanup(): Promise<void> {
+    if (existsSync(this.root)) {
+      for (const id of readdirSync(this.root)) await this.run(['delete', '--force', id]);
+      rmSync(this.root, { recursive: true, force: true });
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+let outSeq = 0;
+
+/**
+ * Run a command with stdout/stderr in files, not pipes: a container inherits create's
+ * stdio and would hold pipes open for its whole life. Resolves when the command exits;
+ * `stdout`/`stderr` are what it (and its container, so far) wrote.
+ */
+export function runCmd(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; stdoutFile?: string } = {},
+): Promise<Result> {
+  const base = join(tmpdir(), `lxcri-test-out-${process.pid}-${outSeq++}`);
+  const outFile = opts.stdoutFile ?? `${base}.out`;
+  const outFd = openSync(outFile, 'w+');
+  const errFd = openSync(`${base}.err`, 'w+');
+  return new Promise((res, rej) => {
+    const p = spawn(cmd, args, { env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd] });
+    const t = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    p.on('error', rej);
+    p.on('exit', (code, signal) => {
+      clearTimeout(t);
+      const read = (fd: number, f: string, keep: boolean): string => {
+        closeSync(fd);
+        const text = readFileSync(f, 'utf8');
+        if (!keep) rmSync(f, { force: true });
+        return text;
+      };
+      res({ code, signal, stdout: read(outFd, outFile, !!opts.stdoutFile), stderr: read(errFd, `${base}.err`, false) });
+    });
+    if (opts.input !== undefined) p.stdin?.end(opts.input);
+  });
+}
+
+let sharedRootfs: string | undefined;
+
+/** One busybox rootfs for all bundles of a test run (containers may share it). */
+export function busyboxRootfs(): string {
+  if (!sharedRootfs) {
+    const dir = join(tmpdir(), `lxcri-test-rootfs-${process.pid}`);
+    if (!existsSync(join(dir, 'bin/busybox'))) {
+      const r = spawnSync(join(REPO, 'scripts/mkrootfs.sh'), [dir], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`mkrootfs failed: ${r.stderr}`);
+    }
+    sharedRootfs = dir;
+  }
+  return sharedRootfs;
+}
+
+export function sampleSpec(): Spec {
+  return JSON.parse(readFileSync(join(REPO, 'examples/busybox/config.json'), 'utf8')) as Spec;
+}
+
+/** A bundle dir with config.json from `edit(sampleSpec)` and root.path = the shared rootfs. */
+export function makeBundle(env: Env, name: string, edit: (s: Spec) => void = () => undefined, raw?: string): string {
+  const dir = join(env.dir, name);
+  mkdirSync(dir, { recursive: true });
+  const spec = sampleSpec();
+  spec.root = { path: busyboxRootfs(), readonly: true };
+  edit(spec);
+  writeFileSync(join(dir, 'config.json'), raw ?? JSON.stringify(spec, null, 2));
+  return dir;
+}
+
+export const withArgs = (...args: string[]) => (s: Spec): void => {
+  s.process!.args = args;
+};
+
+export function pidAlive(pid: number): boolean {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** cgroup2 and v1 mount points, from mountinfo. */
+export function cgroupRoots(): string[] {
+  const out: string[] = [];
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const sep = line.indexOf(' - ');
+    if (sep < 0) continue;
+    const f = line.slice(0, sep).split(' ');
+    const type = line.slice(sep + 3).split(' ')[0];
+    if ((type === 'cgroup' || type === 'cgroup2') && f[3] === '/') out.push(f[4]!);
+  }
+  return out;
+}
+
+/** Everything a container could leave behind, as human-readable strings (empty = clean). */
+export function leftovers(env: Env, id: string, pids: number[] = []): string[] {
+  const found: string[] = [];
+  if (existsSync(join(env.root, id))) found.push(`runtime dir ${join(env.root, id)}`);
+  for (const root of cgroupRoots()) {
+    for (const rel of [`lxcri/${id}`, `lxcri-monitor.slice/${id}.scope`]) {
+      if (existsSync(join(root, rel))) found.push(`cgroup ${join(root, rel)}`);
+    }
+  }
+  for (const pid of pids) if (pid > 0 && pidAlive(pid)) found.push(`process ${pid}`);
+  const mi = readFileSync('/proc/self/mountinfo', 'utf8');
+  if (mi.includes(join(env.root, id))) found.push('mount of the runtime dir');
+  return found;
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,166 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import type { NativeContainer, NativeError, NativeModule } from '../../src/native.d.ts';
+
+const addonUrl = new URL('../../build/Release/lxcri_native.node', import.meta.url);
+const native = createRequire(import.meta.url)('../../build/Release/lxcri_native.node') as NativeModule;
+
+let lxcpath = '';
+const open: NativeContainer[] = [];
+
+function container(name: string): NativeContainer {
+  const c = new native.Container(name, lxcpath);
+  open.push(c);
+  return c;
+}
+
+function caught(fn: () => unknown): NativeError {
+  try {
+    fn();
+  } catch (e) {
+    return e as NativeError;
+  }
+  throw new Error('expected a throw');
+}
+
+beforeAll(() => {
+  lxcpath = mkdtempSync(join(tmpdir(), 'lxcri-native-'));
+});
+
+afterEach(() => {
+  for (const c of open.splice(0)) c.release();
+});
+
+afterAll(() => {
+  if (lxcpath) rmSync(lxcpath, { recursive: true, force: true });
+});
+
+describe('module functions', () => {
+  it('reports the liblxc version', () => {
+    expect(native.version()).toMatch(/^\d+\.\d+/);
+  });
+
+  it('probes config keys', () => {
+    expect(native.configItemSupported('lxc.init.cmd')).toBe(true);
+    expect(native.configItemSupported('lxc.bogus.key')).toBe(false);
+  });
+});
+
+describe('Container config', () => {
+  it('exposes the name', () => {
+    expect(container('named').name).toBe('named');
+  });
+
+  it('round-trips a config item', () => {
+    const c = container('roundtrip');
+    expect(c.getConfigItem('lxc.uts.name')).toBeNull();
+    c.setConfigItem('lxc.uts.name', 'lxcri-test');
+    expect(c.getConfigItem('lxc.uts.name')).toBe('lxcri-test');
+    c.clearConfigItem('lxc.uts.name');
+    expect(c.getConfigItem('lxc.uts.name')).toBeNull();
+  });
+
+  it('returns null for an invalid key', () => {
+    expect(container('getbogus').getConfigItem('lxc.bogus.key')).toBeNull();
+  });
+
+  it('throws with liblxc own reason for a bogus key', () => {
+    const c = container('bogus');
+    const err = caught(() => c.setConfigItem('lxc.bogus.key', '1'));
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message.startsWith('setConfigItem lxc.bogus.key=1: ')).toBe(true);
+    // The part after the prefix is what liblxc logged.
+    expect(err.message).toMatch(/Unsupported config key "lxc\.bogus\.key"/);
+    expect(err.lxcLog.length).toBeGreaterThan(0);
+    expect(err.message.endsWith(err.lxcLog[err.lxcLog.length - 1] ?? '<none>')).toBe(true);
+  });
+
+  it('reports liblxc reasons for invalid values and missing files', () => {
+    const c = container('reasons');
+    expect(caught(() => c.setConfigItem('lxc.net.0.type', 'nonsense')).message).toBe(
+      'setConfigItem lxc.net.0.type=nonsense: Invalid network type nonsense',
+    );
+    const missing = join(lxcpath, 'does-not-exist.conf');
+    expect(caught(() => c.loadConfig(missing)).message).toMatch(
+      new RegExp(`^loadConfig ${missing}: .*Failed to open file`),
+    );
+    expect(caught(() => c.clearConfigItem('lxc.bogus.key')).message).toMatch(/Unsupported config key/);
+  });
+
+  it('saves and reloads a config file', () => {
+    const file = join(lxcpath, 'saved.conf');
+    const a = container('saver');
+    a.setConfigItem('lxc.uts.name', 'saved-host');
+    a.saveConfig(file);
+    expect(readFileSync(file, 'utf8')).toMatch(/^lxc\.uts\.name = saved-host$/m);
+
+    const b = container('loader');
+    b.clearConfig();
+    expect(b.getConfigItem('lxc.uts.name')).toBeNull();
+    b.loadConfig(file);
+    expect(b.getConfigItem('lxc.uts.name')).toBe('saved-host');
+  });
+
+  it('rejects non-string arguments with TypeError', () => {
+    const c = container('types');
+    expect(() => (c.setConfigItem as (k: unknown, v: unknown) => void)('lxc.uts.name', 1)).toThrow(TypeError);
+    expect(() => c.setConfigItem('lxc.uts.name\0x', 'y')).toThrow(TypeError);
+  });
+});
+
+describe('Container state', () => {
+  it('a never-started container is STOPPED', async () => {
+    await expect(container('idle').state()).resolves.toBe('STOPPED');
+  });
+
+  it('a never-started container has no init pid', async () => {
+    await expect(container('idle2').initPid()).resolves.toBe(-1);
+  });
+
+  it('pending calls survive release', async () => {
+    const c = new native.Container('released-early', lxcpath);
+    const state = c.state();
+    const pid = c.initPid();
+    c.release();
+    await expect(state).resolves.toBe('STOPPED');
+    await expect(pid).resolves.toBe(-1);
+  });
+});
+
+describe('release', () => {
+  it('is idempotent and blocks further use', () => {
+    const c = new native.Container('twice', lxcpath);
+    c.release();
+    expect(() => c.release()).not.toThrow();
+    expect(c.name).toBe('twice');
+    expect(() => c.getConfigItem('lxc.uts.name')).toThrow(/container released/);
+    expect(() => c.state()).toThrow(/container released/);
+  });
+
+  it('creates nothing on disk by itself', () => {
+    new native.Container('ghost', lxcpath).release();
+    expect(existsSync(join(lxcpath, 'ghost'))).toBe(false);
+  });
+});
+
+describe('liblxc log', () => {
+  it('never reaches stdout or stderr', () => {
+    const script = `
+      const m = require(${JSON.stringify(fileURLToPath(addonUrl))});
+      const c = new m.Container('quiet', ${JSON.stringify(lxcpath)});
+      try { c.setConfigItem('lxc.bogus.key', '1'); } catch (e) { process.exitCode = e.message.includes('Unsupported config key') ? 0 : 3; }
+      try { c.loadConfig('/nonexistent/lxcri.conf'); } catch (e) {}
+      c.release();
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('');
+  });
+});

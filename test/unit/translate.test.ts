@@ -1,0 +1,158 @@
+// Unit tests of the spec → liblxc translation and its small parts.
+import { describe, expect, it } from 'vitest';
+import { cgroupPaths } from '../../src/cgroup/paths.js';
+import { parseMountinfo } from '../../src/cgroup/mounts.js';
+import { fstabEscape } from '../../src/lxc/config.js';
+import { renderHookConf } from '../../src/lxc/hookconf.js';
+import { mountEntry } from '../../src/lxc/mounts.js';
+import { dedupeEnv, lxcCapName, nulList } from '../../src/lxc/process.js';
+import { translate } from '../../src/lxc/translate.js';
+import { parseReport } from '../../src/runtime/notify.js';
+import { parseSignal } from '../../src/runtime/signals.js';
+import type { Spec } from '../../src/spec/types.js';
+import { sampleSpec } from '../helpers/lxcri.js';
+
+const opts = {
+  runtimeDir: '/run/lxcri/c1',
+  libexecDir: '/usr/local/libexec/lxcri',
+  cgroup: cgroupPaths('c1', undefined, 'lxcri-monitor.slice'),
+  lxcLogFile: '/var/log/lxcri/lxcri.log',
+  lxcLogLevel: 'warn',
+};
+
+function bundleOf(spec: Spec) {
+  return { path: '/bundle', spec, rootfs: '/bundle/rootfs' };
+}
+
+const values = (items: ReadonlyArray<readonly [string, string]>, key: string): string[] =>
+  items.filter(([k]) => k === key).map(([, v]) => v);
+
+describe('translate', () => {
+  const t = translate(bundleOf(sampleSpec()), opts);
+  const items = t.config.items;
+
+  it('uses the bundle rootfs in place', () => {
+    expect(values(items, 'lxc.rootfs.path')).toEqual(['dir:/bundle/rootfs']);
+    expect(values(items, 'lxc.rootfs.mount')).toEqual(['/bundle/rootfs']);
+    expect(values(items, 'lxc.rootfs.managed')).toEqual(['0']);
+  });
+
+  it('maps namespaces, hostname, user and capabilities', () => {
+    expect(values(items, 'lxc.namespace.clone')).toEqual(['pid net ipc uts mnt cgroup']);
+    expect(values(items, 'lxc.uts.name')).toEqual(['lxcri-demo']);
+    expect(values(items, 'lxc.init.uid')).toEqual(['0']);
+    expect(values(items, 'lxc.cap.keep')).toEqual(['audit_write kill net_bind_service']);
+    expect(values(items, 'lxc.no_new_privs')).toEqual(['1']);
+    expect(values(items, 'lxc.console.path')).toEqual(['none']);
+    expect(values(items, 'lxc.init.cmd')).toEqual(['/.lxcri/lxcri-init']);
+  });
+
+  it('places container and monitor in their cgroups', () => {
+    expect(values(items, 'lxc.cgroup.dir.container')).toEqual(['lxcri/c1']);
+    expect(values(items, 'lxc.cgroup.dir.monitor')).toEqual(['lxcri-monitor.slice/c1.scope']);
+    expect(values(items, 'lxc.cgroup.dir.monitor.pivot')).toEqual(['lxcri-monitor.slice']);
+  });
+
+  it('mounts the spec mounts in order, then the init files', () => {
+    const m = values(items, 'lxc.mount.entry');
+    expect(m[0]).toBe('proc proc proc create=dir 0 0');
+    expect(m[1]).toBe('tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k,create=dir 0 0');
+    expect(m.find((e) => e.includes('sys/fs/cgroup'))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0');
+    expect(m.at(-2)).toBe('/run/lxcri/c1/init .lxcri none bind,ro,nodev,nosuid,create=dir 0 0');
+    expect(m.at(-1)).toBe('/usr/local/libexec/lxcri/lxcri-init .lxcri/lxcri-init none bind,ro,nosuid,create=file 0 0');
+  });
+
+  it('writes devices, masks, read-only paths and the read-only root for the hook', () => {
+    const lines = t.hookConf.trimEnd().split('\n');
+    expect(lines[0]).toBe('dev\t/dev/null\tc\t1\t3\t666\t0\t0');
+    expect(lines).toContain('symlink\tpts/ptmx\t/dev/ptmx');
+    expect(lines).toContain('mask\t/proc/kcore');
+    expect(lines).toContain('ro\t/proc/sys');
+    expect(lines.at(-1)).toBe('rootro');
+  });
+
+  it('gives init the args, deduplicated env and cwd', () => {
+    expect(t.init.args[0]).toBe('sh');
+    expect(t.init.cwd).toBe('/');
+    expect(nulList(['a', 'b'])).toBe('a\0b\0');
+  });
+
+  it('refuses a hostname without its own uts namespace', () => {
+    const s = sampleSpec();
+    s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'uts');
+    expect(() => translate(bundleOf(s), opts)).toThrow(/hostname needs a new uts namespace/);
+  });
+
+  it('joins namespaces given by path', () => {
+    const s = sampleSpec();
+    s.linux!.namespaces = [{ type: 'mount' }, { type: 'network', path: '/var/run/netns/x' }];
+    delete s.hostname;
+    const it2 = translate(bundleOf(s), opts).config.items;
+    expect(values(it2, 'lxc.namespace.clone')).toEqual(['mnt']);
+    expect(values(it2, 'lxc.namespace.share.net')).toEqual(['/var/run/netns/x']);
+  });
+
+  it('refuses a device that redefines a default device', () => {
+    const s = sampleSpec();
+    s.linux!.devices = [{ path: '/dev/null', type: 'c', major: 1, minor: 5 }];
+    expect(() => translate(bundleOf(s), opts)).toThrow(/\/dev\/null must be c 1:3/);
+  });
+});
+
+describe('helpers', () => {
+  it('dedupes env, last wins', () => {
+    expect(dedupeEnv(['A=1', 'B=2', 'A=3'])).toEqual(['B=2', 'A=3']);
+    expect(dedupeEnv(['A=x=y', 'C='])).toEqual(['A=x=y', 'C=']);
+  });
+  it('names capabilities as liblxc does', () => {
+    expect(lxcCapName('CAP_NET_ADMIN')).toBe('net_admin');
+  });
+  it('escapes mount entry fields', () => {
+    expect(fstabEscape('/a b\\c')).toBe('/a\\040b\\134c');
+  });
+  it('resolves bind sources against the bundle and requires them unless optional', () => {
+    expect(() => mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind'] }, '/nonexistent-bundle')).toThrow(/does not exist/);
+    expect(mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind', 'optional'] }, '/b')).toBe('/b/nope x none rbind,optional 0 0');
+    expect(mountEntry({ destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro'] }, '/b')).toBe('/etc/hosts etc/hosts none rbind,ro,create=file 0 0');
+    expect(() => mountEntry({ destination: 'rel', type: 'tmpfs' }, '/b')).toThrow(/absolute/);
+  });
+  it('renders hook.conf and refuses TABs in paths', () => {
+    expect(renderHookConf([{ op: 'mask', path: '/a' }, { op: 'rootro' }])).toBe('mask\t/a\nrootro\n');
+    expect(() => renderHookConf([{ op: 'ro', path: '/a\tb' }])).toThrow(/TAB/);
+  });
+  it('parses signals by name and number', () => {
+    expect(parseSignal('9')).toBe(9);
+    expect(parseSignal('KILL')).toBe(9);
+    expect(parseSignal('sigkill')).toBe(9);
+    expect(parseSignal('SIGTERM')).toBe(15);
+    expect(parseSignal('term')).toBe(15);
+    expect(parseSignal('RTMIN+1')).toBe(35);
+    for (const bad of ['0', '65', 'NOPE', '', '-1', '9x']) expect(() => parseSignal(bad)).toThrow(/invalid signal/);
+  });
+  it('parses init reports', () => {
+    expect(parseReport('ok\n')).toEqual({ ok: true });
+    expect(parseReport('error 127 exec: "x": executable file not found in $PATH\n')).toEqual({
+      ok: false,
+      code: 127,
+      message: 'exec: "x": executable file not found in $PATH',
+    });
+    expect(parseReport('').ok).toBe(false);
+  });
+  it('computes cgroup paths', () => {
+    expect(cgroupPaths('x', '/kubepods/pod1/crio-x', 'mon.slice')).toEqual({
+      container: 'kubepods/pod1/crio-x',
+      monitor: 'mon.slice/x.scope',
+      monitorPivot: 'mon.slice',
+    });
+    expect(() => cgroupPaths('x', '/a/../b', 'm')).toThrow(/\.\./);
+  });
+  it('finds cgroup mounts in mountinfo', () => {
+    const mi = [
+      '31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755',
+      '32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu',
+      '41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw',
+      '50 31 0:38 /sub /mnt/x rw - cgroup2 cgroup2 rw',
+    ].join('\n');
+    expect(parseMountinfo(mi)).toEqual({ unified: '/sys/fs/cgroup/unified', v1: ['/sys/fs/cgroup/cpu'] });
+  });
+});
