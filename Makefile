@@ -25,7 +25,7 @@ NATIVE_SOURCES := $(wildcard native/*.cc native/*.h)
 VALIDATORS = src/spec/generated/validators.cjs
 
 DEBIAN_PACKAGES = build-essential pkg-config python3 lxc lxc-dev busybox-static \
-	runc crun podman conmon jq uidmap tmux nodejs npm
+	runc crun podman conmon jq uidmap tmux util-linux
 
 .PHONY: all deps install uninstall demo test test-unit test-integration typecheck clean
 
@@ -35,6 +35,9 @@ deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root" >&2; exit 1; fi
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES)
+	@# Node.js >= 20 is expected on the machine; Debian's own nodejs (18) only if none is.
+	command -v node >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
+	@node -e 'if (+process.versions.node.split(".")[0] < 20) { console.error("lxcri needs Node.js >= 20, found " + process.version); process.exit(1) }'
 	npm ci --no-audit --no-fund
 
 $(VALIDATORS): scripts/gen-validators.mjs $(wildcard $(OCI_SCHEMA_DIR)/*.json)
@@ -49,9 +52,9 @@ libexec/lxcri-init: libexec/lxcri-init.c libexec/util.h
 libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h
 	$(CC) $(CFLAGS_COMMON) -o $@ $<
 
-# The launcher runs the bundle of the build tree unless installed (see install).
+# The launcher finds the bundle relative to itself; node is pinned at build time.
 libexec/lxcri-launch: libexec/lxcri-launch.c
-	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(NODE)"' -DLXCRI_MAIN='"$(PREFIX)/lib/lxcri/lxcri.cjs"' -o $@ $<
+	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(NODE)"' -o $@ $<
 
 build/Release/lxcri_native.node: binding.gyp $(NATIVE_SOURCES)
 	npx node-gyp rebuild $(NODE_GYP_FLAGS)
@@ -80,7 +83,7 @@ install: all
 	install -m 0755 dist/lxcri_native.node $(LIBDIR)/
 	install -m 0755 libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook $(LIBEXECDIR)/
 	rm -f $(LIBDIR)/lxcri-main.cjs.cache
-	LXCRI_MAIN=$(LIBDIR)/lxcri.cjs $(BINDIR)/lxcri --version >/dev/null
+	$(BINDIR)/lxcri --version >/dev/null
 
 uninstall:
 	rm -f $(BINDIR)/lxcri

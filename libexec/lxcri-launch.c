@@ -1,10 +1,14 @@
 /*
- * lxcri-launch: installed as <prefix>/bin/lxcri; execs node on the bundled
- * CLI. A compiled launcher (rather than a "#!/usr/bin/env node" script)
- * pins the node binary and keeps node start-up options out of the
- * caller's hands: container engines run us with their own environment.
+ * lxcri-launch: installed as <prefix>/bin/lxcri; execs node on the bundled CLI
+ * <prefix>/lib/lxcri/lxcri.cjs, found from this binary's own location so that an
+ * installed tree works from any prefix and with an empty environment (podman runs
+ * kill and delete without PATH). A compiled launcher (rather than a
+ * "#!/usr/bin/env node" script) pins the node binary and keeps node start-up
+ * options out of the caller's hands: container engines run us with their own
+ * environment. LXCRI_MAIN overrides the bundle path (to run the build tree).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +17,11 @@
 #ifndef LXCRI_NODE
 #define LXCRI_NODE "/usr/bin/node"
 #endif
-#ifndef LXCRI_MAIN
-#define LXCRI_MAIN "/usr/local/lib/lxcri/lxcri.cjs"
-#endif
+
+#define MAIN_FROM_BINDIR "/../lib/lxcri/lxcri.cjs"
 
 /* Variables that make node load extra code or certificates on start-up
- * (slow, and not what the runtime was tested with). */
+ * (slow: NODE_EXTRA_CA_CERTS alone costs ~60 ms, and not what was tested). */
 static const char *const drop_env[] = {
 	"NODE_EXTRA_CA_CERTS",
 	"NODE_OPTIONS",
@@ -26,8 +29,30 @@ static const char *const drop_env[] = {
 	"NODE_REPL_EXTERNAL_MODULE",
 };
 
+/* <dir of /proc/self/exe>/../lib/lxcri/lxcri.cjs into buf; 0 on success. */
+static int main_from_exe(char *buf, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -1;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if (snprintf(buf, size, "%s%s", exe, MAIN_FROM_BINDIR) >= (int)size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
+	static char main_buf[PATH_MAX + sizeof(MAIN_FROM_BINDIR)];
 	const char *main_js = getenv("LXCRI_MAIN");
 	char **nargv = calloc((size_t)argc + 3, sizeof(*nargv));
 	int n = 0;
@@ -36,9 +61,13 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "lxcri: %s\n", strerror(ENOMEM));
 		return 127;
 	}
-	/* An override lets the CLI run from the build tree. */
-	if (!main_js || !*main_js)
-		main_js = LXCRI_MAIN;
+	if (!main_js || !*main_js) {
+		if (main_from_exe(main_buf, sizeof(main_buf)) < 0) {
+			fprintf(stderr, "lxcri: cannot find the lxcri bundle from /proc/self/exe: %s\n", strerror(errno));
+			return 127;
+		}
+		main_js = main_buf;
+	}
 	for (size_t i = 0; i < sizeof(drop_env) / sizeof(drop_env[0]); i++) {
 		if (unsetenv(drop_env[i]) < 0) {
 			fprintf(stderr, "lxcri: unsetenv %s: %s\n", drop_env[i], strerror(errno));
