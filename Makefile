@@ -15,9 +15,9 @@ unexport NODE_EXTRA_CA_CERTS NODE_OPTIONS
 
 CC ?= cc
 CFLAGS_COMMON = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2
-LXC_CFLAGS := $(shell pkg-config --cflags lxc 2>/dev/null)
-LXC_LIBS := $(shell pkg-config --libs lxc 2>/dev/null)
-NODE_GYP_FLAGS := $(if $(wildcard /usr/include/node/node_api.h),--nodedir=/usr,)
+LXC_CFLAGS = $(shell pkg-config --cflags lxc 2>/dev/null)
+LXC_LIBS = $(shell pkg-config --libs lxc 2>/dev/null)
+NODE_GYP_FLAGS = $(if $(wildcard /usr/include/node/node_api.h),--nodedir=/usr,)
 
 HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-launch
 TS_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)

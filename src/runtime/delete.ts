@@ -1,12 +1,12 @@
 // delete: remove a stopped container (or, with force, kill it first): wait for its monitor,
 // then remove its cgroups in every hierarchy and its runtime directory.
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cgroupMounts, type CgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPids, removeContainerCgroups } from '../cgroup/remove.js';
 import type { Logger } from '../log/types.js';
 import { errorMessage, RuntimeError } from './errors.js';
-import { isAlive, type ProcRef } from './proc.js';
+import { findProcesses, isAlive, type ProcRef } from './proc.js';
 import type { ContainerRecord } from './record.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
@@ -55,14 +55,19 @@ export async function deleteContainer(
     }
     const deadline = Date.now() + timeoutMs;
     const mounts = cgroupMounts();
-    if (status !== 'stopped' || (rec.monitor && isAlive(rec.monitor))) {
+    // A create killed between spawning the monitor and recording it leaves a monitor
+    // that only its command line names.
+    const monitors = rec.monitor ? [rec.monitor] : findProcesses('lxcri-start', [rec.id, dirname(runtimeDir), join(runtimeDir, 'config')]);
+    if (status !== 'stopped' || monitors.some(isAlive)) {
       killRef(rec.init);
       await killCgroup(mounts, rec.cgroup.container, rec.monitor);
-      const mon = rec.monitor;
-      if (mon && !(await pollUntil(() => !isAlive(mon), deadline))) {
-        log.warn('monitor did not exit, killing it', { pid: mon.pid });
-        killRef(mon);
-        await pollUntil(() => !isAlive(mon), Date.now() + 2000);
+      if (!rec.monitor) monitors.forEach(killRef);
+      for (const mon of monitors) {
+        if (!(await pollUntil(() => !isAlive(mon), deadline))) {
+          log.warn('monitor did not exit, killing it', { pid: mon.pid });
+          killRef(mon);
+          await pollUntil(() => !isAlive(mon), Date.now() + 2000);
+        }
       }
     }
     const left = await removeContainerCgroups(mounts, rec.cgroup, deadline);

@@ -1,6 +1,7 @@
 // Process identity from /proc: a PID plus its start time names one process for good,
 // so a recycled PID is never mistaken for a container's init or monitor.
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 
 export interface ProcRef {
   pid: number;
@@ -58,4 +59,31 @@ export function runsExecutable(pid: number, exe: FileId): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Processes whose argv starts with an executable named `exe` followed by `args`: finds a
+ * monitor that a killed create spawned but could not record.
+ */
+export function findProcesses(exe: string, args: string[]): ProcRef[] {
+  const found: ProcRef[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (basename(argv[0] ?? '') !== exe || args.some((a, i) => argv[i + 1] !== a)) continue;
+    const ref = procRef(Number(e));
+    if (ref) found.push(ref);
+  }
+  return found;
 }

@@ -1,6 +1,6 @@
 // Reading a bundle: config.json parsed, schema-checked and checked against what lxcri
 // and Linux can run. Nothing on the system is touched before this has passed.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { RuntimeError, errnoCode, errorMessage } from '../runtime/errors.js';
 import type { Namespace, Spec } from './types.js';
@@ -54,12 +54,15 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
   if (!spec.linux) throw invalid('linux is missing: lxcri runs Linux containers');
   checkNamespaces(spec.linux.namespaces ?? []);
 
-  const rootfs = resolve(bundle, spec.root.path);
+  const given = resolve(bundle, spec.root.path);
+  let rootfs: string;
   try {
-    if (!(await stat(rootfs)).isDirectory()) throw invalid(`root.path ${rootfs} is not a directory`);
+    // liblxc wants the real path: a symlinked rootfs is followed once, here.
+    rootfs = await realpath(given);
+    if (!(await stat(rootfs)).isDirectory()) throw invalid(`root.path ${given} is not a directory`);
   } catch (err) {
     if (err instanceof RuntimeError) throw err;
-    throw invalid(`root.path ${rootfs}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errorMessage(err)}`);
+    throw invalid(`root.path ${given}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errorMessage(err)}`);
   }
   return rootfs;
 }

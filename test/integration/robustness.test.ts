@@ -1,0 +1,116 @@
+// Failures around a container: a monitor that dies, a create that is killed half-way, a
+// custom cgroupsPath and a non-root process user.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cgroupRoots, Env, LAUNCHER, leftovers, MAIN, makeBundle, pidAlive, waitFor, withArgs } from '../helpers/lxcri.js';
+
+let env: Env;
+beforeAll(() => {
+  env = new Env();
+});
+afterAll(async () => {
+  await env.cleanup();
+});
+
+/** PIDs of lxcri-start processes for container `id` under this test's root. */
+function monitorsOf(id: string): number[] {
+  const pids: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      if (argv[0]?.endsWith('lxcri-start') && argv[1] === id && argv[2] === env.root) pids.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+describe('robustness', () => {
+  it('a killed monitor takes the container down, and delete still cleans up', async () => {
+    const b = makeBundle(env, 'mon', withArgs('sleep', '60'));
+    expect((await env.run(['create', '--bundle', b, 'mon'])).code).toBe(0);
+    expect((await env.run(['start', 'mon'])).code).toBe(0);
+    const pid = (await env.state('mon')).pid;
+    const [monitor] = monitorsOf('mon');
+    expect(monitor).toBeGreaterThan(0);
+    process.kill(monitor!, 'SIGKILL');
+    await waitFor(() => !pidAlive(pid), 10_000, 'init to die with its monitor');
+    expect((await env.state('mon')).status).toBe('stopped');
+    const d = await env.run(['delete', 'mon']);
+    expect(d.stderr).toBe('');
+    expect(d.code).toBe(0);
+    expect(leftovers(env, 'mon', [pid, monitor!])).toEqual([]);
+  });
+
+  it('delete --force cleans up after a create killed at any point', async () => {
+    const b = makeBundle(env, 'killed', withArgs('sleep', '60'));
+    for (const delay of [30, 50, 60, 70, 80, 90, 100, 120, 200]) {
+      const id = `killed${delay}`;
+      const p = spawn(LAUNCHER, [...env.globals(), 'create', '--bundle', b, id], { env: { ...process.env, LXCRI_MAIN: MAIN }, stdio: 'ignore' });
+      const exited = new Promise((r) => p.once('exit', r));
+      await new Promise((r) => setTimeout(r, delay));
+      p.kill('SIGKILL');
+      await exited;
+      const d = await env.run(['delete', '--force', id]);
+      expect(d.stderr, `delay ${delay}`).toBe('');
+      expect(d.code).toBe(0);
+      await waitFor(() => monitorsOf(id).length === 0, 5_000, `monitor of ${id} gone`);
+      expect(leftovers(env, id), `delay ${delay}`).toEqual([]);
+    }
+  });
+
+  it('uses linux.cgroupsPath and removes it on delete', async () => {
+    const b = makeBundle(env, 'cgp', (s) => {
+      s.process!.args = ['sleep', '60'];
+      s.linux!.cgroupsPath = '/lxcri-test-parent/cgp';
+    });
+    expect((await env.run(['create', '--bundle', b, 'cgp'])).code).toBe(0);
+    const pid = (await env.state('cgp')).pid;
+    expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toMatch(/^0::\/lxcri-test-parent\/cgp$/m);
+    // A second container may not join a cgroup that has processes.
+    const b2 = makeBundle(env, 'cgp2', (s) => {
+      s.linux!.cgroupsPath = '/lxcri-test-parent/cgp';
+    });
+    const r = await env.run(['create', '--bundle', b2, 'cgp2']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/cgroup lxcri-test-parent\/cgp already has processes/);
+    expect((await env.state('cgp')).status).toBe('created');
+    expect((await env.run(['delete', '--force', 'cgp'])).code).toBe(0);
+    for (const root of cgroupRoots()) {
+      expect(existsSync(join(root, 'lxcri-test-parent/cgp'))).toBe(false);
+      // The parent belongs to whoever chose it (kubelet for a pod): lxcri leaves it.
+      if (existsSync(join(root, 'lxcri-test-parent'))) rmdirSync(join(root, 'lxcri-test-parent'));
+    }
+  });
+
+  it('runs the process as the spec user', async () => {
+    const b = makeBundle(env, 'user', (s) => {
+      s.process!.args = ['sh', '-c', 'id -u; id -g; echo $HOME'];
+      s.process!.user = { uid: 65534, gid: 65534 };
+    });
+    const r = await env.run(['run', '--bundle', b, 'user']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('65534\n65534\n/nonexistent\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('takes a relative root.path against the bundle', async () => {
+    const b = makeBundle(env, 'relroot', (s) => {
+      s.process!.args = ['true'];
+    });
+    const { symlinkSync } = await import('node:fs');
+    const { busyboxRootfs } = await import('../helpers/lxcri.js');
+    symlinkSync(busyboxRootfs(), join(b, 'rootfs'));
+    const { writeFileSync } = await import('node:fs');
+    const spec = JSON.parse(readFileSync(join(b, 'config.json'), 'utf8')) as { root: { path: string } };
+    spec.root.path = 'rootfs';
+    writeFileSync(join(b, 'config.json'), JSON.stringify(spec));
+    const r = await env.run(['run', '--bundle', b, 'relroot']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
