@@ -63,18 +63,20 @@ dist/lxcri_native.node: build/Release/lxcri_native.node
 	@mkdir -p dist
 	cp $< $@
 
+# tsc type-checks and emits the library (dist/lib); esbuild bundles the CLI.
 dist/lxcri-main.cjs: $(TS_SOURCES) $(VALIDATORS) scripts/bundle.mjs package.json
-	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p tsconfig.json
+	mkdir -p dist/lib/spec/generated && cp $(VALIDATORS) dist/lib/spec/generated/
 	node scripts/bundle.mjs
 
 dist/lxcri.cjs: scripts/loader.cjs
 	@mkdir -p dist
 	cp $< $@
 
-# Running the CLI once writes the V8 code cache next to the bundle.
+# A warm-up run writes the V8 code cache next to the bundle (src/cli/warmup.ts).
 dist/lxcri-main.cjs.cache: dist/lxcri-main.cjs dist/lxcri.cjs dist/lxcri_native.node
 	rm -f $@
-	node dist/lxcri.cjs --version >/dev/null
+	LXCRI_WARMUP=1 node dist/lxcri.cjs
 
 install: all
 	install -d $(BINDIR) $(LIBDIR) $(LIBEXECDIR)
@@ -83,7 +85,7 @@ install: all
 	install -m 0755 dist/lxcri_native.node $(LIBDIR)/
 	install -m 0755 libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook $(LIBEXECDIR)/
 	rm -f $(LIBDIR)/lxcri-main.cjs.cache
-	$(BINDIR)/lxcri --version >/dev/null
+	LXCRI_WARMUP=1 $(BINDIR)/lxcri
 
 uninstall:
 	rm -f $(BINDIR)/lxcri

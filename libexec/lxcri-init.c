@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -450,11 +451,23 @@ static void catch_terminating_signals(void)
 	}
 }
 
+/* The kernel's struct sigaction for rt_sigaction(2). glibc's sigaction()
+ * refuses the two real-time signals it reserves (32, 33), yet an ignored one
+ * inherited from our parent survives exec: reset through the raw syscall. */
+struct kernel_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;
+};
+
+#define KERNEL_NSIG 64
+
 /* The process must start with an empty mask and default dispositions,
  * whatever liblxc or our parent left behind (ignored signals survive exec). */
 static void reset_signals(void)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct kernel_sigaction dfl = { .handler = SIG_DFL };
 	sigset_t none;
 	struct failure f;
 
@@ -463,12 +476,13 @@ static void reset_signals(void)
 		FAIL_SYS(&f, "reset", "signal mask", errno);
 		die(f.msg, f.code);
 	}
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction old;
-		/* EINVAL: signals reserved by libc; nothing to reset. */
-		if (sigaction(sig, NULL, &old) < 0 || old.sa_handler == SIG_DFL)
+	for (int sig = 1; sig <= KERNEL_NSIG; sig++) {
+		struct kernel_sigaction old;
+		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		if (sigaction(sig, &dfl, NULL) < 0) {
+		if (syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof(old.mask)) < 0 || old.handler == SIG_DFL)
+			continue;
+		if (syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask)) < 0) {
 			FAIL_SYS(&f, "reset", "signal handler", errno);
 			die(f.msg, f.code);
 		}

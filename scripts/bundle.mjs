@@ -17,5 +17,7 @@ await build({
   define: { LXCRI_VERSION: JSON.stringify(pkg.version), 'import.meta.url': '__lxcri_url' },
   banner: { js: "var __lxcri_url = require('url').pathToFileURL(__filename).href;" },
   external: ['*.node'],
+  minify: true,
+  keepNames: false,
   logLevel: 'warning',
 });

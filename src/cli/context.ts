@@ -17,8 +17,8 @@ export interface Context {
   env: Env;
   stdio: Stdio;
   log: Logger;
-  /** The runtime for the global options (root, libexec dir, ...). */
-  runtime: () => Runtime;
+  /** The runtime for the global options (root, libexec dir, ...), loaded on first use. */
+  runtime: () => Promise<Runtime>;
 }
 
 export function writeOut(stdio: Stdio, text: string): void {

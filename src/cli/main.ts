@@ -1,19 +1,13 @@
 // The lxcri command line: global options, one module per command, one line on stderr and
-// a non-zero exit code for every failure.
+// a non-zero exit code for every failure. Commands are imported when chosen, so a call
+// loads only the code (and Node built-ins) it uses.
 import yargs, { type Argv } from 'yargs';
 import { createLogger, isLevel, type Level } from '../log/pino.js';
 import type { Logger } from '../log/types.js';
 import { DEFAULT_ROOT, type RuntimeConfig } from '../runtime/config.js';
 import { errorMessage, RuntimeError } from '../runtime/errors.js';
-import { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { OCI_VERSION } from '../spec/types.js';
-import { create } from './commands/create.js';
-import { del } from './commands/delete.js';
-import { kill } from './commands/kill.js';
-import { list } from './commands/list.js';
-import { run } from './commands/run.js';
-import { start } from './commands/start.js';
-import { state } from './commands/state.js';
 import { writeErr, writeOut, type Context, type Env, type Stdio } from './context.js';
 import { writeFailureLog } from './failurelog.js';
 import { VERSION } from './version.js';
@@ -102,22 +96,22 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
         set('create', a.id, (ctx) => {
           if (a['console-socket']) throw new RuntimeError('invalid-argument', '--console-socket is not supported yet');
           if (a['preserve-fds']) throw new RuntimeError('invalid-argument', '--preserve-fds is not supported yet');
-          return create({ id: a.id, bundle: a.bundle, pidFile: a['pid-file'] }, ctx);
+          return import('./commands/create.js').then((m) => m.create({ id: a.id, bundle: a.bundle, pidFile: a['pid-file'] }, ctx));
         }),
     )
-    .command('start <id>', 'start the process of a created container', (a) => id(a), (a) => set('start', a.id, (ctx) => start({ id: a.id }, ctx)))
-    .command('state <id>', 'print the state JSON of a container', (a) => id(a), (a) => set('state', a.id, (ctx) => state({ id: a.id }, ctx)))
+    .command('start <id>', 'start the process of a created container', (a) => id(a), (a) => set('start', a.id, (ctx) => import('./commands/start.js').then((m) => m.start({ id: a.id }, ctx))))
+    .command('state <id>', 'print the state JSON of a container', (a) => id(a), (a) => set('state', a.id, (ctx) => import('./commands/state.js').then((m) => m.state({ id: a.id }, ctx))))
     .command(
       'kill <id> [signal]',
       'send a signal to a container (default TERM)',
       (a) => id(a).positional('signal', { type: 'string', default: 'TERM', describe: 'name (KILL, SIGKILL) or number' }),
-      (a) => set('kill', a.id, (ctx) => kill({ id: a.id, signal: String(a.signal) }, ctx)),
+      (a) => set('kill', a.id, (ctx) => import('./commands/kill.js').then((m) => m.kill({ id: a.id, signal: String(a.signal) }, ctx))),
     )
     .command(
       'delete <id>',
       'delete a stopped container (--force: any, and unknown IDs succeed)',
       (a) => id(a).option('force', { alias: 'f', type: 'boolean', default: false, describe: 'kill it first if it runs' }),
-      (a) => set('delete', a.id, (ctx) => del({ id: a.id, force: a.force }, ctx)),
+      (a) => set('delete', a.id, (ctx) => import('./commands/delete.js').then((m) => m.del({ id: a.id, force: a.force }, ctx))),
     )
     .command(
       'list',
@@ -126,13 +120,13 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
         a
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'IDs only' })
           .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
-      (a) => set('list', '', (ctx) => list({ quiet: a.quiet, format: a.format }, ctx)),
+      (a) => set('list', '', (ctx) => import('./commands/list.js').then((m) => m.list({ quiet: a.quiet, format: a.format }, ctx))),
     )
     .command(
       'run <id>',
       'create and start a container, wait for it, delete it; exits with its status',
       (a) => id(a).option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' }),
-      (a) => set('run', a.id, (ctx) => run({ id: a.id, bundle: a.bundle }, ctx)),
+      (a) => set('run', a.id, (ctx) => import('./commands/run.js').then((m) => m.run({ id: a.id, bundle: a.bundle }, ctx))),
     );
 }
 
@@ -203,7 +197,8 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     });
     const l = log;
     let rt: Runtime | undefined;
-    const code = await handler({ env, stdio, log: l, runtime: () => (rt ??= new Runtime(cfg, l)) });
+    const runtime = async (): Promise<Runtime> => (rt ??= new (await import('../runtime/runtime.js')).Runtime(cfg, l));
+    const code = await handler({ env, stdio, log: l, runtime });
     log.debug('cmd completed', { duration: Number(process.hrtime.bigint() - began) / 1e6 });
     return code;
   } catch (err) {

@@ -12,6 +12,7 @@ import type { Logger } from '../log/types.js';
 import { translate } from '../lxc/translate.js';
 import { loadBundle } from '../spec/load.js';
 import { errnoCode, errorMessage, RuntimeError } from './errors.js';
+import { checkId } from './id.js';
 import { notifySocketOf, writeInitDir } from './initdir.js';
 import { lxc } from './native.js';
 import { listenNotify, type InitReport } from './notify.js';
@@ -32,14 +33,6 @@ export interface Created {
   runtimeDir: string;
   /** The monitor child process, when keepMonitor was set. */
   monitor?: ChildProcess;
-}
-
-const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}$/;
-
-export function checkId(id: string): void {
-  if (!ID_RE.test(id)) {
-    throw new RuntimeError('invalid-argument', `invalid container ID "${id}": use letters, digits and _ . + - (not first)`);
-  }
 }
 
 const alreadyExists = (id: string): RuntimeError => new RuntimeError('exists', `container "${id}" already exists`);

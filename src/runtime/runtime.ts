@@ -3,7 +3,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nullLogger, type Logger } from '../log/types.js';
 import { Container } from './container.js';
-import { checkId, createContainer, type CreateRequest, type Created } from './create.js';
+import { checkId } from './id.js';
+import type { CreateRequest, Created } from './create.js';
 import { deleteContainer } from './delete.js';
 import { errnoCode, notFound, RuntimeError } from './errors.js';
 import { runtimeConfig, type RuntimeConfig } from './config.js';
@@ -24,6 +25,8 @@ export class Runtime {
 
   /** Create a container from a bundle; it is "created" when this resolves. */
   async create(req: CreateRequest): Promise<Created & { container: Container }> {
+    // Loaded on demand: create needs child processes, sockets and the addon; nothing else does.
+    const { createContainer } = await import('./create.js');
     const created = await createContainer(this.config, req, this.log);
     return { ...created, container: new Container(req.id, created.runtimeDir, created.record) };
   }

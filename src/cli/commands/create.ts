@@ -10,7 +10,7 @@ export interface CreateArgs {
 }
 
 export async function create(args: CreateArgs, ctx: Context): Promise<number> {
-  const rt = ctx.runtime();
+  const rt = await ctx.runtime();
   const { record } = await rt.create({ id: args.id, bundle: args.bundle });
   if (args.pidFile) {
     try {

@@ -8,7 +8,7 @@ export interface DeleteArgs {
 }
 
 export async function del(args: DeleteArgs, ctx: Context): Promise<number> {
-  await ctx.runtime().delete(args.id, { force: args.force });
+  await (await ctx.runtime()).delete(args.id, { force: args.force });
   ctx.log.info('container deleted', { force: args.force });
   return 0;
 }

@@ -9,7 +9,7 @@ export interface KillArgs {
 
 export async function kill(args: KillArgs, ctx: Context): Promise<number> {
   const signum = parseSignal(args.signal);
-  const c = await ctx.runtime().get(args.id);
+  const c = await (await ctx.runtime()).get(args.id);
   c.kill(signum);
   ctx.log.info('signalled container', { signum });
   return 0;

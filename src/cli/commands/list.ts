@@ -9,7 +9,7 @@ export interface ListArgs {
 }
 
 export async function list(args: ListArgs, ctx: Context): Promise<number> {
-  const rt = ctx.runtime();
+  const rt = await ctx.runtime();
   const ids = await rt.list();
   if (args.quiet) {
     writeOut(ctx.stdio, ids.map((id) => `${id}\n`).join(''));

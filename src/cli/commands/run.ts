@@ -11,7 +11,7 @@ export interface RunArgs {
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
 export async function run(args: RunArgs, ctx: Context): Promise<number> {
-  const rt = ctx.runtime();
+  const rt = await ctx.runtime();
   const { container, monitor } = await rt.create({ id: args.id, bundle: args.bundle, keepMonitor: true });
   // The monitor mirrors the container's end: same exit status, or death by the same signal.
   const exited = new Promise<number>((res) =>

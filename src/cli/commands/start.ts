@@ -6,7 +6,7 @@ export interface StartArgs {
 }
 
 export async function start(args: StartArgs, ctx: Context): Promise<number> {
-  const rt = ctx.runtime();
+  const rt = await ctx.runtime();
   const c = await rt.get(args.id);
   await c.start(rt.config.timeouts.start);
   ctx.log.info('container started', { pid: c.record.init?.pid });

@@ -7,7 +7,7 @@ export interface StateArgs {
 }
 
 export async function state(args: StateArgs, ctx: Context): Promise<number> {
-  const c = await ctx.runtime().get(args.id);
+  const c = await (await ctx.runtime()).get(args.id);
   writeOut(ctx.stdio, `${JSON.stringify(c.state())}\n`);
   return 0;
 }
