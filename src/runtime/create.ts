@@ -3,8 +3,8 @@
 // nothing that existed before it (an existing container of the same ID) is touched.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths } from '../cgroup/paths.js';
 import { removeContainerCgroups } from '../cgroup/remove.js';
@@ -60,6 +60,7 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
   });
   const initExe = fileId(join(cfg.libexecDir, 'lxcri-init'));
 
+  if (cfg.lxcLogFile) await prepareLogFile(cfg.lxcLogFile);
   await mkdir(cfg.root, { recursive: true, mode: 0o711 });
   try {
     await mkdir(runtimeDir, { mode: 0o700 });
@@ -137,6 +138,12 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log);
     throw err;
   }
+}
+
+/** liblxc would make the log's directory 0755 and the file 0640; the log is private. */
+async function prepareLogFile(file: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o750 });
+  await (await open(file, 'a', 0o600)).close();
 }
 
 function saveLxcConfig(id: string, root: string, file: string, items: ReadonlyArray<readonly [string, string]>): void {
