@@ -51,7 +51,7 @@ static _Noreturn void fail_msg(const char *op, const char *path, const char *tex
 	snprintf(line, sizeof(line), "lxcri-hook: %s %s: %s\n", op, path, text);
 	(void)write_all(STDERR_FILENO, line, strlen(line));
 	if (errfile[0])
-		append_line(errfile, line);
+		(void)append_line(errfile, line);
 	exit(1);
 }
 
@@ -445,6 +445,49 @@ static void op_rootro(const char *rootfs)
 	close(fd);
 }
 
+/* The hook runs in the container's UTS namespace, new or joined by path (a pod's
+ * pinned one): liblxc sets lxc.uts.name only in a namespace it made itself. */
+static void op_hostname(int rootfd, char **a)
+{
+	(void)rootfd;
+	if (sethostname(a[1], strlen(a[1])) < 0)
+		fail("hostname", a[1], errno);
+}
+
+static void op_domainname(int rootfd, char **a)
+{
+	(void)rootfd;
+	if (setdomainname(a[1], strlen(a[1])) < 0)
+		fail("domainname", a[1], errno);
+}
+
+/* sysctl<TAB>key<TAB>value: written to the container's /proc/sys (its namespaces,
+ * its proc mount) before read-only paths make /proc/sys read-only. */
+static void op_sysctl(int rootfd, char **a)
+{
+	char path[PATH_MAX], p[64];
+	int fd, wfd;
+
+	if ((size_t)snprintf(path, sizeof(path), "/proc/sys/%s", a[1]) >= sizeof(path))
+		fail("sysctl", a[1], ENAMETOOLONG);
+	/* net.ipv4.ip_forward → net/ipv4/ip_forward; keys with slashes are paths. */
+	if (!strchr(a[1], '/'))
+		for (char *c = path + strlen("/proc/sys/"); *c; c++)
+			if (*c == '.')
+				*c = '/';
+	fd = resolve(rootfd, path, 0);
+	if (fd < 0)
+		fail("sysctl", a[1], errno);
+	wfd = open(fd_path(fd, p, sizeof(p)), O_WRONLY | O_CLOEXEC);
+	if (wfd < 0)
+		fail("sysctl", a[1], errno);
+	if (write_all(wfd, a[2], strlen(a[2])) < 0)
+		fail("sysctl", a[1], errno);
+	if (close(wfd) < 0)
+		fail("sysctl", a[1], errno);
+	close(fd);
+}
+
 /* Split line at TABs into f (up to MAX_FIELDS); returns the count. */
 static int split_fields(char *line, char **f)
 {
@@ -471,6 +514,8 @@ static void run_line(int rootfd, const char *rootfs, char *line)
 	} ops[] = {
 		{ "dev", 8, op_dev },	  { "symlink", 3, op_symlink }, { "mkdir", 2, op_mkdir },
 		{ "mask", 2, op_mask }, { "ro", 2, op_ro },
+		{ "hostname", 2, op_hostname }, { "domainname", 2, op_domainname },
+		{ "sysctl", 3, op_sysctl },
 	};
 	char *f[MAX_FIELDS] = { 0 };
 	int n = split_fields(line, f);

@@ -4,12 +4,19 @@
  * Reads the process spec from LXCRI_DIR (args, env, cwd), prepares it, tells
  * `lxcri create` over the notify socket whether the process can be started,
  * waits for `lxcri start` to write one byte into the sync FIFO and then execs
- * the process. Statically linked and stdio-free to stay small; runs as the
- * container's user, so it must not need any privilege.
+ * the process. Statically linked and stdio-free to stay small. It starts as
+ * the container's root and takes the process's identity (groups, gid, uid,
+ * capability sets, umask; LXCRI_DIR/identity) as soon as it has read its files,
+ * before anything else: liblxc can neither raise capabilities for a non-root
+ * user nor set ambient ones.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <grp.h>
+#include <stdint.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,7 +381,7 @@ static int notify(const struct failure *f)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = LXCRI_DIR "/notify" };
 	char line[sizeof(f->msg) + 16];
-	int fd, ret;
+	int fd, ret, err;
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -383,7 +390,9 @@ static int notify(const struct failure *f)
 	ret = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
 	if (ret == 0)
 		ret = send_all(fd, line, strlen(line));
+	err = errno;
 	close(fd);
+	errno = err;
 	return ret;
 }
 
@@ -491,8 +500,138 @@ static void reset_signals(void)
 
 /* Everything that can fail while `lxcri create` waits: the spec files, the
  * working directory, HOME and finding the executable. */
+/* identity: "<uid> <gid> <umask octal or -> <bounding> <effective> <permitted>
+ * <inheritable> <ambient> [<group>...]", the capability sets as hex bit masks. */
+struct identity {
+	uid_t uid;
+	gid_t gid;
+	long umask; /* -1: keep */
+	unsigned long long bounding, effective, permitted, inheritable, ambient;
+	gid_t groups[256];
+	size_t ngroups;
+};
+
+#define IDENTITY_FIELDS 8
+
+static int parse_identity(char *text, struct identity *id)
+{
+	char *save = NULL, *tok;
+	unsigned long long v[IDENTITY_FIELDS];
+
+	for (int i = 0; i < IDENTITY_FIELDS; i++) {
+		char *end;
+		tok = strtok_r(i ? NULL : text, " \n", &save);
+		if (!tok)
+			return -1;
+		if (i == 2 && strcmp(tok, "-") == 0) {
+			v[i] = (unsigned long long)-1;
+			continue;
+		}
+		errno = 0;
+		v[i] = strtoull(tok, &end, i == 2 ? 8 : i > 2 ? 16 : 10);
+		if (errno || *end)
+			return -1;
+	}
+	id->uid = (uid_t)v[0];
+	id->gid = (gid_t)v[1];
+	id->umask = v[2] == (unsigned long long)-1 ? -1 : (long)v[2];
+	id->bounding = v[3];
+	id->effective = v[4];
+	id->permitted = v[5];
+	id->inheritable = v[6];
+	id->ambient = v[7];
+	id->ngroups = 0;
+	while ((tok = strtok_r(NULL, " \n", &save))) {
+		char *end;
+		if (id->ngroups == sizeof(id->groups) / sizeof(id->groups[0]))
+			return -1;
+		errno = 0;
+		id->groups[id->ngroups++] = (gid_t)strtoul(tok, &end, 10);
+		if (errno || *end)
+			return -1;
+	}
+	return 0;
+}
+
+static int set_caps(unsigned long long eff, unsigned long long perm, unsigned long long inh)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	for (int i = 0; i < 2; i++) {
+		data[i].effective = (uint32_t)(eff >> (32 * i));
+		data[i].permitted = (uint32_t)(perm >> (32 * i));
+		data[i].inheritable = (uint32_t)(inh >> (32 * i));
+	}
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+static int get_permitted(unsigned long long *perm)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -1;
+	*perm = (unsigned long long)data[0].permitted | (unsigned long long)data[1].permitted << 32;
+	return 0;
+}
+
+/* Become the process's user with exactly its capability sets. liblxc leaves us
+ * root with the spec's bounding set plus SETUID, SETGID and SETPCAP, which this
+ * needs: groups and gid first, then setuid with KEEPCAPS (permitted survives,
+ * effective is cleared), effective raised again to drop the rest of the
+ * bounding set (needs SETPCAP), then the final sets and ambient capabilities,
+ * which survive exec for a non-root user. */
+static void take_identity(const struct identity *id, struct failure *f)
+{
+	unsigned long long perm;
+
+	if (setgroups(id->ngroups, id->groups) < 0) {
+		FAIL_SYS(f, "setgroups", "", errno);
+		return;
+	}
+	if (setresgid(id->gid, id->gid, id->gid) < 0) {
+		FAIL_SYS(f, "setgid", "", errno);
+		return;
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresuid(id->uid, id->uid, id->uid) < 0 ||
+	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
+		FAIL_SYS(f, "setuid", "", errno);
+		return;
+	}
+	if (get_permitted(&perm) < 0 || set_caps(perm, perm, 0) < 0) {
+		FAIL_SYS(f, "capset", "", errno);
+		return;
+	}
+	for (int cap = 0; cap < 64; cap++) {
+		if (id->bounding & (1ULL << cap) || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) <= 0)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			FAIL_SYS(f, "drop from the bounding set", "", errno);
+			return;
+		}
+	}
+	if (set_caps(id->effective, id->permitted, id->inheritable) < 0) {
+		FAIL_SYS(f, "capset", "", errno);
+		return;
+	}
+	for (int cap = 0; cap < 64; cap++) {
+		if (!(id->ambient & (1ULL << cap)))
+			continue;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) {
+			FAIL_SYS(f, "raise ambient capability", "", errno);
+			return;
+		}
+	}
+	if (id->umask >= 0)
+		umask((mode_t)id->umask);
+}
+
 static char *prepare(char ***argsp, char ***envp, struct failure *f)
 {
+	struct identity id;
+	char *text;
 	size_t len;
 	int err = 0;
 	char *cwd;
@@ -510,6 +649,21 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	cwd = read_file(LXCRI_DIR "/cwd", &len, &err);
 	if (!cwd) {
 		FAIL_SYS(f, "read", LXCRI_DIR "/cwd", err);
+		return NULL;
+	}
+	text = read_file(LXCRI_DIR "/identity", &len, &err);
+	if (!text) {
+		FAIL_SYS(f, "read", LXCRI_DIR "/identity", err);
+		free(cwd);
+		return NULL;
+	}
+	if (parse_identity(text, &id) < 0)
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read " LXCRI_DIR "/identity: malformed");
+	free(text);
+	if (!f->code)
+		take_identity(&id, f);
+	if (f->code) {
+		free(cwd);
 		return NULL;
 	}
 	change_dir(cwd, f);
@@ -531,8 +685,13 @@ int main(void)
 	catch_terminating_signals();
 	path = prepare(&args, &env, &f);
 
-	if (notify(&f) < 0 && f.code)
-		die(f.msg, f.code); /* nobody else will show the error */
+	if (notify(&f) < 0) {
+		/* Nobody else will show the error; and without create (killed, or the
+		 * report blocked, e.g. by seccomp) nobody would ever start us. */
+		if (!f.code)
+			FAIL_SYS(&f, "report to", "lxcri create", errno);
+		die(f.msg, f.code);
+	}
 	if (f.code)
 		return f.code; /* `lxcri create` reports it */
 

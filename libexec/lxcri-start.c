@@ -24,8 +24,9 @@
 
 static char errfile[4096];
 
-/* Report a failure on stderr and in <lxcpath>/<name>/error, where
- * `lxcri create` picks it up after the monitor is gone. */
+/* Report a failure in <lxcpath>/<name>/error, where `lxcri create` picks it
+ * up after the monitor is gone and makes it its one error line; stderr (the
+ * container's, which create shares) only if that file cannot be written. */
 static void report(const char *fmt, ...)
 {
 	char line[1024];
@@ -37,9 +38,8 @@ static void report(const char *fmt, ...)
 	va_end(ap);
 	strcat(line, "\n");
 
-	(void)write_all(STDERR_FILENO, line, strlen(line));
-	if (errfile[0])
-		append_line(errfile, line);
+	if (!errfile[0] || append_line(errfile, line) < 0)
+		(void)write_all(STDERR_FILENO, line, strlen(line));
 }
 
 /* Detach from the caller's session so that terminal job control signals

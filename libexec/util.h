@@ -24,15 +24,19 @@ static inline int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Append one line to path (created 0600). Failures are ignored on purpose:
- * the same line always goes to stderr too, so nothing is lost silently. */
-static inline void append_line(const char *path, const char *line)
+/* Append one line to path (created 0600); -1 if it could not be written, so the
+ * caller can fall back to stderr. */
+static inline int append_line(const char *path, const char *line)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int ret;
+
 	if (fd < 0)
-		return;
-	(void)write_all(fd, line, strlen(line));
-	close(fd);
+		return -1;
+	ret = write_all(fd, line, strlen(line));
+	if (close(fd) < 0)
+		ret = -1;
+	return ret;
 }
 
 /* Return a malloc'ed copy of the directory part of path ("." if none). */

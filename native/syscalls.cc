@@ -1,12 +1,18 @@
-// System calls Node's standard library lacks: mkfifo for the create/start sync fifo.
+// System calls Node's standard library lacks: mkfifo for the create/start sync fifo,
+// the NS_GET_NSTYPE ioctl to check namespaces joined by path.
 #include "syscalls.h"
 
 #include <cerrno>
 #include <cstring>
 #include <string>
 
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 namespace lxcri {
 namespace {
@@ -28,10 +34,40 @@ void Mkfifo(const Napi::CallbackInfo& info) {
   }
 }
 
+// The namespace type behind an nsfs file (/proc/PID/ns/X or a bind mount of one, as
+// CRI-O's pinns makes): "net", "uts", ... or null when it is no namespace at all.
+Napi::Value NsType(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "nsType: expected (path: string)");
+  const std::string path = info[0].As<Napi::String>().Utf8Value();
+  if (path.find('\0') != std::string::npos) throw Napi::TypeError::New(env, "nsType: path contains a NUL byte");
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    Napi::Error e = Napi::Error::New(env, path + ": " + std::strerror(err));
+    e.Set("errno", Napi::Number::New(env, err));
+    throw e;
+  }
+  const int type = ioctl(fd, NS_GET_NSTYPE);
+  close(fd);
+  switch (type) {
+    case CLONE_NEWNET: return Napi::String::New(env, "net");
+    case CLONE_NEWUTS: return Napi::String::New(env, "uts");
+    case CLONE_NEWIPC: return Napi::String::New(env, "ipc");
+    case CLONE_NEWPID: return Napi::String::New(env, "pid");
+    case CLONE_NEWNS: return Napi::String::New(env, "mnt");
+    case CLONE_NEWUSER: return Napi::String::New(env, "user");
+    case CLONE_NEWCGROUP: return Napi::String::New(env, "cgroup");
+    case CLONE_NEWTIME: return Napi::String::New(env, "time");
+    default: return env.Null();
+  }
+}
+
 }  // namespace
 
 void DefineSyscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo, "mkfifo"));
+  exports.Set("nsType", Napi::Function::New(env, NsType, "nsType"));
 }
 
 }  // namespace lxcri

@@ -82,6 +82,8 @@ export interface NativeContainer {
   initPid(): Promise<number>;
 }
 
+export type NsTypeName = 'net' | 'uts' | 'ipc' | 'pid' | 'mnt' | 'user' | 'cgroup' | 'time';
+
 /** The addon module. */
 export interface NativeModule {
   /** `lxc_get_version()`, e.g. "5.0.2". */
@@ -98,4 +100,11 @@ export interface NativeModule {
 
   /** `mkfifo(path, mode)` with exactly that mode (the umask does not apply). */
   mkfifo(path: string, mode: number): void;
+
+  /**
+   * The type of the namespace an nsfs file refers to (ioctl NS_GET_NSTYPE), as liblxc
+   * names it: "net", "uts", "ipc", "pid", "mnt", "user", "cgroup", "time"; null when the
+   * file is not a namespace. Throws (with `errno`) when it cannot be opened.
+   */
+  nsType(path: string): NsTypeName | null;
 }

@@ -8,7 +8,9 @@ export type HookInstruction =
   | { op: 'symlink'; target: string; path: string }
   | { op: 'mask'; path: string }
   | { op: 'ro'; path: string }
-  | { op: 'rootro' };
+  | { op: 'rootro' }
+  | { op: 'hostname' | 'domainname'; name: string }
+  | { op: 'sysctl'; key: string; value: string };
 
 function field(s: string, what: string): string {
   if (/[\t\n\0]/.test(s)) throw new RuntimeError('invalid-spec', `invalid config.json: ${what} "${s}" contains a TAB, newline or NUL`);
@@ -29,6 +31,11 @@ export function renderHookConf(list: HookInstruction[]): string {
           return ['ro', field(h.path, 'readonly path')].join('\t');
         case 'rootro':
           return 'rootro';
+        case 'hostname':
+        case 'domainname':
+          return [h.op, field(h.name, h.op)].join('\t');
+        case 'sysctl':
+          return ['sysctl', h.key, field(h.value, `sysctl ${h.key} value`)].join('\t');
       }
     })
     .map((l) => `${l}\n`)

@@ -1,10 +1,11 @@
-// spec.mounts → lxc.mount.entry. Destinations are given relative to the rootfs, so liblxc
-// mounts them inside it and refuses targets whose symlinks lead out of it.
+// spec.mounts → lxc.mount.entry, destinations resolved inside the rootfs (mountpath.ts)
+// and given to liblxc relative to it.
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { RuntimeError } from '../runtime/errors.js';
 import type { Mount } from '../spec/types.js';
 import { fstabEscape, type LxcConfig } from './config.js';
+import { resolveInRoot } from './mountpath.js';
 
 const isBind = (m: Mount): boolean =>
   m.type === 'bind' || (m.options ?? []).some((o) => o === 'bind' || o === 'rbind');
@@ -20,6 +21,9 @@ function createOption(m: Mount, source: string): string {
   }
 }
 
+/** Options with no liblxc equivalent: refused rather than silently weakened. */
+const UNSUPPORTED_OPTIONS = new Set(['rro', 'rrw', 'idmap', 'ridmap', 'recursive']);
+
 /** Options the kernel or liblxc would reject for a file system type. */
 function filterOptions(type: string, options: string[]): string[] {
   const drop: Record<string, string[]> = {
@@ -31,9 +35,16 @@ function filterOptions(type: string, options: string[]): string[] {
   return options.filter((o) => !d.includes(o));
 }
 
-export function mountEntry(m: Mount, bundle: string): string {
+export function mountEntry(m: Mount, bundle: string, rootfs: string): string {
   if (!isAbsolute(m.destination)) {
     throw new RuntimeError('invalid-spec', `invalid config.json: mount destination "${m.destination}" must be absolute`);
+  }
+  if (m.uidMappings || m.gidMappings) {
+    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: id-mapped mounts are not supported`);
+  }
+  const unsupported = (m.options ?? []).filter((o) => UNSUPPORTED_OPTIONS.has(o));
+  if (unsupported.length) {
+    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: option ${unsupported.join(', ')} is not supported by liblxc`);
   }
   // cgroup v1 is not offered to containers: a cgroup mount is the container's cgroup2 view.
   const type = m.type === 'cgroup' ? 'cgroup2' : m.type || (isBind(m) ? 'none' : 'none');
@@ -41,11 +52,11 @@ export function mountEntry(m: Mount, bundle: string): string {
   if (isBind(m)) source = resolve(bundle, source);
   const opts = filterOptions(type, (m.options ?? []).filter((o) => o !== 'optional'));
   opts.push(createOption(m, source));
-  const dest = m.destination.replace(/^\/+/, '');
+  const dest = resolveInRoot(rootfs, m.destination);
   if (dest === '') throw new RuntimeError('invalid-spec', 'invalid config.json: a mount on / is not supported');
   return [fstabEscape(source), fstabEscape(dest), fstabEscape(type === 'bind' ? 'none' : type), fstabEscape(opts.join(',')), '0', '0'].join(' ');
 }
 
-export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string): void {
-  for (const m of mounts) cfg.set('lxc.mount.entry', mountEntry(m, bundle));
+export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string): void {
+  for (const m of mounts) cfg.set('lxc.mount.entry', mountEntry(m, bundle, rootfs));
 }

@@ -1,6 +1,8 @@
 // linux.namespaces → lxc.namespace.clone (new ones) and lxc.namespace.share.* (joined by path).
 import type { Namespace, NamespaceType } from '../spec/types.js';
+import { RuntimeError } from '../runtime/errors.js';
 import type { LxcConfig } from './config.js';
+import type { HookInstruction } from './hookconf.js';
 
 const LXC_NAME: Record<Exclude<NamespaceType, 'time'>, string> = {
   pid: 'pid',
@@ -23,6 +25,18 @@ export function applyNamespaces(cfg: LxcConfig, namespaces: Namespace[]): void {
   for (const n of namespaces) if (n.path) cfg.set(`lxc.namespace.share.${lxcNamespace(n.type)}`, n.path);
 }
 
-/** True when the spec asks for a namespace of this type of its own (not joined). */
-export const hasNewNamespace = (namespaces: Namespace[], type: NamespaceType): boolean =>
-  namespaces.some((n) => n.type === type && !n.path);
+/**
+ * hostname/domainname for lxcri-hook. Without a UTS namespace of the container's own
+ * (new or joined) they would rename the host, so they are refused then.
+ */
+export function utsInstructions(hostname: string | undefined, domainname: string | undefined, namespaces: Namespace[]): HookInstruction[] {
+  const out: HookInstruction[] = [];
+  const hasUts = namespaces.some((n) => n.type === 'uts');
+  for (const [op, name] of [['hostname', hostname], ['domainname', domainname]] as const) {
+    if (!name) continue;
+    if (!hasUts) throw new RuntimeError('invalid-spec', `invalid config.json: ${op} needs a uts namespace`);
+    if (name.length > 64) throw new RuntimeError('invalid-spec', `invalid config.json: ${op} is longer than 64 bytes`);
+    out.push({ op, name });
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 // spec.process → the init's identity and the files lxcri-init reads (args, env, cwd).
 import type { Process } from '../spec/types.js';
+import { capabilitySets, capKeep, capNumber, hexMask, type CapabilitySets } from './capabilities.js';
 import type { LxcConfig } from './config.js';
 
 /** Deduplicate KEY=VALUE entries; the last definition of a key wins, in first-seen order. */
@@ -13,20 +14,34 @@ export function dedupeEnv(env: string[]): string[] {
   return [...byKey.values()];
 }
 
-/** Capability names as liblxc spells them: "CAP_NET_ADMIN" → "net_admin". */
-export const lxcCapName = (c: string): string => c.toLowerCase().replace(/^cap_/, '');
-
-export function applyProcess(cfg: LxcConfig, p: Process): void {
-  cfg.set('lxc.init.uid', p.user.uid);
-  cfg.set('lxc.init.gid', p.user.gid);
-  if (p.user.additionalGids?.length) cfg.set('lxc.init.groups', p.user.additionalGids.join(','));
-  // The bounding set caps everything the container can ever hold; liblxc drops the rest.
-  const bounding = p.capabilities?.bounding ?? [];
-  cfg.set('lxc.cap.keep', bounding.length ? [...new Set(bounding.map(lxcCapName))].join(' ') : 'none');
+export function applyProcess(cfg: LxcConfig, p: Process, warn: (msg: string) => void): CapabilitySets {
+  // lxcri-init starts as the container's root and takes the user's identity itself.
+  cfg.set('lxc.init.uid', 0);
+  cfg.set('lxc.init.gid', 0);
+  const caps = capabilitySets(p.capabilities, warn);
+  cfg.set('lxc.cap.keep', capKeep(caps.bounding | INIT_NEEDS));
   if (p.noNewPrivileges) cfg.set('lxc.no_new_privs', 1);
   if (p.oomScoreAdj !== undefined) cfg.set('lxc.proc.oom_score_adj', p.oomScoreAdj);
-  // Without a profile the container is unconfined, as with runc (liblxc would pick its own).
-  cfg.set('lxc.apparmor.profile', p.apparmorProfile || 'unconfined');
+  return caps;
+}
+
+/** What lxcri-init needs to become the user; it drops them from the bounding set after. */
+const INIT_NEEDS = (1n << BigInt(capNumber('CAP_SETUID', 'init'))) | (1n << BigInt(capNumber('CAP_SETGID', 'init'))) | (1n << BigInt(capNumber('CAP_SETPCAP', 'init')));
+
+/** lxcri-init's identity line: uid gid umask bounding effective permitted inheritable ambient groups... */
+export function identityLine(p: Process, caps: CapabilitySets): string {
+  const u = p.user;
+  return [
+    u.uid,
+    u.gid,
+    u.umask === undefined ? '-' : u.umask.toString(8),
+    hexMask(caps.bounding),
+    hexMask(caps.effective),
+    hexMask(caps.permitted),
+    hexMask(caps.inheritable),
+    hexMask(caps.ambient),
+    ...(u.additionalGids ?? []),
+  ].join(' ') + '\n';
 }
 
 /** NUL-terminated entries, the format lxcri-init reads. */

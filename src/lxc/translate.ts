@@ -1,16 +1,24 @@
 // The whole translation of a validated bundle into what the container is started from:
 // liblxc config items, lxcri-hook instructions and lxcri-init's files.
+import { machine } from 'node:os';
 import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { RuntimeError } from '../runtime/errors.js';
 import type { Bundle } from '../spec/load.js';
 import { fstabEscape, LxcConfig } from './config.js';
+import { applyDeviceRules } from './devicerules.js';
 import { deviceInstructions } from './devices.js';
 import { renderHookConf, type HookInstruction } from './hookconf.js';
 import { applyMounts } from './mounts.js';
-import { applyNamespaces, hasNewNamespace } from './namespaces.js';
+import { resolveInRoot } from './mountpath.js';
+import { applyIdmaps } from './idmap.js';
+import { applyLsm, type LsmHost } from './lsm.js';
+import { applyNamespaces, utsInstructions } from './namespaces.js';
 import { pathInstructions } from './paths.js';
-import { applyProcess, dedupeEnv } from './process.js';
+import { seccompProfile, type Seccomp } from './seccomp.js';
+import { applyProcess, dedupeEnv, identityLine } from './process.js';
+import { applyRlimits } from './rlimits.js';
+import { sysctlInstructions } from './sysctl.js';
 
 /** Where the init's files are mounted inside the container. */
 export const INIT_DIR = '/.lxcri';
@@ -24,18 +32,26 @@ export interface TranslateOptions {
   /** liblxc log file and level for the monitor; no file = no liblxc log. */
   lxcLogFile?: string;
   lxcLogLevel: string;
+  /** Which LSMs the host has (probeLsm()). */
+  lsm: LsmHost;
 }
 
 export interface InitFiles {
   args: string[];
   env: string[];
   cwd: string;
+  /** uid, gid, umask, capability sets and groups for lxcri-init (see identityLine). */
+  identity: string;
 }
 
 export interface Translation {
   config: LxcConfig;
   hookConf: string;
   init: InitFiles;
+  /** liblxc seccomp policy for <runtime dir>/seccomp.conf, when linux.seccomp is set. */
+  seccomp?: string;
+  /** What the caller should log: parts of the spec that are skipped. */
+  warnings: string[];
 }
 
 export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
@@ -59,15 +75,15 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   cfg.set('lxc.ephemeral', 0);
   if (linux.rootfsPropagation) cfg.set('lxc.rootfs.options', linux.rootfsPropagation);
 
-  if (spec.hostname !== undefined && spec.hostname !== '') {
-    if (!hasNewNamespace(namespaces, 'uts')) {
-      throw new RuntimeError('invalid-spec', 'invalid config.json: hostname needs a new uts namespace');
-    }
-    cfg.set('lxc.uts.name', spec.hostname);
-  }
+  // Host and domain name are set by lxcri-hook, in a new UTS namespace or a joined one.
+  const uts = utsInstructions(spec.hostname, spec.domainname, namespaces);
 
   applyNamespaces(cfg, namespaces);
-  applyProcess(cfg, proc);
+  applyIdmaps(cfg, linux.uidMappings ?? [], linux.gidMappings ?? []);
+  const warnings: string[] = [];
+  const caps = applyProcess(cfg, proc, (w) => warnings.push(w));
+  applyLsm(cfg, proc, linux, opts.lsm);
+  applyRlimits(cfg, proc.rlimits ?? []);
 
   // Nothing implicit: /proc, /sys, /dev and cgroup mounts come from the spec only.
   cfg.set('lxc.mount.auto', '');
@@ -77,10 +93,11 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // Without a terminal the container keeps create's stdio (conmon's pipes).
   cfg.set('lxc.console.path', 'none');
 
-  applyMounts(cfg, spec.mounts ?? [], bundle.path);
+  applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs);
   // The init's files (read-only) and the static init binary on top of its placeholder.
-  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${INIT_DIR.slice(1)} none bind,ro,nodev,nosuid,create=dir 0 0`);
-  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.libexecDir, INIT_BINARY))} ${INIT_DIR.slice(1)}/${INIT_BINARY} none bind,ro,nosuid,create=file 0 0`);
+  const initDir = fstabEscape(resolveInRoot(bundle.rootfs, INIT_DIR));
+  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${initDir} none bind,ro,nodev,nosuid,create=dir 0 0`);
+  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.libexecDir, INIT_BINARY))} ${initDir}/${INIT_BINARY} none bind,ro,nosuid,create=file 0 0`);
 
   cfg.set('lxc.init.cmd', `${INIT_DIR}/${INIT_BINARY}`);
   cfg.set('lxc.init.cwd', '/');
@@ -95,8 +112,14 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   cfg.set('lxc.cgroup.dir.container', opts.cgroup.container);
   cfg.set('lxc.cgroup.dir.monitor', opts.cgroup.monitor);
   cfg.set('lxc.cgroup.dir.monitor.pivot', opts.cgroup.monitorPivot);
+  applyDeviceRules(cfg, linux.resources?.devices ?? []);
+
+  const seccomp = linux.seccomp ? seccompProfile(linux.seccomp as unknown as Seccomp, machine()) : undefined;
+  if (seccomp) cfg.set('lxc.seccomp.profile', join(opts.runtimeDir, 'seccomp.conf'));
 
   const hook: HookInstruction[] = [
+    ...uts,
+    ...sysctlInstructions(linux.sysctl ?? {}),
     ...deviceInstructions(linux.devices ?? [], spec.mounts ?? []),
     ...pathInstructions(linux.maskedPaths ?? [], linux.readonlyPaths ?? []),
   ];
@@ -106,6 +129,8 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   return {
     config: cfg,
     hookConf: renderHookConf(hook),
-    init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd },
+    init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd, identity: identityLine(proc, caps) },
+    seccomp: seccomp?.profile,
+    warnings: [...warnings, ...(seccomp?.warnings ?? [])],
   };
 }

@@ -3,12 +3,14 @@
 // nothing that existed before it (an existing container of the same ID) is touched.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths } from '../cgroup/paths.js';
 import { removeContainerCgroups } from '../cgroup/remove.js';
 import type { Logger } from '../log/types.js';
+import { hostId } from '../lxc/idmap.js';
+import { probeLsm } from '../lxc/lsm.js';
 import { translate } from '../lxc/translate.js';
 import { loadBundle } from '../spec/load.js';
 import { errnoCode, errorMessage, RuntimeError } from './errors.js';
@@ -57,13 +59,18 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     cgroup,
     lxcLogFile: cfg.lxcLogFile,
     lxcLogLevel: cfg.lxcLogLevel,
+    lsm: probeLsm(),
   });
+  for (const warning of translation.warnings) log.warn(warning);
   const initExe = fileId(join(cfg.libexecDir, 'lxcri-init'));
 
   if (cfg.lxcLogFile) await prepareLogFile(cfg.lxcLogFile);
   await mkdir(cfg.root, { recursive: true, mode: 0o711 });
   try {
-    await mkdir(runtimeDir, { mode: 0o700 });
+    // Private, except that a container's root in a user namespace (a mapped ID) must be
+    // able to search it to bind-mount init/ (everything else keeps its own mode).
+    const userns = (spec.linux?.uidMappings?.length ?? 0) > 0;
+    await mkdir(runtimeDir, { mode: userns ? 0o711 : 0o700 });
   } catch (err) {
     if (errnoCode(err) === 'EEXIST') throw alreadyExists(req.id);
     throw err;
@@ -73,10 +80,22 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
   let monitor: ChildProcess | undefined;
   let monitorEnded: Promise<MonitorEnd> | undefined;
   let notify: Awaited<ReturnType<typeof listenNotify>> | undefined;
-  const deadline = Date.now() + cfg.timeouts.create;
+  const began = Date.now();
+  const deadline = began + cfg.timeouts.create;
   try {
-    await writeInitDir(runtimeDir, translation.init, proc.user.uid, proc.user.gid);
-    await writeFile(join(runtimeDir, 'hook.conf'), translation.hookConf, { mode: 0o600 });
+    // Host IDs of the container's root and of the process user (user namespaces map them).
+    const uids = spec.linux?.uidMappings ?? [];
+    const gids = spec.linux?.gidMappings ?? [];
+    const root = { uid: hostId(uids, 0, 'root (uid 0) of the container'), gid: hostId(gids, 0, 'root (gid 0) of the container') };
+    const user = { uid: hostId(uids, proc.user.uid, 'process.user.uid'), gid: hostId(gids, proc.user.gid, 'process.user.gid') };
+    await writeInitDir(runtimeDir, translation.init, { root, user });
+    // lxcri-hook runs as the container's root: in a user namespace that is a mapped ID,
+    // which must read hook.conf and may write its reason for failing to the error file.
+    for (const [name, data] of [['hook.conf', translation.hookConf], ['error', '']] as const) {
+      await writeFile(join(runtimeDir, name), data, { mode: 0o600 });
+      await chown(join(runtimeDir, name), root.uid, root.gid);
+    }
+    if (translation.seccomp !== undefined) await writeFile(join(runtimeDir, 'seccomp.conf'), translation.seccomp, { mode: 0o600 });
     const configFile = join(runtimeDir, 'config');
     saveLxcConfig(req.id, cfg.root, configFile, translation.config.items);
 
@@ -92,13 +111,16 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     };
     await writeRecord(runtimeDir, record);
 
-    notify = await listenNotify(notifySocketOf(runtimeDir), proc.user.uid, proc.user.gid);
+    notify = await listenNotify(notifySocketOf(runtimeDir), user.uid, user.gid);
 
     monitor = spawn(join(cfg.libexecDir, 'lxcri-start'), [req.id, cfg.root, configFile], {
       cwd: runtimeDir,
       detached: true,
       stdio: 'inherit',
-      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+      // No PATH: liblxc would find newuidmap on it and then insist that root, too, owns
+      // the mapped ranges in /etc/subuid; as root it writes uid_map itself (as runc does).
+      // Its hooks are absolute paths run through /bin/sh.
+      env: {},
     });
     const child = monitor;
     monitorEnded = new Promise<MonitorEnd>((res) => child.once('exit', (code, signal) => res({ code, signal })));
@@ -120,7 +142,7 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     if (outcome === 'timeout') {
       throw new RuntimeError('timeout', `timed out after ${cfg.timeouts.create / 1000}s waiting for container "${req.id}" to be created`);
     }
-    if ('ended' in outcome) throw await startFailure(runtimeDir, outcome.ended);
+    if ('ended' in outcome) throw await startFailure(runtimeDir, outcome.ended, cfg.lxcLogFile, req.id, began);
     if (!outcome.ok) throw initFailure(outcome);
 
     const initPid = await initPidOf(req.id, cfg.root);
@@ -178,16 +200,56 @@ function initFailure(r: Extract<InitReport, { ok: false }>): RuntimeError {
   return new RuntimeError('system', r.message);
 }
 
-/** The reason the monitor gave up, from the error file lxcri-start/lxcri-hook write. */
-async function startFailure(runtimeDir: string, end: MonitorEnd): Promise<RuntimeError> {
+/**
+ * Why the monitor gave up: the first line of the error file (lxcri-hook's exact reason,
+ * or lxcri-start's generic one), and for the generic one liblxc's first ERROR line for
+ * this container in its log since create began.
+ */
+async function startFailure(runtimeDir: string, end: MonitorEnd, lxcLogFile: string | undefined, id: string, since: number): Promise<RuntimeError> {
   let detail = '';
   try {
-    detail = (await readFile(join(runtimeDir, 'error'), 'utf8')).trim().split('\n').pop() ?? '';
+    detail = (await readFile(join(runtimeDir, 'error'), 'utf8')).split('\n')[0]!.trim();
   } catch {
     /* no error file: only the exit status is known */
   }
+  if (!detail.startsWith('lxcri-hook:')) {
+    const lxcError = lxcLogFile ? await firstLxcError(lxcLogFile, id, since) : undefined;
+    if (lxcError) detail = `failed to start container: ${lxcError}`;
+  }
   const how = end.signal ? `was killed by ${end.signal}` : `exited with status ${end.code}`;
   return new RuntimeError('system', detail || `the container failed to start: its monitor ${how}`);
+}
+
+/** liblxc's timestamp format (UTC): 20261123155546.920 */
+const lxcTime = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, '').replace('Z', '');
+
+async function firstLxcError(logFile: string, id: string, since: number): Promise<string | undefined> {
+  let text: string;
+  try {
+    const fh = await open(logFile, 'r');
+    try {
+      const { size } = await fh.stat();
+      const len = Math.min(size, 1 << 18);
+      const buf = Buffer.alloc(len);
+      await fh.read(buf, 0, len, size - len);
+      text = buf.toString('utf8');
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined;
+  }
+  const from = lxcTime(since);
+  const prefix = `lxc ${id} `;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(prefix)) continue;
+    const f = line.slice(prefix.length).split(/\s+/);
+    if (f[1] !== 'ERROR' || (f[0] ?? '') < from) continue;
+    // "... ERROR conf - ../src/lxc/conf.c:fn:123 - <message>"
+    const parts = line.split(' - ');
+    return parts.slice(2).join(' - ').trim() || undefined;
+  }
+  return undefined;
 }
 
 async function abortCreate(

@@ -11,19 +11,28 @@ export const initDirOf = (runtimeDir: string): string => join(runtimeDir, 'init'
 export const syncFifoOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'syncfifo');
 export const notifySocketOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'notify');
 
-export async function writeInitDir(runtimeDir: string, files: InitFiles, uid: number, gid: number): Promise<void> {
+/** Host IDs of the container's root (who reads the files) and of its process user. */
+export interface InitOwners {
+  root: { uid: number; gid: number };
+  user: { uid: number; gid: number };
+}
+
+export async function writeInitDir(runtimeDir: string, files: InitFiles, owners: InitOwners): Promise<void> {
   const dir = initDirOf(runtimeDir);
   await mkdir(dir, { mode: 0o755 });
+  // lxcri-init reads these as the container's root, before it becomes the process user.
   const own = async (name: string, data: string): Promise<void> => {
     const p = join(dir, name);
     await writeFile(p, data, { mode: 0o400, flag: 'wx' });
-    await chown(p, uid, gid);
+    await chown(p, owners.root.uid, owners.root.gid);
   };
   await own('args', nulList(files.args));
   await own('env', nulList(files.env));
   await own('cwd', files.cwd);
+  await own('identity', files.identity);
   // Mount point of the init binary, bind-mounted over it by liblxc.
   await writeFile(join(dir, INIT_BINARY), '', { mode: 0o444, flag: 'wx' });
+  // The fifo is opened after the switch, as the process user.
   lxc().mkfifo(syncFifoOf(runtimeDir), 0o600);
-  await chown(syncFifoOf(runtimeDir), uid, gid);
+  await chown(syncFifoOf(runtimeDir), owners.user.uid, owners.user.gid);
 }

@@ -1,6 +1,6 @@
 // The readiness channel of create: lxcri-init connects to <runtime dir>/init/notify once it
 // has checked the process can be executed, and sends "ok" or "error <code> <message>".
-import { chown } from 'node:fs/promises';
+import { chmod, chown } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 
 export type InitReport = { ok: true } | { ok: false; code: number; message: string };
@@ -36,7 +36,9 @@ export async function listenNotify(path: string, uid: number, gid: number): Prom
     server.once('error', rej);
     server.listen(path, () => res());
   });
-  // The init runs as the container's user and must be allowed to connect.
+  // lxcri-init connects as the process user, or as a root without DAC_OVERRIDE when it
+  // fails before the switch: anyone who reaches this directory may connect.
   await chown(path, uid, gid);
+  await chmod(path, 0o666);
   return { report, close: () => server.close() };
 }

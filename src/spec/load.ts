@@ -4,6 +4,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { RuntimeError, errnoCode, errorMessage } from '../runtime/errors.js';
 import type { Namespace, Spec } from './types.js';
+import { checkNamespaceFile } from './nsfile.js';
 import { validateSchema } from './validate.js';
 
 const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-spec', `invalid config.json: ${msg}`);
@@ -52,7 +53,14 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
     if (s.includes('\0')) throw invalid('process args, env and cwd must not contain NUL bytes');
   }
   if (!spec.linux) throw invalid('linux is missing: lxcri runs Linux containers');
-  checkNamespaces(spec.linux.namespaces ?? []);
+  const nss = spec.linux.namespaces ?? [];
+  checkNamespaces(nss);
+  const userns = nss.find((n) => n.type === 'user');
+  const mapped = (spec.linux.uidMappings?.length ?? 0) + (spec.linux.gidMappings?.length ?? 0) > 0;
+  if (userns && !userns.path && (!spec.linux.uidMappings?.length || !spec.linux.gidMappings?.length)) {
+    throw invalid('a new user namespace needs linux.uidMappings and linux.gidMappings');
+  }
+  if (mapped && (!userns || userns.path)) throw invalid('linux.uidMappings and gidMappings need a new user namespace');
 
   const given = resolve(bundle, spec.root.path);
   let rootfs: string;
@@ -73,7 +81,10 @@ function checkNamespaces(nss: Namespace[]): void {
     if (seen.has(ns.type)) throw invalid(`duplicate namespace "${ns.type}"`);
     seen.add(ns.type);
     if (ns.type === 'time') throw invalid('the time namespace is not supported by liblxc');
-    if (ns.path !== undefined && !isAbsolute(ns.path)) throw invalid(`namespace ${ns.type} path "${ns.path}" must be absolute`);
+    if (ns.path !== undefined) {
+      if (!isAbsolute(ns.path)) throw invalid(`namespace ${ns.type} path "${ns.path}" must be absolute`);
+      checkNamespaceFile(ns.type, ns.path);
+    }
   }
   // Sharing the runtime's mount namespace would let the container's mounts land on the host.
   if (!seen.has('mount')) throw invalid('a mount namespace is required');

@@ -5,7 +5,8 @@ import { parseMountinfo } from '../../src/cgroup/mounts.js';
 import { fstabEscape } from '../../src/lxc/config.js';
 import { renderHookConf } from '../../src/lxc/hookconf.js';
 import { mountEntry } from '../../src/lxc/mounts.js';
-import { dedupeEnv, lxcCapName, nulList } from '../../src/lxc/process.js';
+import { capabilitySets, capKeep } from '../../src/lxc/capabilities.js';
+import { dedupeEnv, identityLine, nulList } from '../../src/lxc/process.js';
 import { translate } from '../../src/lxc/translate.js';
 import { parseReport } from '../../src/runtime/notify.js';
 import { parseSignal } from '../../src/runtime/signals.js';
@@ -18,6 +19,7 @@ const opts = {
   cgroup: cgroupPaths('c1', undefined, 'lxcri-monitor.slice'),
   lxcLogFile: '/var/log/lxcri/lxcri.log',
   lxcLogLevel: 'warn',
+  lsm: { apparmor: false, selinux: false },
 };
 
 function bundleOf(spec: Spec) {
@@ -39,9 +41,8 @@ describe('translate', () => {
 
   it('maps namespaces, hostname, user and capabilities', () => {
     expect(values(items, 'lxc.namespace.clone')).toEqual(['pid net ipc uts mnt cgroup']);
-    expect(values(items, 'lxc.uts.name')).toEqual(['lxcri-demo']);
     expect(values(items, 'lxc.init.uid')).toEqual(['0']);
-    expect(values(items, 'lxc.cap.keep')).toEqual(['audit_write kill net_bind_service']);
+    expect(values(items, 'lxc.cap.keep')).toEqual(['5 6 7 8 10 29']); // + SETGID, SETUID, SETPCAP for lxcri-init
     expect(values(items, 'lxc.no_new_privs')).toEqual(['1']);
     expect(values(items, 'lxc.console.path')).toEqual(['none']);
     expect(values(items, 'lxc.init.cmd')).toEqual(['/.lxcri/lxcri-init']);
@@ -64,7 +65,7 @@ describe('translate', () => {
 
   it('writes devices, masks, read-only paths and the read-only root for the hook', () => {
     const lines = t.hookConf.trimEnd().split('\n');
-    expect(lines[0]).toBe('dev\t/dev/null\tc\t1\t3\t666\t0\t0');
+    expect(lines[1]).toBe('dev\t/dev/null\tc\t1\t3\t666\t0\t0');
     expect(lines).toContain('symlink\tpts/ptmx\t/dev/ptmx');
     expect(lines).toContain('mask\t/proc/kcore');
     expect(lines).toContain('ro\t/proc/sys');
@@ -77,10 +78,47 @@ describe('translate', () => {
     expect(nulList(['a', 'b'])).toBe('a\0b\0');
   });
 
-  it('refuses a hostname without its own uts namespace', () => {
+  it('refuses a hostname without a uts namespace', () => {
     const s = sampleSpec();
     s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'uts');
-    expect(() => translate(bundleOf(s), opts)).toThrow(/hostname needs a new uts namespace/);
+    expect(() => translate(bundleOf(s), opts)).toThrow(/hostname needs a uts namespace/);
+  });
+
+  it('sets host and domain name through the hook, sysctls before read-only paths', () => {
+    const s = sampleSpec();
+    s.domainname = 'example.org';
+    s.linux!.sysctl = { 'net.ipv4.ip_forward': '1' };
+    const lines = translate(bundleOf(s), opts).hookConf.split('\n');
+    expect(lines.slice(0, 3)).toEqual(['hostname\tlxcri-demo', 'domainname\texample.org', 'sysctl\tnet.ipv4.ip_forward\t1']);
+  });
+
+  it('maps rlimits, refusing duplicates', () => {
+    const s = sampleSpec();
+    s.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 20 }, { type: 'RLIMIT_CORE', soft: 0, hard: 2 ** 64 }];
+    expect(values(translate(bundleOf(s), opts).config.items, 'lxc.prlimit.nofile')).toEqual(['10:20']);
+    expect(values(translate(bundleOf(s), opts).config.items, 'lxc.prlimit.core')).toEqual(['0:unlimited']);
+    s.process!.rlimits.push({ type: 'RLIMIT_NOFILE', soft: 1, hard: 1 });
+    expect(() => translate(bundleOf(s), opts)).toThrow(/duplicate RLIMIT_NOFILE/);
+  });
+
+  it('maps user namespace ids', () => {
+    const s = sampleSpec();
+    s.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 10 }];
+    s.linux!.gidMappings = [{ containerID: 0, hostID: 2000, size: 10 }];
+    expect(values(translate(bundleOf(s), opts).config.items, 'lxc.idmap')).toEqual(['u 0 1000 10', 'g 0 2000 10']);
+    s.linux!.uidMappings.push({ containerID: 5, hostID: 9000, size: 1 });
+    expect(() => translate(bundleOf(s), opts)).toThrow(/overlap/);
+  });
+
+  it('applies or refuses LSM settings by what the host has', () => {
+    const s = sampleSpec();
+    s.process!.apparmorProfile = 'my-profile';
+    expect(() => translate(bundleOf(s), opts)).toThrow(/AppArmor is not enabled/);
+    expect(values(translate(bundleOf(s), { ...opts, lsm: { apparmor: true, selinux: false } }).config.items, 'lxc.apparmor.profile')).toEqual(['my-profile']);
+    delete s.process!.apparmorProfile;
+    expect(values(translate(bundleOf(s), { ...opts, lsm: { apparmor: true, selinux: false } }).config.items, 'lxc.apparmor.profile')).toEqual(['unconfined']);
+    s.process!.selinuxLabel = 'system_u:system_r:container_t:s0';
+    expect(() => translate(bundleOf(s), opts)).toThrow(/SELinux is not enabled/);
   });
 
   it('joins namespaces given by path', () => {
@@ -104,17 +142,30 @@ describe('helpers', () => {
     expect(dedupeEnv(['A=1', 'B=2', 'A=3'])).toEqual(['B=2', 'A=3']);
     expect(dedupeEnv(['A=x=y', 'C='])).toEqual(['A=x=y', 'C=']);
   });
-  it('names capabilities as liblxc does', () => {
-    expect(lxcCapName('CAP_NET_ADMIN')).toBe('net_admin');
+  it('maps capability sets and refuses impossible ones', () => {
+    const sets = capabilitySets({ bounding: ['CAP_KILL', 'CAP_NET_BIND_SERVICE'], permitted: ['CAP_NET_BIND_SERVICE'], inheritable: ['CAP_NET_BIND_SERVICE'], effective: ['CAP_NET_BIND_SERVICE'], ambient: ['CAP_NET_BIND_SERVICE'] });
+    expect(sets.ambient).toBe(1n << 10n);
+    expect(capKeep(sets.bounding)).toBe('5 10');
+    expect(capKeep(0n)).toBe('none');
+    expect(() => capabilitySets({ bounding: ['CAP_NOPE'] })).toThrow(/unknown capability "CAP_NOPE"/);
+    expect(() => capabilitySets({ bounding: [], permitted: ['CAP_KILL'] })).toThrow(/permitted has CAP_KILL outside the bounding set/);
+    const warnings: string[] = [];
+    expect(capabilitySets({ bounding: ['CAP_KILL'], permitted: ['CAP_KILL'], ambient: ['CAP_KILL'] }, (w) => warnings.push(w)).ambient).toBe(0n);
+    expect(warnings).toEqual(['process.capabilities.ambient: CAP_KILL not raised: not both permitted and inheritable']);
+  });
+  it('writes the identity line for lxcri-init', () => {
+    const caps = capabilitySets({ bounding: ['CAP_KILL'], permitted: ['CAP_KILL'], effective: ['CAP_KILL'] });
+    expect(identityLine({ user: { uid: 1000, gid: 100, umask: 0o27, additionalGids: [10, 20] }, cwd: '/' }, caps)).toBe('1000 100 27 20 20 20 0 0 10 20\n');
+    expect(identityLine({ user: { uid: 0, gid: 0 }, cwd: '/' }, capabilitySets(undefined))).toBe('0 0 - 0 0 0 0 0\n');
   });
   it('escapes mount entry fields', () => {
     expect(fstabEscape('/a b\\c')).toBe('/a\\040b\\134c');
   });
   it('resolves bind sources against the bundle and requires them unless optional', () => {
-    expect(() => mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind'] }, '/nonexistent-bundle')).toThrow(/does not exist/);
-    expect(mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind', 'optional'] }, '/b')).toBe('/b/nope x none rbind,optional 0 0');
-    expect(mountEntry({ destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro'] }, '/b')).toBe('/etc/hosts etc/hosts none rbind,ro,create=file 0 0');
-    expect(() => mountEntry({ destination: 'rel', type: 'tmpfs' }, '/b')).toThrow(/absolute/);
+    expect(() => mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind'] }, '/nonexistent-bundle', '/nonexistent-rootfs')).toThrow(/does not exist/);
+    expect(mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind', 'optional'] }, '/b', '/nonexistent-rootfs')).toBe('/b/nope x none rbind,optional 0 0');
+    expect(mountEntry({ destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro'] }, '/b', '/nonexistent-rootfs')).toBe('/etc/hosts etc/hosts none rbind,ro,create=file 0 0');
+    expect(() => mountEntry({ destination: 'rel', type: 'tmpfs' }, '/b', '/nonexistent-rootfs')).toThrow(/absolute/);
   });
   it('renders hook.conf and refuses TABs in paths', () => {
     expect(renderHookConf([{ op: 'mask', path: '/a' }, { op: 'rootro' }])).toBe('mask\t/a\nrootro\n');

@@ -1,0 +1,245 @@
+// linux.resources.devices → liblxc's device cgroup keys.
+//
+// Semantics (runc, crun): the spec's rules, then the runtime's default allow rules, are
+// evaluated in order and the last rule that matches a device and an access decides; no
+// match denies. linux.devices get no implicit rule (runc neither).
+//
+// liblxc cannot take an ordered rule list. On a pure cgroup2 host it reads
+// lxc.cgroup2.devices.{allow,deny} into an eBPF program that is either an allow-list
+// ("deny = a", then allow rules only; deny rules are dropped) or a deny-list ("allow = a",
+// then deny rules only); a rule matches only if it grants every requested access bit. On a
+// v1/hybrid host it ignores all lxc.cgroup2.* keys and writes lxc.cgroup.devices.* in order
+// to the v1 devices controller (where "a" anywhere means every device). The two key sets
+// are disjoint, so both are written and liblxc uses the one of its host.
+//
+// The spec's rules are therefore compiled to one allow-list or deny-list and the result is
+// checked against the ordered semantics on every distinguishable device; a spec that cannot
+// be expressed exactly is refused, never widened.
+import { RuntimeError } from '../runtime/errors.js';
+import type { DeviceRule } from '../spec/types.js';
+import type { ConfigItem, LxcConfig } from './config.js';
+
+const R = 1;
+const W = 2;
+const M = 4;
+const RWM = R | W | M;
+const BITS = [R, W, M] as const;
+
+type Kind = 'b' | 'c';
+
+/** A normalized rule; null major/minor = any. */
+export interface NormRule {
+  allow: boolean;
+  type: 'a' | Kind;
+  major: number | null;
+  minor: number | null;
+  access: number;
+  /** Where it came from, for error messages. */
+  label: string;
+}
+
+export interface CompiledRules {
+  /** allowlist: everything not allowed is denied; denylist: everything not denied is allowed. */
+  mode: 'allowlist' | 'denylist';
+  /** Allow rules (allowlist) or deny rules (denylist), types b and c only. */
+  rules: { type: Kind; major: number | null; minor: number | null; access: number }[];
+}
+
+/** What the runtime always allows after the spec's rules (runc's list, pts at 136). */
+const DEFAULT_ALLOWS: ReadonlyArray<readonly [Kind, number | null, number | null, number, string]> = [
+  ['c', null, null, M, 'mknod of any character device'],
+  ['b', null, null, M, 'mknod of any block device'],
+  ['c', 1, 3, RWM, '/dev/null'],
+  ['c', 1, 5, RWM, '/dev/zero'],
+  ['c', 1, 7, RWM, '/dev/full'],
+  ['c', 1, 8, RWM, '/dev/random'],
+  ['c', 1, 9, RWM, '/dev/urandom'],
+  ['c', 5, 0, RWM, '/dev/tty'],
+  ['c', 5, 1, RWM, '/dev/console'],
+  ['c', 5, 2, RWM, '/dev/ptmx'],
+  ['c', 136, null, RWM, '/dev/pts/*'],
+];
+
+export function accessString(a: number): string {
+  return `${a & R ? 'r' : ''}${a & W ? 'w' : ''}${a & M ? 'm' : ''}`;
+}
+
+function num(n: number | null): string {
+  return n === null ? '*' : String(n);
+}
+
+function describe(r: Omit<NormRule, 'label'>): string {
+  return `${r.allow ? 'allow' : 'deny'} ${r.type} ${num(r.major)}:${num(r.minor)} ${accessString(r.access)}`;
+}
+
+function normalize(d: DeviceRule, i: number): NormRule {
+  const where = `linux.resources.devices[${i}]`;
+  const bad = (why: string): never => {
+    throw new RuntimeError('invalid-spec', `invalid config.json: ${where}: ${why}`);
+  };
+  const type = d.type === undefined || d.type === '' ? 'a' : d.type;
+  if (type !== 'a' && type !== 'b' && type !== 'c') bad(`unknown device type "${d.type}"`);
+  const number = (v: number | undefined, what: string): number | null => {
+    // runc takes -1 as the wildcard as well as an absent number.
+    if (v === undefined || v === -1) return null;
+    if (!Number.isSafeInteger(v) || v < 0 || v > 0xffffffff) bad(`invalid ${what} ${v}`);
+    return v as number;
+  };
+  let access = 0;
+  // An absent or empty access means all of rwm, as crun and the CDI tooling take it.
+  for (const ch of d.access === undefined || d.access === '' ? 'rwm' : d.access) {
+    if (ch === 'r') access |= R;
+    else if (ch === 'w') access |= W;
+    else if (ch === 'm') access |= M;
+    else bad(`invalid access "${d.access}"`);
+  }
+  const rule = { allow: d.allow === true, type: type as NormRule['type'], major: number(d.major, 'major'), minor: number(d.minor, 'minor'), access };
+  return { ...rule, label: `${where} (${describe(rule)})` };
+}
+
+/** The spec's rules followed by the runtime's default allow rules. */
+export function effectiveRules(spec: DeviceRule[]): NormRule[] {
+  const out = spec.map(normalize);
+  for (const [type, major, minor, access, what] of DEFAULT_ALLOWS) {
+    const rule = { allow: true, type, major, minor, access };
+    out.push({ ...rule, label: `default rule for ${what} (${describe(rule)})` });
+  }
+  return out;
+}
+
+function covers(r: { type: string; major: number | null; minor: number | null }, t: Kind, major: number, minor: number): boolean {
+  return (r.type === 'a' || r.type === t) && (r.major === null || r.major === major) && (r.minor === null || r.minor === minor);
+}
+
+/** The rule that decides one access bit on one device: the last one matching. */
+function decider(rules: NormRule[], t: Kind, major: number, minor: number, bit: number): NormRule | undefined {
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const r = rules[i]!;
+    if (r.access & bit && covers(r, t, major, minor)) return r;
+  }
+  return undefined;
+}
+
+function unused(used: Set<number>): number {
+  let n = 0;
+  while (used.has(n)) n++;
+  return n;
+}
+
+interface Universe {
+  majors: number[];
+  minors: number[];
+  freshMajor: number;
+  freshMinor: number;
+}
+
+/**
+ * Both the ordered rules and liblxc's lists only compare numbers for equality, so every
+ * device is equivalent to one whose major (minor) is a number some rule names or one no
+ * rule names: checking those points checks all devices.
+ */
+function universe(rules: NormRule[]): Universe {
+  const ma = new Set<number>();
+  const mi = new Set<number>();
+  for (const r of rules) {
+    if (r.major !== null) ma.add(r.major);
+    if (r.minor !== null) mi.add(r.minor);
+  }
+  const freshMajor = unused(ma);
+  const freshMinor = unused(mi);
+  return { majors: [...ma, freshMajor], minors: [...mi, freshMinor], freshMajor, freshMinor };
+}
+
+type Key = Omit<NormRule, 'allow' | 'access' | 'label'>;
+
+/** The access bits the ordered rules give (allow) or take (deny) on every device of a key. */
+function bitsOnKey(rules: NormRule[], u: Universe, k: Key, allow: boolean): number {
+  let bits = 0;
+  for (const bit of BITS) {
+    let all = true;
+    for (const t of k.type === 'a' ? (['b', 'c'] as const) : [k.type]) {
+      const got = decider(rules, t, k.major ?? u.freshMajor, k.minor ?? u.freshMinor, bit)?.allow ?? false;
+      if (got !== allow) all = false;
+    }
+    if (all) bits |= bit;
+  }
+  return bits;
+}
+
+/** Candidate list of one mode: the keys the rules of that polarity name, with their bits. */
+function candidate(rules: NormRule[], u: Universe, mode: CompiledRules['mode']): CompiledRules | undefined {
+  const allow = mode === 'allowlist';
+  const merged = new Map<string, CompiledRules['rules'][number]>();
+  for (const r of rules) {
+    if (r.allow !== allow) continue;
+    const bits = bitsOnKey(rules, u, r, allow);
+    if (bits === 0) continue;
+    // liblxc's eBPF deny rules only match requests within their access, and the kernel
+    // asks for mknod alone or for read and/or write at once: a deny of "w" would let an
+    // open for reading and writing through, so read and write must be denied together.
+    if (!allow && (bits & (R | W)) !== 0 && (bits & (R | W)) !== (R | W)) return undefined;
+    for (const type of r.type === 'a' ? (['b', 'c'] as const) : [r.type]) {
+      const key = `${type} ${num(r.major)}:${num(r.minor)}`;
+      const prev = merged.get(key);
+      if (prev) prev.access |= bits;
+      else merged.set(key, { type, major: r.major, minor: r.minor, access: bits });
+    }
+  }
+  // Leave out rules that a wider rule of the list already implies.
+  const list = [...merged.values()];
+  const implied = (r: CompiledRules['rules'][number]): boolean =>
+    list.some((o) => o !== r && o.type === r.type && (o.major === null || o.major === r.major) && (o.minor === null || o.minor === r.minor) && (r.access & ~o.access) === 0);
+  return { mode, rules: list.filter((r) => !implied(r)) };
+}
+
+/** The first device and access bit where the compiled list and the ordered rules differ. */
+function mismatch(rules: NormRule[], u: Universe, c: CompiledRules): { t: Kind; major: number; minor: number; bit: number } | undefined {
+  for (const t of ['b', 'c'] as const) {
+    for (const major of u.majors) {
+      for (const minor of u.minors) {
+        for (const bit of BITS) {
+          const want = decider(rules, t, major, minor, bit)?.allow ?? false;
+          const hit = c.rules.some((r) => r.access & bit && covers(r, t, major, minor));
+          const got = c.mode === 'allowlist' ? hit : !hit;
+          if (got !== want) return { t, major, minor, bit };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Compile the spec's device rules (plus the defaults) to one liblxc list, or refuse. */
+export function compileDeviceRules(spec: DeviceRule[]): CompiledRules {
+  const rules = effectiveRules(spec);
+  const u = universe(rules);
+  const allowList = candidate(rules, u, 'allowlist')!;
+  const allowMiss = mismatch(rules, u, allowList);
+  const denyList = candidate(rules, u, 'denylist');
+  const denyOk = denyList !== undefined && mismatch(rules, u, denyList) === undefined;
+  if (!allowMiss && (!denyOk || allowList.rules.length <= denyList!.rules.length)) return allowList;
+  if (denyOk) return denyList!;
+  const m = allowMiss!;
+  const culprit = decider(rules, m.t, m.major, m.minor, m.bit) ?? [...rules].reverse().find((r) => covers(r, m.t, m.major, m.minor));
+  const dev = `${m.t} ${m.major === u.freshMajor ? '*' : m.major}:${m.minor === u.freshMinor ? '*' : m.minor} ${accessString(m.bit)}`;
+  throw new RuntimeError(
+    'invalid-spec',
+    `invalid config.json: ${culprit?.label ?? 'linux.resources.devices'} cannot be expressed with liblxc's device rules (which are an allow-list or a deny-list of whole-device rules, not an ordered list): it would change access to ${dev}`,
+  );
+}
+
+/** liblxc config items for the compiled list: the v1 keys and the cgroup2 (eBPF) keys. */
+export function deviceRuleItems(spec: DeviceRule[]): ConfigItem[] {
+  const c = compileDeviceRules(spec);
+  const out: ConfigItem[] = [];
+  const [global, local] = c.mode === 'allowlist' ? ['deny', 'allow'] : ['allow', 'deny'];
+  for (const prefix of ['lxc.cgroup.devices', 'lxc.cgroup2.devices']) {
+    out.push([`${prefix}.${global}`, 'a']);
+    for (const r of c.rules) out.push([`${prefix}.${local}`, `${r.type} ${num(r.major)}:${num(r.minor)} ${accessString(r.access)}`]);
+  }
+  return out;
+}
+
+export function applyDeviceRules(cfg: LxcConfig, spec: DeviceRule[]): void {
+  for (const [k, v] of deviceRuleItems(spec)) cfg.set(k, v);
+}

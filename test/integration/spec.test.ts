@@ -1,0 +1,194 @@
+// Spec fields checked from inside real containers: rlimits, sysctl, host and domain
+// name in a new and in a joined UTS namespace, user namespaces, and the refusals.
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Env, leftovers, makeBundle, type Result } from '../helpers/lxcri.js';
+import type { Spec } from '../../src/spec/types.js';
+
+let env: Env;
+beforeAll(() => {
+  env = new Env();
+});
+afterAll(async () => {
+  await env.cleanup();
+});
+
+async function runIn(id: string, script: string, edit: (s: Spec) => void = () => undefined): Promise<Result> {
+  return env.run(['run', '--bundle', makeBundle(env, id, (s) => {
+    s.process!.args = ['sh', '-c', script];
+    edit(s);
+  }), id]);
+}
+
+function expectRefused(r: Result, pattern: RegExp, id: string): void {
+  expect(r.code).not.toBe(0);
+  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+  expect(leftovers(env, id)).toEqual([]);
+}
+
+describe('process', () => {
+  it('sets rlimits', async () => {
+    const r = await runIn('rl', 'ulimit -n; ulimit -Hn; ulimit -Hc', (s) => {
+      s.process!.rlimits = [
+        { type: 'RLIMIT_NOFILE', soft: 512, hard: 1000 },
+        { type: 'RLIMIT_CORE', soft: 0, hard: 18446744073709551615 },
+      ];
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('512\n1000\nunlimited\n');
+  });
+
+  it('refuses duplicate and unknown rlimits', async () => {
+    expectRefused(await runIn('rldup', 'true', (s) => {
+      s.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 1, hard: 1 }, { type: 'RLIMIT_NOFILE', soft: 2, hard: 2 }];
+    }), /duplicate RLIMIT_NOFILE/, 'rldup');
+    expectRefused(await runIn('rlbad', 'true', (s) => {
+      s.process!.rlimits = [{ type: 'RLIMIT_BOGUS', soft: 1, hard: 1 }];
+    }), /unknown type "RLIMIT_BOGUS"/, 'rlbad');
+  });
+});
+
+describe('sysctl', () => {
+  it('writes sysctls inside the container before /proc/sys turns read-only', async () => {
+    const r = await runIn('sysctl', 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/lo/forwarding', (s) => {
+      s.linux!.sysctl = { 'net.ipv4.ip_forward': '1', 'net/ipv4/conf/lo/forwarding': '1' };
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('1\n1\n');
+    // The host's value is untouched (the container has its own network namespace).
+    expect(execFileSync('cat', ['/proc/sys/net/ipv4/conf/lo/forwarding'], { encoding: 'utf8' }).trim()).toBe('0');
+  });
+
+  it('fails create with the reason for an unknown sysctl', async () => {
+    expectRefused(await runIn('sysbad', 'true', (s) => {
+      s.linux!.sysctl = { 'kernel.no_such_knob': '1' };
+    }), /sysctl kernel\.no_such_knob: No such file or directory/, 'sysbad');
+  });
+});
+
+describe('uts', () => {
+  it('sets hostname and domainname in a new uts namespace', async () => {
+    const r = await runIn('uts', 'hostname; cat /proc/sys/kernel/domainname', (s) => {
+      s.hostname = 'box1';
+      s.domainname = 'example.org';
+    });
+    expect(r.stdout).toBe('box1\nexample.org\n');
+  });
+
+  it('sets the hostname in a uts namespace joined by path (lxcri issue 59)', async () => {
+    const nsFile = join(env.dir, 'utsns');
+    writeFileSync(nsFile, '');
+    execFileSync('unshare', [`--uts=${nsFile}`, 'true']);
+    try {
+      const r = await runIn('utsjoin', 'hostname', (s) => {
+        s.hostname = 'pod-host';
+        s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'uts' ? { type: 'uts', path: nsFile } : n));
+      });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('pod-host\n');
+      expect(execFileSync('nsenter', [`--uts=${nsFile}`, 'hostname'], { encoding: 'utf8' }).trim()).toBe('pod-host');
+    } finally {
+      execFileSync('umount', [nsFile]);
+      rmSync(nsFile);
+    }
+  });
+
+  it('refuses a hostname without a uts namespace', async () => {
+    expectRefused(await runIn('noUts', 'true', (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'uts');
+    }), /hostname needs a uts namespace/, 'noUts');
+  });
+
+  it('refuses a namespace path of the wrong type', async () => {
+    expectRefused(await runIn('wrongns', 'true', (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'network' ? { type: 'network', path: '/proc/self/ns/ipc' } : n));
+    }), /network namespace path \/proc\/self\/ns\/ipc is a ipc namespace/, 'wrongns');
+    expectRefused(await runIn('nons', 'true', (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'network' ? { type: 'network', path: '/etc/hostname' } : n));
+    }), /is not a namespace/, 'nons');
+  });
+});
+
+describe('user namespaces', () => {
+  it('maps IDs with lxc.idmap', async () => {
+    const r = await runIn('userns', 'id -u; cat /proc/self/uid_map /proc/self/gid_map; echo x >/dev/null && echo null-ok', (s) => {
+      s.linux!.namespaces!.push({ type: 'user' });
+      s.linux!.uidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+      s.linux!.gidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').map((l) => l.trim().replace(/\s+/g, ' '))).toEqual(['0', '0 200000 65536', '0 200000 65536', 'null-ok', '']);
+  });
+
+  it('refuses mappings without a user namespace', async () => {
+    expectRefused(await runIn('nouserns', 'true', (s) => {
+      s.linux!.uidMappings = [{ containerID: 0, hostID: 200000, size: 1 }];
+    }), /need a new user namespace/, 'nouserns');
+  });
+});
+
+describe('start failures', () => {
+  it('reports liblxc\'s own reason for a mount it cannot make', async () => {
+    expectRefused(await runIn('badmount', 'true', (s) => {
+      s.mounts!.push({ destination: '/mnt', type: 'nosuchfs', source: 'none' });
+    }), /Failed to mount "none" onto .*\/mnt/, 'badmount');
+  });
+});
+
+describe('mount destinations', () => {
+  it('stay inside the rootfs: absolute symlinks re-rooted, escapes refused', async () => {
+    const { cpSync, existsSync, symlinkSync } = await import('node:fs');
+    const { busyboxRootfs } = await import('../helpers/lxcri.js');
+    const rootfs = join(env.dir, 'esc-rootfs');
+    cpSync(busyboxRootfs(), rootfs, { recursive: true, verbatimSymlinks: true });
+    // An absolute target outside any tmpfs of the spec, so the mount point lands on disk.
+    const outside = `/lxcri-test-escape-${process.pid}`;
+    symlinkSync(outside, join(rootfs, 'abs'));
+    symlinkSync('../../../../../../../..' + outside, join(rootfs, 'up'));
+    const r = await runIn('escabs', `mount | grep -c " ${outside}/x "`, (s) => {
+      s.root = { path: rootfs };
+      s.mounts!.push({ destination: '/abs/x', type: 'tmpfs', source: 'tmpfs' });
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('1\n');
+    expect(existsSync(outside)).toBe(false); // nothing made on the host side
+    expect(existsSync(join(rootfs, outside, 'x'))).toBe(true); // but inside the rootfs
+    expectRefused(await runIn('escup', 'true', (s) => {
+      s.root = { path: rootfs };
+      s.mounts!.push({ destination: '/up/x', type: 'tmpfs', source: 'tmpfs' });
+    }), /mount destination \/up\/x escapes the rootfs/, 'escup');
+    expect(existsSync(outside)).toBe(false);
+  });
+});
+
+describe('identity', () => {
+  it('gives a non-root user its groups, umask and capability sets, ambient ones too', async () => {
+    const r = await runIn('ident', 'id; grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb)" /proc/self/status; umask', (s) => {
+      s.process!.user = { uid: 1000, gid: 1000, umask: 0o27, additionalGids: [10, 20] };
+      s.process!.capabilities = {
+        bounding: ['CAP_NET_BIND_SERVICE', 'CAP_KILL'],
+        permitted: ['CAP_NET_BIND_SERVICE'],
+        inheritable: ['CAP_NET_BIND_SERVICE'],
+        effective: ['CAP_NET_BIND_SERVICE'],
+        ambient: ['CAP_NET_BIND_SERVICE'],
+      };
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      'uid=1000 gid=1000 groups=10,20\n' +
+        'CapInh:\t0000000000000400\nCapPrm:\t0000000000000400\nCapEff:\t0000000000000400\n' +
+        'CapBnd:\t0000000000000420\nCapAmb:\t0000000000000400\n0027\n',
+    );
+  });
+
+  it('refuses unknown capabilities', async () => {
+    expectRefused(await runIn('badcap', 'true', (s) => {
+      s.process!.capabilities = { bounding: ['CAP_FLY'] };
+    }), /unknown capability "CAP_FLY"/, 'badcap');
+  });
+});
