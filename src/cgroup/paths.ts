@@ -1,5 +1,6 @@
 // The cgroup paths of a container and of its monitor, relative to each hierarchy's root.
 import { RuntimeError } from '../runtime/errors.js';
+import { systemdCgroupPath } from './systemd.js';
 
 export const DEFAULT_PARENT = 'lxcri';
 export const DEFAULT_MONITOR_CGROUP = 'lxcri-monitor.slice';
@@ -22,10 +23,12 @@ function clean(path: string, what: string): string {
 
 /**
  * linux.cgroupsPath, absolute or relative, is taken relative to the hierarchy root (as
- * lxcri and crun's cgroupfs manager do); without one the container goes to lxcri/<id>.
+ * lxcri and crun's cgroupfs manager do), or expanded from systemd's slice:prefix:name
+ * with --systemd-cgroup; without one the container goes to lxcri/<id>.
  */
-export function cgroupPaths(id: string, cgroupsPath: string | undefined, monitorParent: string): CgroupPaths {
-  const container = cgroupsPath ? clean(cgroupsPath, 'linux.cgroupsPath') : `${DEFAULT_PARENT}/${id}`;
+export function cgroupPaths(id: string, cgroupsPath: string | undefined, monitorParent: string, systemd = false): CgroupPaths {
+  const given = cgroupsPath && systemd ? systemdCgroupPath(cgroupsPath, id) : cgroupsPath;
+  const container = given ? clean(given, 'linux.cgroupsPath') : `${DEFAULT_PARENT}/${id}`;
   const pivot = clean(monitorParent, 'monitor cgroup');
   return { container, monitor: `${pivot}/${id}.scope`, monitorPivot: pivot };
 }

@@ -54,7 +54,7 @@ function globalOptions(y: Argv): Argv<GlobalArgs> {
     .option('libexec', { type: 'string', describe: 'directory of the lxcri helpers [env LXCRI_LIBEXEC]' })
     .option('monitor-cgroup', { type: 'string', describe: 'parent cgroup of the monitors [env LXCRI_MONITOR_CGROUP] (default lxcri-monitor.slice)' })
     .option('debug', { type: 'boolean', describe: 'same as --log-level debug' })
-    .option('systemd-cgroup', { type: 'boolean', describe: 'accepted for CRI-O and conmon' }) as Argv<GlobalArgs>;
+    .option('systemd-cgroup', { type: 'boolean', describe: 'linux.cgroupsPath is systemd\'s slice:prefix:name (CRI-O, conmon)' }) as Argv<GlobalArgs>;
 }
 
 function runtimeConfigFrom(g: GlobalArgs, env: Env): Partial<RuntimeConfig> {
@@ -67,6 +67,7 @@ function runtimeConfigFrom(g: GlobalArgs, env: Env): Partial<RuntimeConfig> {
   if (libexec) cfg.libexecDir = libexec;
   const mon = g['monitor-cgroup'] ?? env.LXCRI_MONITOR_CGROUP;
   if (mon) cfg.monitorCgroup = mon;
+  if (g['systemd-cgroup']) cfg.systemdCgroup = true;
   return cfg;
 }
 
@@ -104,14 +105,23 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
     .command(
       'kill <id> [signal]',
       'send a signal to a container (default TERM)',
-      (a) => id(a).positional('signal', { type: 'string', default: 'TERM', describe: 'name (KILL, SIGKILL) or number' }),
-      (a) => set('kill', a.id, (ctx) => import('./commands/kill.js').then((m) => m.kill({ id: a.id, signal: String(a.signal) }, ctx))),
+      (a) =>
+        id(a)
+          .positional('signal', { type: 'string', default: 'TERM', describe: 'name (KILL, SIGKILL) or number' })
+          .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'every process of the container\'s cgroup' }),
+      (a) => set('kill', a.id, (ctx) => import('./commands/kill.js').then((m) => m.kill({ id: a.id, signal: String(a.signal), all: a.all }, ctx))),
     )
     .command(
       'delete <id>',
       'delete a stopped container (--force: any, and unknown IDs succeed)',
       (a) => id(a).option('force', { alias: 'f', type: 'boolean', default: false, describe: 'kill it first if it runs' }),
       (a) => set('delete', a.id, (ctx) => import('./commands/delete.js').then((m) => m.del({ id: a.id, force: a.force }, ctx))),
+    )
+    .command('pause <id>', 'freeze every process of a running container', (a) => id(a), (a) =>
+      set('pause', a.id, (ctx) => import('./commands/pause.js').then((m) => m.pauseCmd({ id: a.id, resume: false }, ctx))),
+    )
+    .command('resume <id>', 'thaw a paused container', (a) => id(a), (a) =>
+      set('resume', a.id, (ctx) => import('./commands/pause.js').then((m) => m.pauseCmd({ id: a.id, resume: true }, ctx))),
     )
     .command(
       'list',

@@ -18,6 +18,8 @@ export interface RuntimeConfig {
   libexecDir: string;
   /** Parent cgroup of the monitors: each one runs in <monitorCgroup>/<id>.scope. */
   monitorCgroup: string;
+  /** linux.cgroupsPath is systemd's slice:prefix:name (CRI-O's --systemd-cgroup). */
+  systemdCgroup: boolean;
   /** liblxc's log file for the monitor; none = liblxc does not log. */
   lxcLogFile?: string;
   /** liblxc log level: trace, debug, info, notice, warn, error, crit, alert, fatal. */
@@ -33,6 +35,7 @@ export function runtimeConfig(p: Partial<RuntimeConfig> = {}): RuntimeConfig {
     root: p.root ?? DEFAULT_ROOT,
     libexecDir: p.libexecDir ?? defaultLibexecDir(),
     monitorCgroup: p.monitorCgroup ?? DEFAULT_MONITOR_CGROUP,
+    systemdCgroup: p.systemdCgroup ?? false,
     lxcLogFile: p.lxcLogFile,
     lxcLogLevel: p.lxcLogLevel ?? 'warn',
     timeouts: { ...DEFAULT_TIMEOUTS, ...p.timeouts },

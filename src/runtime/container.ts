@@ -1,4 +1,7 @@
 // A container that exists in the runtime root: its state, start and kill.
+import { join } from 'node:path';
+import { cgroupMounts } from '../cgroup/mounts.js';
+import { cgroupPids } from '../cgroup/remove.js';
 import type { State } from '../spec/types.js';
 import { notRunning, RuntimeError } from './errors.js';
 import { syncFifoOf } from './initdir.js';
@@ -47,6 +50,20 @@ export class Container {
     }
     if (!(await pollUntil(() => !stillCreated(), deadline, 1))) {
       throw new RuntimeError('timeout', `timed out waiting for container "${this.id}" to start its process`);
+    }
+  }
+
+  /** Signal every process in the container's cgroup (kill --all): also those outside its PID namespace. */
+  async killAll(signal: number): Promise<void> {
+    if (!hasProcess(containerStatus(this.record))) throw notRunning(this.id);
+    const unified = cgroupMounts().unified;
+    if (!unified) throw new RuntimeError('system', 'kill --all needs a cgroup2 hierarchy');
+    for (const pid of await cgroupPids(join(unified, this.record.cgroup.container))) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* exited meanwhile */
+      }
     }
   }
 

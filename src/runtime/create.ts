@@ -49,7 +49,7 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
   const runtimeDir = join(cfg.root, req.id);
   // A duplicate ID is reported as such (the mkdir below is the race-free guard).
   if (existsSync(runtimeDir)) throw alreadyExists(req.id);
-  const cgroup = cgroupPaths(req.id, spec.linux?.cgroupsPath, cfg.monitorCgroup);
+  const cgroup = cgroupPaths(req.id, spec.linux?.cgroupsPath, cfg.monitorCgroup, cfg.systemdCgroup);
   const mounts = cgroupMounts();
   await checkCgroupFree(mounts, cgroup.container);
 

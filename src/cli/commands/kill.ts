@@ -1,16 +1,20 @@
-// kill ID [SIGNAL]: signal the container's init (SIGTERM by default).
+// kill [--all] ID [SIGNAL]: signal the container's init, or every process of its cgroup
+// (SIGTERM by default).
 import { parseSignal } from '../../runtime/signals.js';
 import type { Context } from '../context.js';
 
 export interface KillArgs {
   id: string;
   signal: string;
+  /** Every process of the container's cgroup, not only its init. */
+  all: boolean;
 }
 
 export async function kill(args: KillArgs, ctx: Context): Promise<number> {
   const signum = parseSignal(args.signal);
   const c = await (await ctx.runtime()).get(args.id);
-  c.kill(signum);
-  ctx.log.info('signalled container', { signum });
+  if (args.all) await c.killAll(signum);
+  else c.kill(signum);
+  ctx.log.info('signalled container', { signum, all: args.all });
   return 0;
 }
