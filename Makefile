@@ -24,8 +24,9 @@ TS_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 NATIVE_SOURCES := $(wildcard native/*.cc native/*.h)
 VALIDATORS = src/spec/generated/validators.cjs
 
+# qemu-system-x86 and a cloud kernel: the pure cgroup v2 VM of the resource-limit tests.
 DEBIAN_PACKAGES = build-essential pkg-config python3 lxc lxc-dev busybox-static \
-	runc crun podman conmon jq uidmap tmux util-linux
+	runc crun podman conmon jq uidmap tmux util-linux qemu-system-x86 linux-image-cloud-amd64
 
 .PHONY: all deps install uninstall demo test test-unit test-integration typecheck clean
 
@@ -48,10 +49,10 @@ $(VALIDATORS): scripts/gen-validators.mjs $(wildcard $(OCI_SCHEMA_DIR)/*.json)
 libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
-libexec/lxcri-init: libexec/lxcri-init.c libexec/util.h
+libexec/lxcri-init: libexec/lxcri-init.c libexec/util.h libexec/ocihook.h
 	$(CC) $(CFLAGS_COMMON) -static -o $@ $<
 
-libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h
+libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h
 	$(CC) $(CFLAGS_COMMON) -o $@ $<
 
 # The launcher finds the bundle relative to itself; node is pinned at build time.

@@ -6,6 +6,7 @@
  *            $LXC_ROOTFS_MOUNT (device nodes, symlinks, masked and read-only
  *            paths). Every path is resolved with openat2(RESOLVE_IN_ROOT), so
  *            symlinks in the rootfs can never lead out of it.
+ *            "ocihooks" runs the OCI hooks of create (see hook_oci).
  * post-stop: runs in the monitor after the container is gone; fails when
  *            $LXC_TARGET is "reboot", which makes liblxc stop the container
  *            instead of restarting it (init killed by SIGHUP means "reboot"
@@ -18,6 +19,7 @@
  *   mask <path>
  *   ro <path>
  *   rootro
+ *   ocihooks
  * Empty lines and lines starting with '#' are ignored.
  */
 #include <errno.h>
@@ -29,17 +31,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "ocihook.h"
 #include "util.h"
 
 #define MAX_FIELDS 9
 
 static char errfile[PATH_MAX];
+/* The container's runtime directory, dirname($LXC_CONFIG_FILE). */
+static const char *rundir;
 
 /* Report "lxcri-hook: <op> <path>: <text>" on stderr and in the runtime
  * dir's error file (which `lxcri create` shows), then fail the hook; liblxc
@@ -49,6 +56,18 @@ static _Noreturn void fail_msg(const char *op, const char *path, const char *tex
 	char line[PATH_MAX + 256];
 
 	snprintf(line, sizeof(line), "lxcri-hook: %s %s: %s\n", op, path, text);
+	(void)write_all(STDERR_FILENO, line, strlen(line));
+	if (errfile[0])
+		(void)append_line(errfile, line);
+	exit(1);
+}
+
+/* Fail with a complete reason ("lxcri-hook: <text>"). */
+static _Noreturn void fail_text(const char *text)
+{
+	char line[8192];
+
+	snprintf(line, sizeof(line), "lxcri-hook: %s\n", text);
 	(void)write_all(STDERR_FILENO, line, strlen(line));
 	if (errfile[0])
 		(void)append_line(errfile, line);
@@ -488,6 +507,111 @@ static void op_sysctl(int rootfd, char **a)
 	close(fd);
 }
 
+/* Read all of fd (up to 1 MiB) into a malloc'ed, NUL-terminated buffer. */
+static char *read_all(int fd, size_t *len, const char *what)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		fail("read", what, ENOMEM);
+	for (;;) {
+		ssize_t r;
+		if (n + 1 >= cap) {
+			char *bigger = cap >= (1U << 20) ? NULL : realloc(buf, cap *= 2);
+			if (!bigger)
+				fail("read", what, cap >= (1U << 20) ? EFBIG : ENOMEM);
+			buf = bigger;
+		}
+		r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			fail("read", what, errno);
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Ask `lxcri create` (on <rundir>/hooks.sock) to run the prestart and
+ * createRuntime hooks in the runtime's namespaces. We send our own PID as
+ * the host sees it (/proc is still the host's before pivot_root), from
+ * which create finds the container's init; it answers "ok\n<state JSON>"
+ * (the state for createContainer) or "error <reason>\n". */
+static char *runtime_hooks(size_t *statelen)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char self[32], line[48], *reply;
+	ssize_t n;
+	size_t len;
+	int fd;
+
+	if ((size_t)snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/hooks.sock", rundir) >=
+	    sizeof(addr.sun_path))
+		fail("ocihooks", rundir, ENAMETOOLONG);
+	n = readlink("/proc/self", self, sizeof(self) - 1);
+	if (n < 0)
+		fail("ocihooks", "/proc/self", errno);
+	self[n] = '\0';
+	snprintf(line, sizeof(line), "%s\n", self);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		fail("ocihooks", "socket", errno);
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		fail("ocihooks", addr.sun_path, errno);
+	if (write_all(fd, line, strlen(line)) < 0 || shutdown(fd, SHUT_WR) < 0)
+		fail("ocihooks", addr.sun_path, errno);
+	reply = read_all(fd, &len, addr.sun_path);
+	close(fd);
+	if (strncmp(reply, "ok\n", 3) == 0) {
+		*statelen = len - 3;
+		return reply;
+	}
+	if (strncmp(reply, "error ", 6) == 0) {
+		reply[strcspn(reply, "\n")] = '\0';
+		fail_text(reply + 6);
+	}
+	fail_msg("ocihooks", addr.sun_path, "no answer from lxcri create");
+}
+
+/* ocihooks: the prestart and createRuntime hooks (by create, see above),
+ * then the createContainer hooks here, in the container's namespaces before
+ * pivot_root. Their output goes to ours, which liblxc logs (DEBUG). */
+static void op_ocihooks(void)
+{
+	char path[PATH_MAX], msg[1024], *state, *buf;
+	struct ocihook *hooks;
+	size_t statelen, len;
+	long n;
+	int fd;
+
+	state = runtime_hooks(&statelen);
+	snprintf(path, sizeof(path), "%s/hooks/createContainer", rundir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			fail("read", path, errno);
+		free(state);
+		return;
+	}
+	buf = read_all(fd, &len, path);
+	close(fd);
+	n = ocihook_parse(buf, len, &hooks);
+	if (n < 0)
+		fail("read", path, errno);
+	for (long i = 0; i < n; i++) {
+		if (ocihook_run(&hooks[i], state + 3, statelen, STDOUT_FILENO, msg, sizeof(msg)) < 0)
+			fail_msg("createContainer hook", hooks[i].path, msg);
+	}
+	ocihook_free(hooks, n);
+	free(buf);
+	free(state);
+}
+
 /* Split line at TABs into f (up to MAX_FIELDS); returns the count. */
 static int split_fields(char *line, char **f)
 {
@@ -524,6 +648,10 @@ static void run_line(int rootfd, const char *rootfs, char *line)
 
 	if (strcmp(f[0], "rootro") == 0 && n == 1) {
 		op_rootro(rootfs);
+		return;
+	}
+	if (strcmp(f[0], "ocihooks") == 0 && n == 1) {
+		op_ocihooks();
 		return;
 	}
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
@@ -601,6 +729,7 @@ int main(void)
 	dir = dir_of(config);
 	if (!dir)
 		fail("hook", config, ENOMEM);
+	rundir = dir;
 	if ((size_t)snprintf(errfile, sizeof(errfile), "%s/error", dir) >= sizeof(errfile))
 		errfile[0] = '\0';
 	if (strlen(dir) > PATH_MAX - 32)

@@ -9,6 +9,11 @@
  * capability sets, umask; LXCRI_DIR/identity) as soon as it has read its files,
  * before anything else: liblxc can neither raise capabilities for a non-root
  * user nor set ambient ones.
+ *
+ * The spec's startContainer hooks (LXCRI_DIR/hooks, with the state JSON in
+ * LXCRI_DIR/hooks.state) run after the start byte, right before the exec, as
+ * the process user, with their output on our stderr. A failing hook is
+ * reported there and we exit 125: the process never runs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +30,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ocihook.h"
 #include "util.h"
 
 #ifndef LXCRI_DIR
@@ -628,6 +634,49 @@ static void take_identity(const struct identity *id, struct failure *f)
 		umask((mode_t)id->umask);
 }
 
+/* The startContainer hooks, read (as root) by prepare. */
+static struct ocihook *start_hooks;
+static long n_start_hooks;
+static char *start_state;
+static size_t start_state_len;
+
+static void read_start_hooks(struct failure *f)
+{
+	size_t len;
+	int err = 0;
+	char *buf = read_file(LXCRI_DIR "/hooks", &len, &err);
+
+	if (!buf) {
+		if (err != ENOENT)
+			FAIL_SYS(f, "read", LXCRI_DIR "/hooks", err);
+		return;
+	}
+	/* The records point into buf, which lives as long as we do. */
+	n_start_hooks = ocihook_parse(buf, len, &start_hooks);
+	if (n_start_hooks < 0) {
+		FAIL_SYS(f, "read", LXCRI_DIR "/hooks", errno);
+		return;
+	}
+	start_state = read_file(LXCRI_DIR "/hooks.state", &start_state_len, &err);
+	if (!start_state)
+		FAIL_SYS(f, "read", LXCRI_DIR "/hooks.state", err);
+}
+
+static void run_start_hooks(void)
+{
+	char msg[1024];
+
+	for (long i = 0; i < n_start_hooks; i++) {
+		struct failure f;
+		if (ocihook_run(&start_hooks[i], start_state, start_state_len, STDERR_FILENO, msg,
+				sizeof(msg)) == 0)
+			continue;
+		FAIL(&f, CODE_INTERNAL, "lxcri-init: startContainer hook ", start_hooks[i].path, ": ",
+		     msg);
+		die(f.msg, f.code);
+	}
+}
+
 static char *prepare(char ***argsp, char ***envp, struct failure *f)
 {
 	struct identity id;
@@ -660,6 +709,8 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	if (parse_identity(text, &id) < 0)
 		FAIL(f, CODE_INTERNAL, "lxcri-init: read " LXCRI_DIR "/identity: malformed");
 	free(text);
+	if (!f->code)
+		read_start_hooks(f);
 	if (!f->code)
 		take_identity(&id, f);
 	if (f->code) {
@@ -697,6 +748,7 @@ int main(void)
 
 	wait_for_start();
 	reset_signals();
+	run_start_hooks();
 	execve(path, args, env);
 
 	int err = errno;

@@ -4,6 +4,7 @@
 import { writeSync } from 'node:fs';
 import type { Logger } from '../log/types.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { CreateHook } from './createhook.js';
 
 export interface Stdio {
   stdin: number;
@@ -19,6 +20,8 @@ export interface Context {
   log: Logger;
   /** The runtime for the global options (root, libexec dir, ...), loaded on first use. */
   runtime: () => Promise<Runtime>;
+  /** The operator's create hook, if one is set. */
+  createHook?: CreateHook;
 }
 
 export function writeOut(stdio: Stdio, text: string): void {

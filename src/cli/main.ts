@@ -2,81 +2,28 @@
 // a non-zero exit code for every failure. Commands are imported when chosen, so a call
 // loads only the code (and Node built-ins) it uses.
 import yargs, { type Argv } from 'yargs';
-import { createLogger, isLevel, type Level } from '../log/pino.js';
+import { createLogger } from '../log/pino.js';
 import type { Logger } from '../log/types.js';
-import { DEFAULT_ROOT, type RuntimeConfig } from '../runtime/config.js';
 import { errorMessage, RuntimeError } from '../runtime/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { OCI_VERSION } from '../spec/types.js';
 import { writeErr, writeOut, type Context, type Env, type Stdio } from './context.js';
 import { writeFailureLog } from './failurelog.js';
+import { globalOptions, resolveGlobals, VALUE_FLAGS, type GlobalArgs } from './globals.js';
 import { VERSION } from './version.js';
-
-export const DEFAULT_LOG_FILE = '/var/log/lxcri/lxcri.log';
-
-interface GlobalArgs {
-  root?: string;
-  'log-file'?: string;
-  'log-level'?: string;
-  'container-log-level'?: string;
-  log?: string;
-  'log-format'?: string;
-  libexec?: string;
-  'monitor-cgroup'?: string;
-  debug?: boolean;
-  'systemd-cgroup'?: boolean;
-}
-
-/** Global options that take a value (so their value is not mistaken for a command). */
-const VALUE_OPTIONS = new Set(['--root', '--log-file', '--log-level', '--container-log-level', '--log', '--log-format', '--libexec', '--monitor-cgroup']);
 
 /** `lxcri [globals] --version` / `-v` (yargs reserves "version" for its own). */
 function wantsVersion(args: string[]): boolean {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--version' || a === '-v') return true;
-    if (VALUE_OPTIONS.has(a)) i++;
+    if (VALUE_FLAGS.has(a)) i++;
     else if (!a.startsWith('-')) return false;
   }
   return false;
 }
 
 type Handler = (ctx: Context) => Promise<number>;
-
-function globalOptions(y: Argv): Argv<GlobalArgs> {
-  return y
-    .option('root', { type: 'string', describe: `runtime state directory [env LXCRI_ROOT] (default ${DEFAULT_ROOT})` })
-    .option('log-file', { type: 'string', describe: `log file [env LXCRI_LOG_FILE] (default ${DEFAULT_LOG_FILE})` })
-    .option('log-level', { type: 'string', describe: 'trace, debug, info, warn, error [env LXCRI_LOG_LEVEL] (default info)' })
-    .option('container-log-level', { type: 'string', describe: 'liblxc log level [env LXCRI_CONTAINER_LOG_LEVEL] (default warn)' })
-    .option('log', { type: 'string', describe: 'file that receives the error of a failed call as one JSON object (podman)' })
-    .option('log-format', { type: 'string', describe: 'format of --log: json or text' })
-    .option('libexec', { type: 'string', describe: 'directory of the lxcri helpers [env LXCRI_LIBEXEC]' })
-    .option('monitor-cgroup', { type: 'string', describe: 'parent cgroup of the monitors [env LXCRI_MONITOR_CGROUP] (default lxcri-monitor.slice)' })
-    .option('debug', { type: 'boolean', describe: 'same as --log-level debug' })
-    .option('systemd-cgroup', { type: 'boolean', describe: 'linux.cgroupsPath is systemd\'s slice:prefix:name (CRI-O, conmon)' }) as Argv<GlobalArgs>;
-}
-
-function runtimeConfigFrom(g: GlobalArgs, env: Env): Partial<RuntimeConfig> {
-  const cfg: Partial<RuntimeConfig> = {
-    root: g.root ?? env.LXCRI_ROOT ?? DEFAULT_ROOT,
-    lxcLogFile: g['log-file'] ?? env.LXCRI_LOG_FILE ?? DEFAULT_LOG_FILE,
-    lxcLogLevel: g['container-log-level'] ?? env.LXCRI_CONTAINER_LOG_LEVEL ?? 'warn',
-  };
-  const libexec = g.libexec ?? env.LXCRI_LIBEXEC;
-  if (libexec) cfg.libexecDir = libexec;
-  const mon = g['monitor-cgroup'] ?? env.LXCRI_MONITOR_CGROUP;
-  if (mon) cfg.monitorCgroup = mon;
-  if (g['systemd-cgroup']) cfg.systemdCgroup = true;
-  return cfg;
-}
-
-function logLevel(g: GlobalArgs, env: Env): Level {
-  if (g.debug) return 'debug';
-  const l = g['log-level'] ?? env.LXCRI_LOG_LEVEL ?? 'info';
-  if (!isLevel(l)) throw new RuntimeError('invalid-argument', `invalid log level "${l}"`);
-  return l;
-}
 
 function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void): Argv<GlobalArgs> {
   const id = (a: Argv<GlobalArgs>): Argv<GlobalArgs & { id: string }> =>
@@ -122,6 +69,12 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
     )
     .command('resume <id>', 'thaw a paused container', (a) => id(a), (a) =>
       set('resume', a.id, (ctx) => import('./commands/pause.js').then((m) => m.pauseCmd({ id: a.id, resume: true }, ctx))),
+    )
+    .command(
+      'update <id>',
+      'change the cgroup limits of a live container (runtime-spec LinuxResources JSON)',
+      (a) => id(a).option('resources', { alias: 'r', type: 'string', demandOption: true, describe: 'JSON file, or - for stdin' }),
+      (a) => set('update', a.id, (ctx) => import('./commands/update.js').then((m) => m.update({ id: a.id, resources: a.resources }, ctx))),
     )
     .command(
       'list',
@@ -174,7 +127,9 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     });
   let g: GlobalArgs;
   try {
-    g = (await parser.parseAsync(args, {}, (_err, _argv, output) => {
+    // yargs takes a lone "-" after a long option for a flag, not its value (update --resources - ID).
+    const argv = args.flatMap((a, i) => (a === '--resources' && args[i + 1] === '-' ? ['--resources=-'] : a === '-' && args[i - 1] === '--resources' ? [] : [a]));
+    g = (await parser.parseAsync(argv, {}, (_err, _argv, output) => {
       if (output) {
         printed = true;
         if (!usageError) writeOut(stdio, `${output}\n`);
@@ -197,18 +152,19 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   let log: Logger | undefined;
   const { cmd, id, handler } = chosen;
   try {
-    const level = logLevel(g, env);
-    const cfg = runtimeConfigFrom(g, env);
+    const { config: cfg, logLevel: level, timestamp, settings } = resolveGlobals(g, env);
     log = createLogger({
       file: cfg.lxcLogFile!,
       level,
+      timestamp,
       bindings: id ? { cmd, cid: id } : { cmd },
       onError: (msg) => writeErr(stdio, `lxcri: ${msg}\n`),
     });
     const l = log;
     let rt: Runtime | undefined;
     const runtime = async (): Promise<Runtime> => (rt ??= new (await import('../runtime/runtime.js')).Runtime(cfg, l));
-    const code = await handler({ env, stdio, log: l, runtime });
+    const createHook = settings.createHook ? { path: settings.createHook, timeoutMs: settings.createHookTimeout * 1000 } : undefined;
+    const code = await handler({ env, stdio, log: l, runtime, createHook });
     log.debug('cmd completed', { duration: Number(process.hrtime.bigint() - began) / 1e6 });
     return code;
   } catch (err) {

@@ -20,9 +20,15 @@ interface PinoLike {
   child(b: Fields): PinoLike;
 }
 
+export type TimestampFormat = 'rfc3339' | 'unix';
+
+export const isTimestampFormat = (s: string): s is TimestampFormat => s === 'rfc3339' || s === 'unix';
+
 export interface LogOptions {
   file: string;
   level: Level;
+  /** The "t" field: RFC 3339 UTC with milliseconds, or Unix seconds. */
+  timestamp: TimestampFormat;
   bindings: Fields;
   /** Called once if the log cannot be written (a log failure must never pass silently). */
   onError: (msg: string) => void;
@@ -44,7 +50,8 @@ export function createLogger(opts: LogOptions): Logger {
           level: opts.level,
           base: undefined,
           messageKey: 'm',
-          timestamp: () => `,"t":"${new Date().toISOString()}"`,
+          timestamp:
+            opts.timestamp === 'unix' ? () => `,"t":${Date.now() / 1000}` : () => `,"t":"${new Date().toISOString()}"`,
           formatters: { level: (label: string) => ({ l: label }) },
         },
         dest,

@@ -13,6 +13,12 @@ const CAPS = [
   'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF', 'CHECKPOINT_RESTORE',
 ] as const;
 
+/** Every capability in every set: what "capabilities switched off" hands the process. */
+export const ALL_CAPABILITIES: Capabilities = (() => {
+  const all = CAPS.map((c) => `CAP_${c}`);
+  return { bounding: all, effective: all, permitted: all, inheritable: all, ambient: all };
+})();
+
 export function capNumber(name: string, set: string): number {
   const n = CAPS.indexOf(name.replace(/^CAP_/, '') as (typeof CAPS)[number]);
   if (!name.startsWith('CAP_') || n < 0) {

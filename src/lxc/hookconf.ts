@@ -9,6 +9,8 @@ export type HookInstruction =
   | { op: 'mask'; path: string }
   | { op: 'ro'; path: string }
   | { op: 'rootro' }
+  /** The OCI hooks of create: prestart and createRuntime (by create), createContainer. */
+  | { op: 'ocihooks' }
   | { op: 'hostname' | 'domainname'; name: string }
   | { op: 'sysctl'; key: string; value: string };
 
@@ -30,7 +32,8 @@ export function renderHookConf(list: HookInstruction[]): string {
         case 'ro':
           return ['ro', field(h.path, 'readonly path')].join('\t');
         case 'rootro':
-          return 'rootro';
+        case 'ocihooks':
+          return h.op;
         case 'hostname':
         case 'domainname':
           return [h.op, field(h.name, h.op)].join('\t');

@@ -9,15 +9,20 @@ import { fstabEscape, LxcConfig } from './config.js';
 import { applyDeviceRules } from './devicerules.js';
 import { deviceInstructions } from './devices.js';
 import { renderHookConf, type HookInstruction } from './hookconf.js';
+import { renderHookRecords } from './hookrecords.js';
 import { applyMounts } from './mounts.js';
 import { resolveInRoot } from './mountpath.js';
 import { applyIdmaps } from './idmap.js';
+import { ALL_CAPABILITIES } from './capabilities.js';
 import { applyLsm, type LsmHost } from './lsm.js';
+import type { Features } from '../runtime/config.js';
 import { applyNamespaces, utsInstructions } from './namespaces.js';
 import { pathInstructions } from './paths.js';
 import { seccompProfile, type Seccomp } from './seccomp.js';
 import { applyProcess, dedupeEnv, identityLine } from './process.js';
 import { applyRlimits } from './rlimits.js';
+import { applyResources } from './resources.js';
+import type { ControllerHost } from '../cgroup/controllers.js';
 import { sysctlInstructions } from './sysctl.js';
 
 /** Where the init's files are mounted inside the container. */
@@ -34,6 +39,12 @@ export interface TranslateOptions {
   lxcLogLevel: string;
   /** Which LSMs the host has (probeLsm()). */
   lsm: LsmHost;
+  /** Parts of the spec the operator switched off (see Features). */
+  features: Features;
+  /** cgroup v2 controllers the limits may use; probed from the host when a limit is set. */
+  controllers?: ControllerHost;
+  /** A limit whose controller is unavailable is left out with a warning, not refused. */
+  ignoreUnavailableControllers?: boolean;
 }
 
 export interface InitFiles {
@@ -50,6 +61,8 @@ export interface Translation {
   init: InitFiles;
   /** liblxc seccomp policy for <runtime dir>/seccomp.conf, when linux.seccomp is set. */
   seccomp?: string;
+  /** Hook records (src/lxc/hookrecords.ts) for lxcri-hook and lxcri-init, when there are such hooks. */
+  hookRecords: { createContainer?: string; startContainer?: string };
   /** What the caller should log: parts of the spec that are skipped. */
   warnings: string[];
 }
@@ -81,8 +94,13 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   applyNamespaces(cfg, namespaces);
   applyIdmaps(cfg, linux.uidMappings ?? [], linux.gidMappings ?? []);
   const warnings: string[] = [];
-  const caps = applyProcess(cfg, proc, (w) => warnings.push(w));
-  applyLsm(cfg, proc, linux, opts.lsm);
+  const off = (what: string): void => {
+    warnings.push(`${what} switched off by the operator: the container gets less confinement than its spec asks for`);
+  };
+  const caps = applyProcess(cfg, opts.features.capabilities ? proc : { ...proc, capabilities: ALL_CAPABILITIES }, (w) => warnings.push(w));
+  if (!opts.features.capabilities) off('capabilities');
+  if (opts.features.apparmor) applyLsm(cfg, proc, linux, opts.lsm);
+  else off('AppArmor');
   applyRlimits(cfg, proc.rlimits ?? []);
 
   // Nothing implicit: /proc, /sys, /dev and cgroup mounts come from the spec only.
@@ -112,15 +130,24 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   cfg.set('lxc.cgroup.dir.container', opts.cgroup.container);
   cfg.set('lxc.cgroup.dir.monitor', opts.cgroup.monitor);
   cfg.set('lxc.cgroup.dir.monitor.pivot', opts.cgroup.monitorPivot);
-  applyDeviceRules(cfg, linux.resources?.devices ?? []);
+  if (opts.features.cgroupDevices) applyDeviceRules(cfg, linux.resources?.devices ?? []);
+  else off('device cgroup rules');
+  warnings.push(...applyResources(cfg, linux.resources, { controllers: opts.controllers, ignoreUnavailable: opts.ignoreUnavailableControllers }));
 
-  const seccomp = linux.seccomp ? seccompProfile(linux.seccomp as unknown as Seccomp, machine()) : undefined;
+  const seccomp = linux.seccomp && opts.features.seccomp ? seccompProfile(linux.seccomp as unknown as Seccomp, machine()) : undefined;
+  if (linux.seccomp && !opts.features.seccomp) off('seccomp');
   if (seccomp) cfg.set('lxc.seccomp.profile', join(opts.runtimeDir, 'seccomp.conf'));
 
+  // OCI hooks of create run after the mounts, devices, names and sysctls, before masked
+  // and read-only paths (which runc applies after pivot_root). startContainer needs the
+  // round trip too: it is where create learns the init's PID for their state.
+  const hooks = spec.hooks ?? {};
+  const ociHooks = ['prestart', 'createRuntime', 'createContainer', 'startContainer'] as const;
   const hook: HookInstruction[] = [
     ...uts,
     ...sysctlInstructions(linux.sysctl ?? {}),
     ...deviceInstructions(linux.devices ?? [], spec.mounts ?? []),
+    ...(ociHooks.some((k) => hooks[k]?.length) ? [{ op: 'ocihooks' as const }] : []),
     ...pathInstructions(linux.maskedPaths ?? [], linux.readonlyPaths ?? []),
   ];
   // Read-only root last, so that mount points could still be made before it.
@@ -131,6 +158,10 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
     hookConf: renderHookConf(hook),
     init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd, identity: identityLine(proc, caps) },
     seccomp: seccomp?.profile,
+    hookRecords: {
+      createContainer: hooks.createContainer?.length ? renderHookRecords(hooks.createContainer) : undefined,
+      startContainer: hooks.startContainer?.length ? renderHookRecords(hooks.startContainer) : undefined,
+    },
     warnings: [...warnings, ...(seccomp?.warnings ?? [])],
   };
 }

@@ -11,6 +11,14 @@ export interface Timeouts {
   delete: number;
 }
 
+/** Parts of the spec an operator may switch off (lxcri's feature switches). */
+export interface Features {
+  apparmor: boolean;
+  capabilities: boolean;
+  cgroupDevices: boolean;
+  seccomp: boolean;
+}
+
 export interface RuntimeConfig {
   /** Runtime state directory, one sub-directory per container (liblxc's lxcpath). */
   root: string;
@@ -25,6 +33,9 @@ export interface RuntimeConfig {
   /** liblxc log level: trace, debug, info, notice, warn, error, crit, alert, fatal. */
   lxcLogLevel: string;
   timeouts: Timeouts;
+  features: Features;
+  /** Log a warning instead of failing create for limits whose controller is missing. */
+  ignoreUnavailableControllers: boolean;
 }
 
 export const DEFAULT_ROOT = '/run/lxcri';
@@ -39,5 +50,7 @@ export function runtimeConfig(p: Partial<RuntimeConfig> = {}): RuntimeConfig {
     lxcLogFile: p.lxcLogFile,
     lxcLogLevel: p.lxcLogLevel ?? 'warn',
     timeouts: { ...DEFAULT_TIMEOUTS, ...p.timeouts },
+    features: { apparmor: true, capabilities: true, cgroupDevices: true, seccomp: true, ...p.features },
+    ignoreUnavailableControllers: p.ignoreUnavailableControllers ?? false,
   };
 }

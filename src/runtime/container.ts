@@ -2,10 +2,12 @@
 import { join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPids } from '../cgroup/remove.js';
+import { nullLogger, type Logger } from '../log/types.js';
 import type { State } from '../spec/types.js';
 import { notRunning, RuntimeError } from './errors.js';
 import { syncFifoOf } from './initdir.js';
 import { signalFifo } from './fifo.js';
+import { runHooksWarn } from './hooks.js';
 import { isAlive, runsExecutable } from './proc.js';
 import type { ContainerRecord } from './record.js';
 import { containerStatus, hasProcess } from './status.js';
@@ -33,8 +35,11 @@ export class Container {
     return st;
   }
 
-  /** Let the init exec the container process; returns once it has (or has died). */
-  async start(timeoutMs: number): Promise<void> {
+  /**
+   * Let the init exec the container process; returns once it has (or has died), after the
+   * poststart hooks. Their failures do not fail start: they are logged and returned.
+   */
+  async start(timeoutMs: number, log: Logger = nullLogger): Promise<string[]> {
     const status = containerStatus(this.record);
     if (status !== 'created') {
       if (status === 'stopped') throw notRunning(this.id);
@@ -51,6 +56,16 @@ export class Container {
     if (!(await pollUntil(() => !stillCreated(), deadline, 1))) {
       throw new RuntimeError('timeout', `timed out waiting for container "${this.id}" to start its process`);
     }
+    const poststart = this.record.hooks?.poststart;
+    if (!poststart?.length) return [];
+    return runHooksWarn('poststart', poststart, this.hookState(), log);
+  }
+
+  /** The state hooks get on stdin (no runtime-private fields such as rootfs). */
+  hookState(): Omit<State, 'rootfs' | 'created'> {
+    const r = this.record;
+    const st = this.state();
+    return { ociVersion: r.ociVersion, id: r.id, status: st.status, pid: st.pid, bundle: r.bundle, annotations: r.annotations };
   }
 
   /** Signal every process in the container's cgroup (kill --all): also those outside its PID namespace. */

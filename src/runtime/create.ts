@@ -15,7 +15,8 @@ import { translate } from '../lxc/translate.js';
 import { loadBundle } from '../spec/load.js';
 import { errnoCode, errorMessage, RuntimeError } from './errors.js';
 import { checkId } from './id.js';
-import { notifySocketOf, writeInitDir } from './initdir.js';
+import { listenHooks, type HookServer } from './hookserver.js';
+import { initDirOf, notifySocketOf, writeInitDir } from './initdir.js';
 import { lxc } from './native.js';
 import { listenNotify, type InitReport } from './notify.js';
 import { fileId, isAlive, procRef, runsExecutable } from './proc.js';
@@ -28,6 +29,8 @@ export interface CreateRequest {
   bundle: string;
   /** Keep the monitor as a child of this process (run waits for it). */
   keepMonitor?: boolean;
+  /** Called when create failed, before what it made is removed (the create hook). */
+  beforeCleanup?: (err: unknown) => Promise<void>;
 }
 
 export interface Created {
@@ -60,6 +63,8 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     lxcLogFile: cfg.lxcLogFile,
     lxcLogLevel: cfg.lxcLogLevel,
     lsm: probeLsm(),
+    features: cfg.features,
+    ignoreUnavailableControllers: cfg.ignoreUnavailableControllers,
   });
   for (const warning of translation.warnings) log.warn(warning);
   const initExe = fileId(join(cfg.libexecDir, 'lxcri-init'));
@@ -80,6 +85,7 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
   let monitor: ChildProcess | undefined;
   let monitorEnded: Promise<MonitorEnd> | undefined;
   let notify: Awaited<ReturnType<typeof listenNotify>> | undefined;
+  let hookServer: HookServer | undefined;
   const began = Date.now();
   const deadline = began + cfg.timeouts.create;
   try {
@@ -95,6 +101,19 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
       await writeFile(join(runtimeDir, name), data, { mode: 0o600 });
       await chown(join(runtimeDir, name), root.uid, root.gid);
     }
+    // OCI hooks run by the C helpers, as the container's root (lxcri-init reads its
+    // startContainer hooks before it becomes the process user).
+    const { createContainer: ccHooks, startContainer: scHooks } = translation.hookRecords;
+    if (ccHooks !== undefined) {
+      await mkdir(join(runtimeDir, 'hooks'), { mode: 0o700 });
+      await chown(join(runtimeDir, 'hooks'), root.uid, root.gid);
+      await writeFile(join(runtimeDir, 'hooks', 'createContainer'), ccHooks, { mode: 0o400 });
+      await chown(join(runtimeDir, 'hooks', 'createContainer'), root.uid, root.gid);
+    }
+    if (scHooks !== undefined) {
+      await writeFile(join(initDirOf(runtimeDir), 'hooks'), scHooks, { mode: 0o400, flag: 'wx' });
+      await chown(join(initDirOf(runtimeDir), 'hooks'), root.uid, root.gid);
+    }
     if (translation.seccomp !== undefined) await writeFile(join(runtimeDir, 'seccomp.conf'), translation.seccomp, { mode: 0o600 });
     const configFile = join(runtimeDir, 'config');
     saveLxcConfig(req.id, cfg.root, configFile, translation.config.items);
@@ -109,7 +128,23 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
       cgroup,
       initExe,
     };
+    // Kept for start and delete, which run them.
+    if (spec.hooks?.poststart?.length || spec.hooks?.poststop?.length) {
+      record.hooks = { poststart: spec.hooks.poststart, poststop: spec.hooks.poststop };
+    }
     await writeRecord(runtimeDir, record);
+
+    const h = spec.hooks ?? {};
+    if (h.prestart?.length || h.createRuntime?.length || h.createContainer?.length || h.startContainer?.length) {
+      hookServer = await listenHooks({
+        runtimeDir,
+        hooks: h,
+        state: { ociVersion: spec.ociVersion, id: req.id, bundle: bundle.path, annotations: spec.annotations ?? {} },
+        root,
+        monitorPid: () => monitor?.pid,
+        log,
+      });
+    }
 
     notify = await listenNotify(notifySocketOf(runtimeDir), user.uid, user.gid);
 
@@ -153,10 +188,13 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     record.init = initRef;
     await writeRecord(runtimeDir, record);
     notify.close();
+    hookServer?.close();
     if (!req.keepMonitor) monitor.unref();
     return { record, runtimeDir, monitor: req.keepMonitor ? monitor : undefined };
   } catch (err) {
     notify?.close();
+    hookServer?.close();
+    await req.beforeCleanup?.(err);
     await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log);
     throw err;
   }

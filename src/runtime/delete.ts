@@ -6,6 +6,7 @@ import { cgroupMounts, type CgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPids, removeContainerCgroups } from '../cgroup/remove.js';
 import type { Logger } from '../log/types.js';
 import { errorMessage, RuntimeError } from './errors.js';
+import { runHooksWarn } from './hooks.js';
 import { findProcesses, isAlive, type ProcRef } from './proc.js';
 import type { ContainerRecord } from './record.js';
 import { containerStatus } from './status.js';
@@ -47,7 +48,8 @@ export async function deleteContainer(
   force: boolean,
   timeoutMs: number,
   log: Logger,
-): Promise<void> {
+): Promise<string[]> {
+  let warnings: string[] = [];
   if (rec) {
     const status = containerStatus(rec);
     if (status !== 'stopped' && !force) {
@@ -72,10 +74,17 @@ export async function deleteContainer(
     }
     const left = await removeContainerCgroups(mounts, rec.cgroup, deadline);
     if (left.length) throw new RuntimeError('system', `cannot remove cgroup ${left.join(', ')}: still busy`);
+    // The container is gone; poststop runs before its runtime directory goes, and a failing
+    // one is only a warning.
+    if (rec.hooks?.poststop?.length) {
+      const state = { ociVersion: rec.ociVersion, id: rec.id, status: 'stopped' as const, pid: 0, bundle: rec.bundle, annotations: rec.annotations };
+      warnings = await runHooksWarn('poststop', rec.hooks.poststop, state, log);
+    }
   }
   try {
     await rm(runtimeDir, { recursive: true, force: true });
   } catch (err) {
     throw new RuntimeError('system', `cannot remove ${runtimeDir}: ${errorMessage(err)}`);
   }
+  return warnings;
 }

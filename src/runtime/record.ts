@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { errnoCode } from './errors.js';
 import { writeFileAtomic } from './files.js';
+import type { Hook } from '../spec/types.js';
 import type { FileId, ProcRef } from './proc.js';
 
 export const RECORD_FILE = 'lxcri.json';
@@ -27,6 +28,8 @@ export interface ContainerRecord {
   monitor?: ProcRef;
   /** The container's init (host PID); absent until create saw it ready. */
   init?: ProcRef;
+  /** The spec's hooks that run after create (absolute paths, as the spec requires). */
+  hooks?: { poststart?: Hook[]; poststop?: Hook[] };
 }
 
 export async function readRecord(dir: string): Promise<ContainerRecord | undefined> {

@@ -63,19 +63,19 @@ export class Runtime {
    * Delete a container. Unknown IDs are an error unless forced (force is idempotent, as
    * podman and CRI-O call it more than once).
    */
-  async delete(id: string, opts: { force?: boolean } = {}): Promise<void> {
+  async delete(id: string, opts: { force?: boolean } = {}): Promise<string[]> {
     checkId(id);
     const dir = this.runtimeDir(id);
     try {
       await stat(dir);
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') {
-        if (opts.force) return;
+        if (opts.force) return [];
         throw notFound(id);
       }
       throw err;
     }
     const rec = await readRecord(dir).catch(() => undefined);
-    await deleteContainer(dir, rec, opts.force ?? false, this.config.timeouts.delete, this.log);
+    return deleteContainer(dir, rec, opts.force ?? false, this.config.timeouts.delete, this.log);
   }
 }

@@ -4,6 +4,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { RuntimeError, errnoCode, errorMessage } from '../runtime/errors.js';
 import type { Namespace, Spec } from './types.js';
+import { checkHooks } from './hooks.js';
 import { checkNamespaceFile } from './nsfile.js';
 import { validateSchema } from './validate.js';
 
@@ -55,6 +56,7 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
   if (!spec.linux) throw invalid('linux is missing: lxcri runs Linux containers');
   const nss = spec.linux.namespaces ?? [];
   checkNamespaces(nss);
+  checkHooks(spec.hooks);
   const userns = nss.find((n) => n.type === 'user');
   const mapped = (spec.linux.uidMappings?.length ?? 0) + (spec.linux.gidMappings?.length ?? 0) > 0;
   if (userns && !userns.path && (!spec.linux.uidMappings?.length || !spec.linux.gidMappings?.length)) {

@@ -20,6 +20,7 @@ const opts = {
   lxcLogFile: '/var/log/lxcri/lxcri.log',
   lxcLogLevel: 'warn',
   lsm: { apparmor: false, selinux: false },
+  features: { apparmor: true, capabilities: true, cgroupDevices: true, seccomp: true },
 };
 
 function bundleOf(spec: Spec) {

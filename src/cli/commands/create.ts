@@ -1,5 +1,7 @@
 // create --bundle DIR [--pid-file FILE] ID: the container exists, its init blocked before
 // exec, when this returns. The pid file gets the monitor's PID (see K8S.md), atomically.
+import { resolve } from 'node:path';
+import { errorMessage } from '../../runtime/errors.js';
 import { writeFileAtomic } from '../../runtime/files.js';
 import type { Context } from '../context.js';
 
@@ -11,7 +13,30 @@ export interface CreateArgs {
 
 export async function create(args: CreateArgs, ctx: Context): Promise<number> {
   const rt = await ctx.runtime();
-  const { record } = await rt.create({ id: args.id, bundle: args.bundle });
+  const hook = ctx.createHook;
+  const runHook = async (error?: string): Promise<void> => {
+    if (!hook) return;
+    const { runCreateHook } = await import('../createhook.js');
+    const bundle = resolve(args.bundle);
+    await runCreateHook(hook, { id: args.id, root: rt.config.root, bundle, logFile: rt.config.lxcLogFile ?? '', error }, ctx.log);
+  };
+  let hookRan = false;
+  let record;
+  try {
+    ({ record } = await rt.create({
+      id: args.id,
+      bundle: args.bundle,
+      // While the runtime dir still holds what the failing container was given.
+      beforeCleanup: async (err) => {
+        hookRan = true;
+        await runHook(errorMessage(err));
+      },
+    }));
+  } catch (err) {
+    if (!hookRan) await runHook(errorMessage(err));
+    throw err;
+  }
+  await runHook();
   if (args.pidFile) {
     try {
       await writeFileAtomic(args.pidFile, String(record.monitor!.pid), 0o644);

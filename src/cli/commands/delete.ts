@@ -1,6 +1,6 @@
 // delete [--force] ID: remove a stopped container; --force kills it first and succeeds
 // for unknown IDs.
-import type { Context } from '../context.js';
+import { writeErr, type Context } from '../context.js';
 
 export interface DeleteArgs {
   id: string;
@@ -8,7 +8,8 @@ export interface DeleteArgs {
 }
 
 export async function del(args: DeleteArgs, ctx: Context): Promise<number> {
-  await (await ctx.runtime()).delete(args.id, { force: args.force });
+  const warnings = await (await ctx.runtime()).delete(args.id, { force: args.force });
+  for (const w of warnings) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
   ctx.log.info('container deleted', { force: args.force });
   return 0;
 }

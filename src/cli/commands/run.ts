@@ -1,7 +1,7 @@
 // run --bundle DIR ID: create, start, wait for the container to exit and exit with its
 // status (128+N after signal N), then delete it. Signals to lxcri are passed on to it.
 import { constants } from 'node:os';
-import type { Context } from '../context.js';
+import { writeErr, type Context } from '../context.js';
 
 export interface RunArgs {
   id: string;
@@ -26,10 +26,10 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
   };
   for (const s of FORWARDED) process.on(s, forward);
   try {
-    await container.start(rt.config.timeouts.start);
+    for (const w of await container.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
     return await exited;
   } finally {
     for (const s of FORWARDED) process.off(s, forward);
-    await rt.delete(args.id, { force: true });
+    for (const w of await rt.delete(args.id, { force: true })) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
   }
 }

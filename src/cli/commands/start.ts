@@ -1,5 +1,5 @@
 // start ID: the created container's process starts; returns without waiting for it.
-import type { Context } from '../context.js';
+import { writeErr, type Context } from '../context.js';
 
 export interface StartArgs {
   id: string;
@@ -8,7 +8,7 @@ export interface StartArgs {
 export async function start(args: StartArgs, ctx: Context): Promise<number> {
   const rt = await ctx.runtime();
   const c = await rt.get(args.id);
-  await c.start(rt.config.timeouts.start);
+  for (const w of await c.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
   ctx.log.info('container started', { pid: c.record.init?.pid });
   return 0;
 }

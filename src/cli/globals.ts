@@ -1,0 +1,69 @@
+// Global options: one flag per setting of settings.ts plus the flags managers pass
+// (--log, --log-format, --debug, --systemd-cgroup), and what they make: the runtime
+// configuration and the log settings.
+import type { Argv } from 'yargs';
+import { isLevel, isTimestampFormat, type Level, type TimestampFormat } from '../log/pino.js';
+import type { RuntimeConfig } from '../runtime/config.js';
+import { RuntimeError } from '../runtime/errors.js';
+import type { Env } from './context.js';
+import { DEFAULT_ENV_FILE, readEnvFile } from './envfile.js';
+import { resolveSettings, SETTINGS, type SettingDef, type Settings } from './settings.js';
+
+/** The global flags used by name; the settings' flags are read through the table. */
+export interface GlobalArgs {
+  log?: string;
+  'log-format'?: string;
+  debug?: boolean;
+  'systemd-cgroup'?: boolean;
+}
+
+const EXTRA_VALUE_FLAGS = ['log', 'log-format'];
+
+/** Flags that take a value (so their value is not mistaken for a command). */
+export const VALUE_FLAGS = new Set(
+  [...Object.values(SETTINGS).filter((d: SettingDef) => d.kind !== 'boolean').map((d) => d.flag), ...EXTRA_VALUE_FLAGS].map((f) => `--${f}`),
+);
+
+export function globalOptions(y: Argv): Argv<GlobalArgs> {
+  let a = y;
+  for (const def of Object.values(SETTINGS) as SettingDef[]) {
+    const shown = def.default === '' ? '' : ` (default ${def.default})`;
+    a = a.option(def.flag, {
+      type: def.kind === 'boolean' ? 'boolean' : 'string',
+      describe: `${def.describe} [env ${def.env}]${shown}`,
+    });
+  }
+  return a
+    .option('log', { type: 'string', describe: 'file that receives the error of a failed call as one JSON object (podman)' })
+    .option('log-format', { type: 'string', describe: 'format of --log: json or text' })
+    .option('debug', { type: 'boolean', describe: 'same as --log-level debug' })
+    .option('systemd-cgroup', { type: 'boolean', describe: "linux.cgroupsPath is systemd's slice:prefix:name (CRI-O, conmon)" }) as Argv<GlobalArgs>;
+}
+
+export interface Resolved {
+  settings: Settings;
+  logLevel: Level;
+  timestamp: TimestampFormat;
+  config: Partial<RuntimeConfig>;
+}
+
+/** Settings from flags, environment and the environment file ($LXCRI_ENV_FILE). */
+export function resolveGlobals(g: GlobalArgs, env: Env): Resolved {
+  const fileName = env.LXCRI_ENV_FILE || DEFAULT_ENV_FILE;
+  const s = resolveSettings(g as Readonly<Record<string, unknown>>, env, readEnvFile(fileName), fileName);
+  const level = g.debug ? 'debug' : s.logLevel;
+  if (!isLevel(level)) throw new RuntimeError('invalid-argument', `invalid log level "${level}"`);
+  if (!isTimestampFormat(s.logTimestamp)) throw new RuntimeError('invalid-argument', `invalid log timestamp format "${s.logTimestamp}" (rfc3339 or unix)`);
+  const config: Partial<RuntimeConfig> = {
+    root: s.root,
+    monitorCgroup: s.monitorCgroup,
+    lxcLogFile: s.logFile,
+    lxcLogLevel: s.containerLogLevel,
+    systemdCgroup: g['systemd-cgroup'] === true,
+    timeouts: { create: s.createTimeout * 1000, start: s.startTimeout * 1000, kill: s.killTimeout * 1000, delete: s.deleteTimeout * 1000 },
+    features: { apparmor: s.apparmor, capabilities: s.capabilities, cgroupDevices: s.cgroupDevices, seccomp: s.seccomp },
+    ignoreUnavailableControllers: s.ignoreUnavailableControllers,
+  };
+  if (s.libexec) config.libexecDir = s.libexec;
+  return { settings: s, logLevel: level, timestamp: s.logTimestamp, config };
+}

@@ -1,0 +1,85 @@
+// Every runtime setting in one table: its flag, its LXCRI_* variable and its built-in
+// default. A value comes from the flag, else the process environment, else the
+// environment file, else the default; --help shows the defaults, never the environment.
+import { RuntimeError } from '../runtime/errors.js';
+
+export type Kind = 'string' | 'boolean' | 'seconds';
+
+export interface SettingDef {
+  /** Global flag name (without --). */
+  flag: string;
+  env: string;
+  kind: Kind;
+  default: string;
+  describe: string;
+}
+
+export const SETTINGS = {
+  root: { flag: 'root', env: 'LXCRI_ROOT', kind: 'string', default: '/run/lxcri', describe: 'runtime state directory' },
+  logFile: { flag: 'log-file', env: 'LXCRI_LOG_FILE', kind: 'string', default: '/var/log/lxcri/lxcri.log', describe: 'log file, shared with liblxc' },
+  logLevel: { flag: 'log-level', env: 'LXCRI_LOG_LEVEL', kind: 'string', default: 'info', describe: 'trace, debug, info, warn, error' },
+  logTimestamp: { flag: 'log-timestamp', env: 'LXCRI_LOG_TIMESTAMP', kind: 'string', default: 'rfc3339', describe: 'rfc3339 or unix (seconds)' },
+  containerLogLevel: { flag: 'container-log-level', env: 'LXCRI_CONTAINER_LOG_LEVEL', kind: 'string', default: 'warn', describe: 'liblxc log level' },
+  monitorCgroup: { flag: 'monitor-cgroup', env: 'LXCRI_MONITOR_CGROUP', kind: 'string', default: 'lxcri-monitor.slice', describe: 'parent cgroup of the monitors' },
+  libexec: { flag: 'libexec', env: 'LXCRI_LIBEXEC', kind: 'string', default: '', describe: 'directory of the lxcri helpers (default: next to lxcri)' },
+  apparmor: { flag: 'apparmor', env: 'LXCRI_APPARMOR', kind: 'boolean', default: 'true', describe: 'apply process.apparmorProfile' },
+  capabilities: { flag: 'capabilities', env: 'LXCRI_CAPABILITIES', kind: 'boolean', default: 'true', describe: 'apply process.capabilities' },
+  cgroupDevices: { flag: 'cgroup-devices', env: 'LXCRI_CGROUP_DEVICES', kind: 'boolean', default: 'true', describe: 'apply the device cgroup rules' },
+  seccomp: { flag: 'seccomp', env: 'LXCRI_SECCOMP', kind: 'boolean', default: 'true', describe: 'apply linux.seccomp' },
+  ignoreUnavailableControllers: { flag: 'ignore-unavailable-controllers', env: 'LXCRI_IGNORE_UNAVAILABLE_CONTROLLERS', kind: 'boolean', default: 'false', describe: 'warn instead of failing create when a limit\'s cgroup controller is missing' },
+  createTimeout: { flag: 'create-timeout', env: 'LXCRI_CREATE_TIMEOUT', kind: 'seconds', default: '60', describe: 'seconds create waits for the container' },
+  startTimeout: { flag: 'start-timeout', env: 'LXCRI_START_TIMEOUT', kind: 'seconds', default: '30', describe: 'seconds start waits for the process' },
+  killTimeout: { flag: 'kill-timeout', env: 'LXCRI_KILL_TIMEOUT', kind: 'seconds', default: '10', describe: 'seconds pause/resume wait for the freezer' },
+  deleteTimeout: { flag: 'delete-timeout', env: 'LXCRI_DELETE_TIMEOUT', kind: 'seconds', default: '10', describe: 'seconds delete waits for processes and cgroups' },
+  createHook: { flag: 'create-hook', env: 'LXCRI_CREATE_HOOK', kind: 'string', default: '', describe: 'program run after every create' },
+  createHookTimeout: { flag: 'create-hook-timeout', env: 'LXCRI_CREATE_HOOK_TIMEOUT', kind: 'seconds', default: '5', describe: 'seconds before the create hook is killed' },
+} as const satisfies Record<string, SettingDef>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+type ValueOf<K extends Kind> = K extends 'boolean' ? boolean : K extends 'seconds' ? number : string;
+export type Settings = { [N in SettingName]: ValueOf<(typeof SETTINGS)[N]['kind']> };
+
+function parseValue(def: SettingDef, raw: string, from: string): string | boolean | number {
+  switch (def.kind) {
+    case 'string':
+      return raw;
+    case 'boolean': {
+      const v = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new RuntimeError('invalid-argument', `${from}: "${raw}" is not a boolean (true/false)`);
+    }
+    case 'seconds': {
+      const n = Number(raw.trim().replace(/s$/, ''));
+      if (!Number.isFinite(n) || n <= 0) throw new RuntimeError('invalid-argument', `${from}: "${raw}" is not a positive number of seconds`);
+      return n;
+    }
+  }
+}
+
+/**
+ * Resolve every setting. `flags` holds the parsed global flags by flag name (undefined
+ * when not given), `env` the process environment, `file` the environment file's values.
+ */
+export function resolveSettings(
+  flags: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+  file: Readonly<Record<string, string>>,
+  fileName: string,
+): Settings {
+  const out: Record<string, string | boolean | number> = {};
+  for (const [name, def] of Object.entries(SETTINGS) as [SettingName, SettingDef][]) {
+    const flag = flags[def.flag];
+    if (flag !== undefined) {
+      out[name] = typeof flag === 'string' ? parseValue(def, flag, `--${def.flag}`) : (flag as boolean | number);
+    } else if (env[def.env] !== undefined) {
+      out[name] = parseValue(def, env[def.env]!, def.env);
+    } else if (file[def.env] !== undefined) {
+      out[name] = parseValue(def, file[def.env]!, `${fileName}: ${def.env}`);
+    } else {
+      out[name] = parseValue(def, def.default, 'default');
+    }
+  }
+  return out as Settings;
+}

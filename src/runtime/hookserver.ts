@@ -1,0 +1,106 @@
+// The create-time half of the OCI hooks that run in the runtime's namespaces. liblxc has no
+// hook that runs on the host after the container's namespaces exist but before its mounts
+// are finished and pivot_root (lxc.hook.start-host runs after pivot_root and after the
+// mount hook), so lxcri-hook, in the mount hook, asks create over <runtime dir>/hooks.sock:
+// it sends its PID as the host sees it, create finds the container's init (the ancestor
+// whose parent is the monitor), runs prestart then createRuntime with that PID in the
+// state, writes the startContainer state for lxcri-init, and answers "ok\n<state JSON>"
+// (for the createContainer hooks lxcri-hook runs next) or "error <reason>".
+import { readFileSync } from 'node:fs';
+import { chmod, chown, writeFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from '../log/types.js';
+import type { Hooks } from '../spec/types.js';
+import { errorMessage } from './errors.js';
+import { runHooks, type HookState } from './hooks.js';
+import { initDirOf } from './initdir.js';
+
+export const HOOK_SOCKET = 'hooks.sock';
+/** The startContainer state, next to the hooks in init/ (read by lxcri-init). */
+export const START_STATE_FILE = 'hooks.state';
+
+export interface HookServerOptions {
+  runtimeDir: string;
+  hooks: Hooks;
+  /** The state without status and pid. */
+  state: Omit<HookState, 'status' | 'pid'>;
+  /** Host IDs of the container's root, who runs lxcri-hook and reads init/. */
+  root: { uid: number; gid: number };
+  /** The monitor's PID, once spawned. */
+  monitorPid: () => number | undefined;
+  log: Logger;
+}
+
+export interface HookServer {
+  close(): void;
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const m = /^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The init among pid's ancestors: the one whose parent is the monitor. */
+export function initAncestor(pid: number, monitor: number): number | undefined {
+  for (let p: number | undefined = pid, depth = 0; p && p > 1 && depth < 32; depth++) {
+    const parent = parentOf(p);
+    if (parent === monitor) return p;
+    p = parent;
+  }
+  return undefined;
+}
+
+export async function listenHooks(opts: HookServerOptions): Promise<HookServer> {
+  const path = join(opts.runtimeDir, HOOK_SOCKET);
+  let served = false;
+  const answer = async (request: string): Promise<string> => {
+    // One request per container: a second one is not lxcri-hook's.
+    if (served) return 'error hooks already ran';
+    served = true;
+    const monitor = opts.monitorPid();
+    const hookPid = Number(request.trim());
+    const pid = monitor && Number.isSafeInteger(hookPid) ? initAncestor(hookPid, monitor) : undefined;
+    if (!pid) return `error cannot find the container's init from hook process ${JSON.stringify(request.trim().slice(0, 20))}`;
+    const creating: HookState = { ...opts.state, status: 'creating', pid };
+    try {
+      await runHooks('prestart', opts.hooks.prestart, creating, opts.log);
+      await runHooks('createRuntime', opts.hooks.createRuntime, creating, opts.log);
+      if (opts.hooks.startContainer?.length) {
+        const file = join(initDirOf(opts.runtimeDir), START_STATE_FILE);
+        await writeFile(file, JSON.stringify({ ...opts.state, status: 'created', pid }), { mode: 0o400, flag: 'wx' });
+        await chown(file, opts.root.uid, opts.root.gid);
+      }
+    } catch (err) {
+      return `error ${errorMessage(err)}`;
+    }
+    return `ok\n${JSON.stringify(creating)}`;
+  };
+  const serve = (sock: Socket): void => {
+    let buf = '';
+    sock.setEncoding('utf8');
+    sock.on('error', () => undefined);
+    sock.on('data', (d: string) => {
+      buf += d;
+      if (buf.length > 64) sock.destroy();
+    });
+    sock.on('end', () => {
+      answer(buf).then(
+        (reply) => sock.end(reply),
+        (err: unknown) => sock.end(`error ${errorMessage(err)}`),
+      );
+    });
+  };
+  const server: Server = createServer({ allowHalfOpen: true }, serve);
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(path, () => res());
+  });
+  await chown(path, opts.root.uid, opts.root.gid);
+  await chmod(path, 0o600);
+  return { close: () => server.close() };
+}

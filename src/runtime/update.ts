@@ -1,0 +1,66 @@
+// update: change the cgroup limits of a live container (created, running or paused) from a
+// runtime-spec LinuxResources object, by writing the container's cgroup v2 files.
+import { join } from 'node:path';
+import { cgroupControllers, unavailableLimits } from '../cgroup/controllers.js';
+import { LimitError } from '../cgroup/limits.js';
+import { cgroupMounts } from '../cgroup/mounts.js';
+import { resourceLimits } from '../cgroup/resources.js';
+import { memoryUsage, writeLimits } from '../cgroup/write.js';
+import type { Logger } from '../log/types.js';
+import { validateSchema } from '../spec/validate.js';
+import type { Container } from './container.js';
+import { errorMessage, notRunning, RuntimeError } from './errors.js';
+import { containerStatus, hasProcess } from './status.js';
+
+const PREFIX = 'invalid resources';
+
+/** Parse and check a LinuxResources document (update's --resources). */
+export async function parseResources(text: string): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new RuntimeError('invalid-argument', `${PREFIX}: not JSON: ${errorMessage(err)}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new RuntimeError('invalid-argument', `${PREFIX}: expected a JSON object (runtime-spec LinuxResources)`);
+  }
+  // The generated validators cover whole configs only: check it as one's linux.resources.
+  await validateSchema('config', { ociVersion: '1.2.0', linux: { resources: body } }, 'resources').catch((err: unknown) => {
+    throw new RuntimeError('invalid-argument', errorMessage(err).replace('/linux/resources', ''));
+  });
+  return body as Record<string, unknown>;
+}
+
+export async function updateContainer(c: Container, resources: Record<string, unknown>, log: Logger): Promise<void> {
+  let conv;
+  try {
+    conv = resourceLimits(resources);
+  } catch (err) {
+    if (err instanceof LimitError) throw new RuntimeError('invalid-argument', `${PREFIX}: ${err.field}: ${err.reason}`);
+    throw err;
+  }
+  if (Array.isArray(resources.devices) && resources.devices.length) log.warn('update does not change device rules; linux.resources.devices ignored');
+  if (!hasProcess(containerStatus(c.record))) throw notRunning(c.id);
+  const mounts = cgroupMounts();
+  if (!mounts.unified) throw new RuntimeError('system', 'update: this host has no cgroup2 hierarchy');
+  const dir = join(mounts.unified, c.record.cgroup.container);
+  const missing = unavailableLimits(conv.limits, cgroupControllers(dir, mounts.v1.length > 0));
+  if (missing.length) throw new RuntimeError('invalid-argument', `${PREFIX}: ${missing[0]!.field}: ${missing[0]!.message}`);
+
+  const mem = resources.memory as { limit?: number; checkBeforeUpdate?: boolean } | undefined;
+  if (mem?.checkBeforeUpdate && mem.limit !== undefined && mem.limit > 0) {
+    const usage = memoryUsage(dir);
+    if (usage !== undefined && usage > mem.limit) {
+      throw new RuntimeError('invalid-argument', `${PREFIX}: memory.limit ${mem.limit} is below the container's current usage ${usage} (checkBeforeUpdate)`);
+    }
+  }
+  try {
+    writeLimits(dir, conv.limits);
+  } catch (err) {
+    throw new RuntimeError('system', `update of container "${c.id}": ${errorMessage(err)}`);
+  }
+  // A state check after the writes: a container that stopped meanwhile lost its cgroup.
+  if (!hasProcess(containerStatus(c.record))) throw notRunning(c.id);
+  log.info('container resources updated', { files: conv.limits.map((l) => l.file) });
+}

@@ -1,0 +1,24 @@
+// Checks on config.json's hooks beyond the schema: every hook is run by exec, so its path
+// must be absolute and no field may hold a NUL byte; a timeout is a positive whole number.
+import { RuntimeError } from '../runtime/errors.js';
+import type { Hook, Hooks } from './types.js';
+
+export const HOOK_KINDS = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
+export type HookKind = (typeof HOOK_KINDS)[number];
+
+const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-spec', `invalid config.json: ${msg}`);
+
+function checkHook(kind: HookKind, i: number, h: Hook): void {
+  const where = `hooks.${kind}[${i}]`;
+  if (typeof h.path !== 'string' || !h.path.startsWith('/')) throw invalid(`${where}.path "${String(h.path)}" must be absolute`);
+  for (const s of [h.path, ...(h.args ?? []), ...(h.env ?? [])]) {
+    if (s.includes('\0')) throw invalid(`${where}: path, args and env must not contain NUL bytes`);
+  }
+  if (h.timeout !== undefined && !(Number.isInteger(h.timeout) && h.timeout > 0)) {
+    throw invalid(`${where}.timeout ${h.timeout} must be a whole number of seconds greater than zero`);
+  }
+}
+
+export function checkHooks(hooks: Hooks | undefined): void {
+  for (const kind of HOOK_KINDS) (hooks?.[kind] ?? []).forEach((h, i) => checkHook(kind, i, h));
+}

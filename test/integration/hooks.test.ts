@@ -1,0 +1,162 @@
+// OCI hooks through the CLI with real containers: each kind at its time, in its namespaces,
+// with the state on stdin, the spec's argv (args[0] is argv[0]) and env, and the failure
+// rules (create-time and startContainer failures are fatal, poststart/poststop are not).
+import { existsSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Env, leftovers, makeBundle, type Result } from '../helpers/lxcri.js';
+import type { Hook, Hooks, Spec } from '../../src/spec/types.js';
+
+let env: Env;
+beforeAll(() => {
+  env = new Env();
+});
+afterAll(async () => {
+  await env.cleanup();
+});
+
+// Records $0 and the arguments, the environment, stdin and the mount namespace, then
+// appends the hook's kind to the order file. Runs on the host and in the busybox rootfs.
+const RECORD =
+  'k=$1; d=$2; echo "$0 $*" > "$d/$k.argv"; env > "$d/$k.env"; cat > "$d/$k.stdin"; ' +
+  'readlink /proc/self/ns/mnt > "$d/$k.mntns"; echo "$k" >> "$d/order"';
+
+const recorder = (kind: string, dir: string): Hook => ({
+  path: '/bin/sh',
+  args: ['sh', '-c', RECORD, `hook-${kind}`, kind, dir],
+  env: ['PATH=/usr/bin:/bin', 'HOOKVAR=v 1'],
+});
+const failing = (status: number): Hook => ({ path: '/bin/sh', args: ['sh', '-c', `exit ${status}`] });
+const sleeping: Hook = { path: '/bin/sh', args: ['sh', '-c', 'sleep 10'], timeout: 1 };
+
+function bundleWith(id: string, hooks: Hooks, edit: (s: Spec) => void = () => undefined): { bundle: string; out: string } {
+  const out = join(env.dir, `${id}-out`);
+  mkdirSync(out, { recursive: true });
+  const bundle = makeBundle(env, id, (s) => {
+    s.process!.args = ['sh', '-c', 'echo ran > /hookout/process'];
+    s.mounts = [...(s.mounts ?? []), { destination: '/hookout', type: 'bind', source: out, options: ['rbind', 'rw'] }];
+    s.annotations = { 'org.example.k': 'v' };
+    s.hooks = hooks;
+    edit(s);
+  });
+  return { bundle, out };
+}
+
+const read = (out: string, name: string): string => readFileSync(join(out, name), 'utf8');
+const stdinState = (out: string, kind: string): Record<string, unknown> => JSON.parse(read(out, `${kind}.stdin`)) as Record<string, unknown>;
+
+function expectCreateFailed(r: Result, pattern: RegExp, id: string): void {
+  expect(r.code).not.toBe(0);
+  expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+  expect(leftovers(env, id)).toEqual([]);
+}
+
+describe('hooks', () => {
+  it('runs every kind at its time with the state, argv and env of the spec', async () => {
+    const id = 'hk-all';
+    const out = join(env.dir, `${id}-out`);
+    const { bundle } = bundleWith(id, {
+      prestart: [recorder('prestart', out)],
+      createRuntime: [recorder('createRuntime', out)],
+      createContainer: [recorder('createContainer', out)],
+      startContainer: [recorder('startContainer', '/hookout')],
+      poststart: [recorder('poststart', out)],
+      poststop: [recorder('poststop', out)],
+    });
+    const c = await env.run(['create', '--bundle', bundle, id]);
+    expect(c.stderr).toBe('');
+    expect(c.code).toBe(0);
+    expect(c.stdout).toBe('');
+    expect(read(out, 'order')).toBe('prestart\ncreateRuntime\ncreateContainer\n');
+    const st = await env.state(id);
+    const hostMnt = readlinkSync('/proc/self/ns/mnt');
+    const ctrMnt = readlinkSync(`/proc/${st.pid}/ns/mnt`);
+    for (const kind of ['prestart', 'createRuntime', 'createContainer']) {
+      expect(stdinState(out, kind)).toEqual({
+        ociVersion: st.ociVersion, id, status: 'creating', pid: st.pid, bundle, annotations: { 'org.example.k': 'v' },
+      });
+      expect(read(out, `${kind}.argv`)).toBe(`hook-${kind} ${kind} ${out}\n`);
+      const hookEnv = read(out, `${kind}.env`);
+      expect(hookEnv).toContain('HOOKVAR=v 1\n');
+      expect(hookEnv).not.toContain('LXCRI_MAIN');
+    }
+    expect(read(out, 'prestart.mntns')).toBe(`${hostMnt}\n`);
+    expect(read(out, 'createRuntime.mntns')).toBe(`${hostMnt}\n`);
+    expect(read(out, 'createContainer.mntns')).toBe(`${ctrMnt}\n`);
+
+    const s = await env.run(['start', id]);
+    expect(s.code).toBe(0);
+    expect(s.stdout + s.stderr).toBe('');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(read(out, 'process')).toBe('ran\n');
+    expect(read(out, 'order')).toBe('prestart\ncreateRuntime\ncreateContainer\nstartContainer\npoststart\n');
+    expect(stdinState(out, 'startContainer')).toMatchObject({ status: 'created', pid: st.pid, bundle, id });
+    expect(read(out, 'startContainer.argv')).toBe('hook-startContainer startContainer /hookout\n');
+    expect(read(out, 'startContainer.mntns')).toBe(`${ctrMnt}\n`);
+    expect(read(out, 'startContainer.env')).toContain('HOOKVAR=v 1\n');
+    expect(stdinState(out, 'poststart')).toMatchObject({ id, bundle, annotations: { 'org.example.k': 'v' } });
+    expect(['running', 'stopped']).toContain(stdinState(out, 'poststart').status);
+
+    const d = await env.run(['delete', '--force', id]);
+    expect(d.code).toBe(0);
+    expect(d.stdout + d.stderr).toBe('');
+    expect(read(out, 'order')).toMatch(/poststart\npoststop\n$/);
+    expect(stdinState(out, 'poststop')).toEqual({
+      ociVersion: st.ociVersion, id, status: 'stopped', pid: 0, bundle, annotations: { 'org.example.k': 'v' },
+    });
+    expect(read(out, 'poststop.mntns')).toBe(`${hostMnt}\n`);
+    expect(leftovers(env, id)).toEqual([]);
+  });
+
+  it('fails create on a failing createRuntime hook, leaving nothing behind', async () => {
+    const { bundle, out } = bundleWith('hk-crfail', { createRuntime: [failing(3)], createContainer: [recorder('createContainer', join(env.dir, 'hk-crfail-out'))] });
+    expectCreateFailed(await env.run(['create', '--bundle', bundle, 'hk-crfail']), /createRuntime hook \/bin\/sh: exited with status 3/, 'hk-crfail');
+    expect(existsSync(join(out, 'order'))).toBe(false);
+  });
+
+  it('fails create on a failing createContainer hook, leaving nothing behind', async () => {
+    const { bundle } = bundleWith('hk-ccfail', { createContainer: [failing(4)] });
+    expectCreateFailed(await env.run(['create', '--bundle', bundle, 'hk-ccfail']), /createContainer hook \/bin\/sh: exited with status 4/, 'hk-ccfail');
+  });
+
+  it('kills a hook at its timeout and fails create', async () => {
+    const t0 = Date.now();
+    const { bundle } = bundleWith('hk-crslow', { createRuntime: [sleeping] });
+    expectCreateFailed(await env.run(['create', '--bundle', bundle, 'hk-crslow']), /createRuntime hook \/bin\/sh: timed out after 1s/, 'hk-crslow');
+    const { bundle: b2 } = bundleWith('hk-ccslow', { createContainer: [sleeping] });
+    expectCreateFailed(await env.run(['create', '--bundle', b2, 'hk-ccslow']), /createContainer hook \/bin\/sh: timed out after 1s/, 'hk-ccslow');
+    expect(Date.now() - t0).toBeLessThan(8000);
+  });
+
+  it('refuses a relative hook path before creating anything', async () => {
+    const { bundle } = bundleWith('hk-rel', { poststop: [{ path: 'bin/true' }] });
+    expectCreateFailed(await env.run(['create', '--bundle', bundle, 'hk-rel']), /hooks\.poststop\[0\]\.path "bin\/true" must be absolute/, 'hk-rel');
+  });
+
+  it('only warns about failing poststart and poststop hooks', async () => {
+    const id = 'hk-postfail';
+    const { bundle } = bundleWith(id, { poststart: [failing(5)], poststop: [failing(6)] });
+    expect((await env.run(['create', '--bundle', bundle, id])).code).toBe(0);
+    const s = await env.run(['start', id]);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toBe('');
+    expect(s.stderr).toMatch(/^lxcri: warning: poststart hook \/bin\/sh: exited with status 5\n$/);
+    const d = await env.run(['delete', '--force', id]);
+    expect(d.code).toBe(0);
+    expect(d.stderr).toMatch(/^lxcri: warning: poststop hook \/bin\/sh: exited with status 6\n$/);
+    expect(leftovers(env, id)).toEqual([]);
+  });
+
+  it('does not run the process when a startContainer hook fails', async () => {
+    const id = 'hk-scfail';
+    const { bundle, out } = bundleWith(id, { startContainer: [{ path: '/bin/sh', args: ['sh', '-c', 'echo hook-says-no >&2; exit 7'] }] });
+    const r = await env.run(['run', '--bundle', bundle, id]);
+    expect(r.code).toBe(125);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('hook-says-no\n');
+    expect(r.stderr).toContain('lxcri-init: startContainer hook /bin/sh: exited with status 7\n');
+    expect(existsSync(join(out, 'process'))).toBe(false);
+    expect(leftovers(env, id)).toEqual([]);
+  });
+});

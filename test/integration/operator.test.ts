@@ -1,0 +1,107 @@
+// The operator's interface: the environment file and its precedence, the feature
+// switches and the create hook (with the shipped backup example).
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Env, leftovers, makeBundle, REPO, withArgs } from '../helpers/lxcri.js';
+
+let env: Env;
+beforeAll(() => {
+  env = new Env();
+});
+afterAll(async () => {
+  await env.cleanup();
+});
+
+describe('environment file', () => {
+  it('is read on every call, below the environment and flags', async () => {
+    const file = join(env.dir, 'lxcri.env');
+    const other = `${env.root}-other`;
+    const e = { LXCRI_ENV_FILE: file };
+    const b = makeBundle(env, 'envf', withArgs('sleep', '60'));
+    writeFileSync(file, '# test\nLXCRI_LOG_LEVEL=debug\n');
+    // --root from the harness (a flag) wins over the file's LXCRI_ROOT.
+    writeFileSync(file, `LXCRI_ROOT=${other}\nLXCRI_LOG_LEVEL=debug\n`);
+    expect((await env.run(['create', '--bundle', b, 'envf'], { env: e })).code).toBe(0);
+    expect(existsSync(join(env.root, 'envf'))).toBe(true);
+    expect(existsSync(join(other, 'envf'))).toBe(false);
+    // debug from the file reached the log: "cmd completed" lines are debug.
+    expect(readFileSync(env.logFile, 'utf8')).toMatch(/"cmd":"create","cid":"envf".*"m":"cmd completed"/);
+    // The environment beats the file.
+    writeFileSync(env.logFile, '');
+    await env.run(['state', 'envf'], { env: { ...e, LXCRI_LOG_LEVEL: 'error' } });
+    expect(readFileSync(env.logFile, 'utf8')).toBe('');
+    // A changed file applies to the next call; a malformed one fails it, naming the line.
+    writeFileSync(file, 'LXCRI_LOG_LEVEL=info\nnot an assignment\n');
+    const bad = await env.run(['state', 'envf'], { env: e });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toBe(`lxcri: ${file}:2: not a NAME=value line\n`);
+    writeFileSync(file, 'LXCRI_DELETE_TIMEOUT=soon\n');
+    expect((await env.run(['delete', '--force', 'envf'], { env: e })).stderr).toMatch(/LXCRI_DELETE_TIMEOUT: "soon" is not a positive number/);
+    writeFileSync(file, '');
+    expect((await env.run(['delete', '--force', 'envf'], { env: e })).code).toBe(0);
+  });
+});
+
+describe('feature switches', () => {
+  it('--seccomp=false drops the profile with a warning in the log', async () => {
+    const b = makeBundle(env, 'noseccomp', (s) => {
+      s.process!.args = ['sh', '-c', 'mkdir /tmp/x && echo made'];
+      s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }] };
+    });
+    const r = await env.run(['--seccomp=false', 'run', '--bundle', b, 'noseccomp']);
+    expect(r.stdout).toBe('made\n');
+    expect(readFileSync(env.logFile, 'utf8')).toMatch(/"l":"warn".*seccomp switched off by the operator/);
+  });
+});
+
+describe('create hook', () => {
+  it('gets its variables after a create, is killed at its timeout, and hears of failures', async () => {
+    const out = join(env.dir, 'hook.out');
+    const hook = join(env.dir, 'hook.sh');
+    writeFileSync(hook, `#!/bin/sh\nenv | sort > ${out}\n[ "$CONTAINER_ID" != hookslow ] || exec /bin/sleep 30\n`);
+    chmodSync(hook, 0o755);
+    const b = makeBundle(env, 'hooked', withArgs('true'));
+    const c = await env.run(['--create-hook', hook, 'create', '--bundle', b, 'hooked']);
+    expect(c.code).toBe(0);
+    const vars = Object.fromEntries(
+      readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)).filter(([k]) => k !== 'PWD'), // sh adds PWD
+    );
+    expect(vars).toEqual({
+      BUNDLE_PATH: b,
+      CONTAINER_ID: 'hooked',
+      LOG_FILE: env.logFile,
+      LXC_CONFIG: join(env.root, 'hooked/config'),
+      RUNTIME_CMD: 'create',
+      RUNTIME_PATH: join(env.root, 'hooked'),
+      SPEC_PATH: join(b, 'config.json'),
+    });
+    expect((await env.run(['delete', '--force', 'hooked'])).code).toBe(0);
+
+    // A failed create hands it RUNTIME_ERROR; create's own result stands.
+    const bad = makeBundle(env, 'hookfail', withArgs('/no/such/program'));
+    const f = await env.run(['--create-hook', hook, 'create', '--bundle', bad, 'hookfail']);
+    expect(f.code).not.toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^RUNTIME_ERROR=exec: \/no\/such\/program: no such file or directory$/m);
+    expect(leftovers(env, 'hookfail')).toEqual([]);
+
+    // Killed at its timeout; the create succeeds and the failure is logged.
+    const began = Date.now();
+    const t = await env.run(['--create-hook', hook, '--create-hook-timeout', '1', 'create', '--bundle', b, 'hookslow']);
+    expect(t.code).toBe(0);
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect(readFileSync(env.logFile, 'utf8')).toMatch(/"m":"create hook failed"/);
+    expect((await env.run(['delete', '--force', 'hookslow'])).code).toBe(0);
+  });
+
+  it('the backup example copies what a failing container was given', async () => {
+    const bad = makeBundle(env, 'backup-bundle', withArgs('/no/such/program'));
+    const f = await env.run(['--create-hook', join(REPO, 'env/lxcri-backup.sh'), 'create', '--bundle', bad, 'backup']);
+    expect(f.code).not.toBe(0);
+    const dest = join(env.dir, 'backup'); // next to the log file
+    expect(JSON.parse(readFileSync(join(dest, 'spec.json'), 'utf8')).process.args).toEqual(['/no/such/program']);
+    expect(readFileSync(join(dest, 'config'), 'utf8')).toMatch(/^lxc\.init\.cmd = \/\.lxcri\/lxcri-init$/m);
+    expect(readFileSync(join(dest, 'init/args'), 'utf8')).toBe('/no/such/program\0');
+    expect(readFileSync(join(dest, 'create.txt'), 'utf8')).toMatch(/error: exec: \/no\/such\/program: no such file or directory/);
+  });
+});
