@@ -5,6 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, leftovers, makeBundle, type Result } from '../helpers/lxcri.js';
+import { podmanSeccomp } from '../helpers/podmanseccomp.js';
 import type { Spec } from '../../src/spec/types.js';
 
 let env: Env;
@@ -190,5 +191,80 @@ describe('identity', () => {
     expectRefused(await runIn('badcap', 'true', (s) => {
       s.process!.capabilities = { bounding: ['CAP_FLY'] };
     }), /unknown capability "CAP_FLY"/, 'badcap');
+  });
+});
+
+describe('more process and linux fields', () => {
+  it('applies noNewPrivileges, oomScoreAdj, device mode and owner', async () => {
+    const r = await runIn('misc', 'grep NoNewPrivs /proc/self/status; cat /proc/self/oom_score_adj; ls -ln /dev/mydev | awk \'{print $1, $3, $4, $5, $6}\'', (s) => {
+      s.process!.noNewPrivileges = true;
+      s.process!.oomScoreAdj = 123;
+      s.linux!.devices = [{ path: '/dev/mydev', type: 'c', major: 1, minor: 3, fileMode: 0o640, uid: 1000, gid: 1001 }];
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('NoNewPrivs:\t1\n123\ncrw-r----- 1000 1001 1, 3\n');
+  });
+
+  it('reports the annotations in state', async () => {
+    const b = makeBundle(env, 'annot', (s) => {
+      s.process!.args = ['true'];
+      s.annotations = { 'io.kubernetes.pod.name': 'p1', 'org.example/x': 'y' };
+    });
+    expect((await env.run(['create', '--bundle', b, 'annot'])).code).toBe(0);
+    expect((await env.state('annot')).annotations).toEqual({ 'io.kubernetes.pod.name': 'p1', 'org.example/x': 'y' });
+    expect((await env.run(['delete', '--force', 'annot'])).code).toBe(0);
+  });
+});
+
+describe('a bundle as CRI-O writes it', () => {
+  it('joins pinned namespaces, runs with the podman seccomp profile, bind mounts and annotations', async () => {
+    const pins: Record<string, string> = {};
+    for (const ns of ['net', 'ipc', 'uts']) {
+      pins[ns] = join(env.dir, `pin-${ns}`);
+      writeFileSync(pins[ns]!, '');
+      execFileSync('unshare', [`--${ns}=${pins[ns]}`, 'true']);
+    }
+    const hosts = join(env.dir, 'hosts');
+    writeFileSync(hosts, '127.0.0.1 localhost pod-host\n');
+    try {
+      const seccomp = podmanSeccomp(['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE']);
+      const r = await runIn('crio', 'hostname; cat /etc/hosts; cat /proc/self/status | grep Seccomp:; readlink /proc/self/ns/net', (s) => {
+        s.hostname = 'pod-host';
+        s.linux!.namespaces = [
+          { type: 'pid' },
+          { type: 'network', path: pins.net },
+          { type: 'ipc', path: pins.ipc },
+          { type: 'uts', path: pins.uts },
+          { type: 'mount' },
+        ];
+        s.mounts!.push({ destination: '/etc/hosts', type: 'bind', source: hosts, options: ['rbind', 'rprivate', 'ro', 'nosuid', 'nodev', 'noexec'] });
+        s.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 4096, hard: 4096 }]; // within this host's hard limit
+        s.annotations = {
+          'io.kubernetes.cri-o.ContainerType': 'container',
+          'io.kubernetes.cri-o.SandboxID': 'abc',
+          'io.kubernetes.container.name': 'hello',
+        };
+        s.linux!.cgroupsPath = `/lxcri-test-kubepods/pod1/crio-${process.pid}`;
+        if (seccomp) s.linux!.seccomp = seccomp;
+      });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const netns = `net:[${execFileSync('stat', ['-L', '-c', '%i', pins.net!], { encoding: 'utf8' }).trim()}]`;
+      expect(r.stdout).toBe(`pod-host\n127.0.0.1 localhost pod-host\nSeccomp:\t${seccomp ? 2 : 0}\n${netns}\n`);
+    } finally {
+      for (const f of Object.values(pins)) {
+        execFileSync('umount', [f]);
+        rmSync(f);
+      }
+      for (const root of (await import('../helpers/lxcri.js')).cgroupRoots()) {
+        for (const d of ['lxcri-test-kubepods/pod1', 'lxcri-test-kubepods']) {
+          try {
+            (await import('node:fs')).rmdirSync(join(root, d));
+          } catch {
+            /* not there */
+          }
+        }
+      }
+    }
   });
 });
