@@ -84,7 +84,7 @@ dist/lxcri-main.cjs.cache: dist/lxcri-main.cjs dist/lxcri.cjs dist/lxcri_native.
 install: all
 	install -d $(BINDIR) $(LIBDIR) $(LIBEXECDIR)
 	install -m 0755 libexec/lxcri-launch $(BINDIR)/lxcri
-	install -m 0644 dist/lxcri.cjs dist/lxcri-main.cjs $(LIBDIR)/
+	install -m 0644 dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri-main.cjs.map $(LIBDIR)/
 	install -m 0755 dist/lxcri_native.node $(LIBDIR)/
 	install -m 0755 libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook $(LIBEXECDIR)/
 	rm -f $(LIBDIR)/lxcri-main.cjs.cache

@@ -18,6 +18,8 @@ await build({
   banner: { js: "var __lxcri_url = require('url').pathToFileURL(__filename).href;" },
   external: ['*.node'],
   minify: true,
+  // For the log's caller field (src/log/caller.ts); read only when a line is written.
+  sourcemap: 'external',
   keepNames: false,
   logLevel: 'warning',
 });

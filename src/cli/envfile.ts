@@ -3,7 +3,7 @@
 // skips lines it cannot parse; an operator's typo must not be half-applied silently, so
 // every line is checked first and the first bad one fails the call with file and line.
 import { readFileSync } from 'node:fs';
-import { parse } from 'dotenv';
+import { createRequire } from 'node:module';
 import { errnoCode, errorMessage, RuntimeError } from '../runtime/errors.js';
 
 export const DEFAULT_ENV_FILE = '/etc/default/lxcri';
@@ -44,5 +44,7 @@ export function readEnvFile(file: string): Record<string, string> {
     throw new RuntimeError('invalid-argument', `cannot read ${file}: ${errorMessage(err)}`);
   }
   checkEnvFile(text, file);
-  return parse(text);
+  // Loaded only when there is a file: dotenv pulls in node:crypto, slow to start.
+  const dotenv = (typeof require === 'function' ? require('dotenv') : createRequire(import.meta.url)('dotenv')) as typeof import('dotenv');
+  return dotenv.parse(text);
 }

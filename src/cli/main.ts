@@ -64,6 +64,9 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
       (a) => id(a).option('force', { alias: 'f', type: 'boolean', default: false, describe: 'kill it first if it runs' }),
       (a) => set('delete', a.id, (ctx) => import('./commands/delete.js').then((m) => m.del({ id: a.id, force: a.force }, ctx))),
     )
+    .command('inspect <id>', 'print state, spec, liblxc config and record of a container as JSON', (a) => id(a), (a) =>
+      set('inspect', a.id, (ctx) => import('./commands/inspect.js').then((m) => m.inspectCmd({ id: a.id }, ctx))),
+    )
     .command('pause <id>', 'freeze every process of a running container', (a) => id(a), (a) =>
       set('pause', a.id, (ctx) => import('./commands/pause.js').then((m) => m.pauseCmd({ id: a.id, resume: false }, ctx))),
     )
@@ -157,6 +160,7 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
       file: cfg.lxcLogFile!,
       level,
       timestamp,
+      console: settings.logConsole,
       bindings: id ? { cmd, cid: id } : { cmd },
       onError: (msg) => writeErr(stdio, `lxcri: ${msg}\n`),
     });

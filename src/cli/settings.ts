@@ -19,6 +19,7 @@ export const SETTINGS = {
   logFile: { flag: 'log-file', env: 'LXCRI_LOG_FILE', kind: 'string', default: '/var/log/lxcri/lxcri.log', describe: 'log file, shared with liblxc' },
   logLevel: { flag: 'log-level', env: 'LXCRI_LOG_LEVEL', kind: 'string', default: 'info', describe: 'trace, debug, info, warn, error' },
   logTimestamp: { flag: 'log-timestamp', env: 'LXCRI_LOG_TIMESTAMP', kind: 'string', default: 'rfc3339', describe: 'rfc3339 or unix (seconds)' },
+  logConsole: { flag: 'log-console', env: 'LXCRI_LOG_CONSOLE', kind: 'boolean', default: 'false', describe: 'readable log lines on stderr instead of the log file' },
   containerLogLevel: { flag: 'container-log-level', env: 'LXCRI_CONTAINER_LOG_LEVEL', kind: 'string', default: 'warn', describe: 'liblxc log level' },
   monitorCgroup: { flag: 'monitor-cgroup', env: 'LXCRI_MONITOR_CGROUP', kind: 'string', default: 'lxcri-monitor.slice', describe: 'parent cgroup of the monitors' },
   libexec: { flag: 'libexec', env: 'LXCRI_LIBEXEC', kind: 'string', default: '', describe: 'directory of the lxcri helpers (default: next to lxcri)' },

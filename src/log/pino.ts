@@ -1,9 +1,10 @@
 // The runtime log: JSON lines with zerolog's field names (l, m, t, cmd, cid, ...), one file
 // shared with liblxc's own log. pino is loaded only when a line is actually written, so a
 // quiet successful command does not pay for it.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { callerOf } from './caller.js';
 import type { Fields, Logger } from './types.js';
 
 export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -32,6 +33,21 @@ export interface LogOptions {
   bindings: Fields;
   /** Called once if the log cannot be written (a log failure must never pass silently). */
   onError: (msg: string) => void;
+  /** --log-console: readable lines on stderr for people instead of JSON in the file. */
+  console?: boolean;
+}
+
+/** "15:04:05.000 WARN message key=value ..." on stderr. */
+function writeConsole(level: Level, msg: string, fields: Fields): void {
+  const kv = Object.entries(fields)
+    .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(v)}`)
+    .join(' ');
+  const line = `${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${kv ? ` ${kv}` : ''}\n`;
+  try {
+    writeSync(2, line);
+  } catch {
+    /* stderr closed */
+  }
 }
 
 export function createLogger(opts: LogOptions): Logger {
@@ -64,16 +80,24 @@ export function createLogger(opts: LogOptions): Logger {
     return base;
   };
   const make = (bindings: Fields): Logger => {
-    const write = (level: Level) => (msg: string, fields?: Fields): void => {
-      if (rank(level) < rank(opts.level)) return;
-      const p = pino();
-      if (!p) return;
-      const target = Object.keys(bindings).length ? p.child(bindings) : p;
-      try {
-        (target[level] as (f: Fields, m: string) => void).call(target, fields ?? {}, msg);
-      } catch (err) {
-        opts.onError(`cannot write log file ${opts.file}: ${err instanceof Error ? err.message : String(err)}`);
-      }
+    const write = (level: Level) => {
+      const fn = (msg: string, fields?: Fields): void => {
+        if (rank(level) < rank(opts.level)) return;
+        const c = callerOf(fn);
+        if (opts.console) {
+          writeConsole(level, msg, { ...opts.bindings, ...bindings, ...fields, ...(c ? { c } : {}) });
+          return;
+        }
+        const p = pino();
+        if (!p) return;
+        const target = Object.keys(bindings).length ? p.child(bindings) : p;
+        try {
+          (target[level] as (f: Fields, m: string) => void).call(target, { ...fields, c }, msg);
+        } catch (err) {
+          opts.onError(`cannot write log file ${opts.file}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      };
+      return fn;
     };
     return {
       debug: write('debug'),

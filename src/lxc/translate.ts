@@ -4,6 +4,7 @@ import { machine } from 'node:os';
 import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { RuntimeError } from '../runtime/errors.js';
+import { INIT_BINARY, INIT_DIR } from '../runtime/layout.js';
 import type { Bundle } from '../spec/load.js';
 import { fstabEscape, LxcConfig } from './config.js';
 import { applyDeviceRules } from './devicerules.js';
@@ -25,9 +26,6 @@ import { applyResources } from './resources.js';
 import type { ControllerHost } from '../cgroup/controllers.js';
 import { sysctlInstructions } from './sysctl.js';
 
-/** Where the init's files are mounted inside the container. */
-export const INIT_DIR = '/.lxcri';
-export const INIT_BINARY = 'lxcri-init';
 
 export interface TranslateOptions {
   /** The container's runtime directory, <root>/<id>. */

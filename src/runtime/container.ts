@@ -5,9 +5,8 @@ import { cgroupPids } from '../cgroup/remove.js';
 import { nullLogger, type Logger } from '../log/types.js';
 import type { State } from '../spec/types.js';
 import { notRunning, RuntimeError } from './errors.js';
-import { syncFifoOf } from './initdir.js';
+import { syncFifoOf } from './layout.js';
 import { signalFifo } from './fifo.js';
-import { runHooksWarn } from './hooks.js';
 import { isAlive, runsExecutable } from './proc.js';
 import type { ContainerRecord } from './record.js';
 import { containerStatus, hasProcess } from './status.js';
@@ -58,6 +57,7 @@ export class Container {
     }
     const poststart = this.record.hooks?.poststart;
     if (!poststart?.length) return [];
+    const { runHooksWarn } = await import('./hooks.js'); // spawns: loaded only with hooks
     return runHooksWarn('poststart', poststart, this.hookState(), log);
   }
 

@@ -16,7 +16,8 @@ import { loadBundle } from '../spec/load.js';
 import { errnoCode, errorMessage, RuntimeError } from './errors.js';
 import { checkId } from './id.js';
 import { listenHooks, type HookServer } from './hookserver.js';
-import { initDirOf, notifySocketOf, writeInitDir } from './initdir.js';
+import { writeInitDir } from './initdir.js';
+import { initDirOf, notifySocketOf } from './layout.js';
 import { lxc } from './native.js';
 import { listenNotify, type InitReport } from './notify.js';
 import { fileId, isAlive, procRef, runsExecutable } from './proc.js';
@@ -132,6 +133,8 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     if (spec.hooks?.poststart?.length || spec.hooks?.poststop?.length) {
       record.hooks = { poststart: spec.hooks.poststart, poststop: spec.hooks.poststop };
     }
+    // The spec as created, for inspect (the bundle may change or go away).
+    await writeFile(join(runtimeDir, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
     await writeRecord(runtimeDir, record);
 
     const h = spec.hooks ?? {};

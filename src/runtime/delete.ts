@@ -6,7 +6,6 @@ import { cgroupMounts, type CgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPids, removeContainerCgroups } from '../cgroup/remove.js';
 import type { Logger } from '../log/types.js';
 import { errorMessage, RuntimeError } from './errors.js';
-import { runHooksWarn } from './hooks.js';
 import { findProcesses, isAlive, type ProcRef } from './proc.js';
 import type { ContainerRecord } from './record.js';
 import { containerStatus } from './status.js';
@@ -78,6 +77,7 @@ export async function deleteContainer(
     // one is only a warning.
     if (rec.hooks?.poststop?.length) {
       const state = { ociVersion: rec.ociVersion, id: rec.id, status: 'stopped' as const, pid: 0, bundle: rec.bundle, annotations: rec.annotations };
+      const { runHooksWarn } = await import('./hooks.js'); // spawns: loaded only with hooks
       warnings = await runHooksWarn('poststop', rec.hooks.poststop, state, log);
     }
   }

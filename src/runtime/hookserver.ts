@@ -14,7 +14,7 @@ import type { Logger } from '../log/types.js';
 import type { Hooks } from '../spec/types.js';
 import { errorMessage } from './errors.js';
 import { runHooks, type HookState } from './hooks.js';
-import { initDirOf } from './initdir.js';
+import { initDirOf } from './layout.js';
 
 export const HOOK_SOCKET = 'hooks.sock';
 /** The startContainer state, next to the hooks in init/ (read by lxcri-init). */

@@ -3,13 +3,10 @@
 // liblxc config or the hooks), owned by the container's user.
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { INIT_BINARY, type InitFiles } from '../lxc/translate.js';
+import type { InitFiles } from '../lxc/translate.js';
+import { INIT_BINARY, initDirOf, syncFifoOf } from './layout.js';
 import { nulList } from '../lxc/process.js';
 import { lxc } from './native.js';
-
-export const initDirOf = (runtimeDir: string): string => join(runtimeDir, 'init');
-export const syncFifoOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'syncfifo');
-export const notifySocketOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'notify');
 
 /** Host IDs of the container's root (who reads the files) and of its process user. */
 export interface InitOwners {

@@ -105,3 +105,27 @@ describe('create hook', () => {
     expect(readFileSync(join(dest, 'create.txt'), 'utf8')).toMatch(/error: exec: \/no\/such\/program: no such file or directory/);
   });
 });
+
+describe('log', () => {
+  it('has typed zerolog fields, liblxc lines beside them, and inspect shows the container', async () => {
+    const b = makeBundle(env, 'logf', withArgs('sleep', '60'));
+    writeFileSync(env.logFile, '');
+    expect((await env.run(['--log-level', 'debug', '--container-log-level', 'info', 'create', '--bundle', b, 'logf'])).code).toBe(0);
+    const i = await env.run(['inspect', 'logf']);
+    const doc = JSON.parse(i.stdout) as { state: { status: string }; spec: { hostname: string }; lxcConfig: Array<[string, string]>; record: { id: string } };
+    expect(doc.state.status).toBe('created');
+    expect(doc.spec.hostname).toBe('lxcri-demo');
+    expect(doc.lxcConfig).toContainEqual(['lxc.init.cmd', '/.lxcri/lxcri-init']);
+    expect(doc.record.id).toBe('logf');
+    expect((await env.run(['delete', '--force', 'logf'])).code).toBe(0);
+    const lines = readFileSync(env.logFile, 'utf8').trim().split('\n');
+    expect(lines.some((l) => l.startsWith('lxc logf '))).toBe(true);
+    const ours = lines.filter((l) => !l.startsWith('lxc ')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const done = ours.find((l) => l.cmd === 'create' && l.m === 'cmd completed')!;
+    expect(done).toMatchObject({ l: 'debug', cid: 'logf' });
+    expect(typeof done.duration).toBe('number');
+    expect(Date.parse(done.t as string)).toBeGreaterThan(0);
+    expect(done.c).toMatch(/^[a-z]+\.ts:\d+$/);
+    expect(ours.find((l) => l.m === 'monitor process started')).toMatchObject({ pid: expect.any(Number), c: expect.stringMatching(/^create\.ts:\d+$/) });
+  });
+});

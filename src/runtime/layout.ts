@@ -1,0 +1,11 @@
+// Names inside a container's runtime directory <root>/<id> and inside the container,
+// kept apart from the code that fills them so that state, start and kill load little.
+import { join } from 'node:path';
+
+/** Where the init's files are mounted inside the container. */
+export const INIT_DIR = '/.lxcri';
+export const INIT_BINARY = 'lxcri-init';
+
+export const initDirOf = (runtimeDir: string): string => join(runtimeDir, 'init');
+export const syncFifoOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'syncfifo');
+export const notifySocketOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'notify');
