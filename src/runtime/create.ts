@@ -3,7 +3,7 @@
 // nothing that existed before it (an existing container of the same ID) is touched.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths } from '../cgroup/paths.js';
@@ -15,6 +15,7 @@ import { translate } from '../lxc/translate.js';
 import { loadBundle } from '../spec/load.js';
 import { errnoCode, errorMessage, RuntimeError } from './errors.js';
 import { checkId } from './id.js';
+import { startFailure, type MonitorEnd } from './startfailure.js';
 import { listenHooks, type HookServer } from './hookserver.js';
 import { writeInitDir } from './initdir.js';
 import { initDirOf, notifySocketOf } from './layout.js';
@@ -43,7 +44,6 @@ export interface Created {
 
 const alreadyExists = (id: string): RuntimeError => new RuntimeError('exists', `container "${id}" already exists`);
 
-type MonitorEnd = { code: number | null; signal: NodeJS.Signals | null };
 
 export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, log: Logger): Promise<Created> {
   checkId(req.id);
@@ -239,58 +239,6 @@ async function initPidOf(id: string, root: string): Promise<number> {
 
 function initFailure(r: Extract<InitReport, { ok: false }>): RuntimeError {
   return new RuntimeError('system', r.message);
-}
-
-/**
- * Why the monitor gave up: the first line of the error file (lxcri-hook's exact reason,
- * or lxcri-start's generic one), and for the generic one liblxc's first ERROR line for
- * this container in its log since create began.
- */
-async function startFailure(runtimeDir: string, end: MonitorEnd, lxcLogFile: string | undefined, id: string, since: number): Promise<RuntimeError> {
-  let detail = '';
-  try {
-    detail = (await readFile(join(runtimeDir, 'error'), 'utf8')).split('\n')[0]!.trim();
-  } catch {
-    /* no error file: only the exit status is known */
-  }
-  if (!detail.startsWith('lxcri-hook:')) {
-    const lxcError = lxcLogFile ? await firstLxcError(lxcLogFile, id, since) : undefined;
-    if (lxcError) detail = `failed to start container: ${lxcError}`;
-  }
-  const how = end.signal ? `was killed by ${end.signal}` : `exited with status ${end.code}`;
-  return new RuntimeError('system', detail || `the container failed to start: its monitor ${how}`);
-}
-
-/** liblxc's timestamp format (UTC): 20261123155546.920 */
-const lxcTime = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, '').replace('Z', '');
-
-async function firstLxcError(logFile: string, id: string, since: number): Promise<string | undefined> {
-  let text: string;
-  try {
-    const fh = await open(logFile, 'r');
-    try {
-      const { size } = await fh.stat();
-      const len = Math.min(size, 1 << 18);
-      const buf = Buffer.alloc(len);
-      await fh.read(buf, 0, len, size - len);
-      text = buf.toString('utf8');
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return undefined;
-  }
-  const from = lxcTime(since);
-  const prefix = `lxc ${id} `;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(prefix)) continue;
-    const f = line.slice(prefix.length).split(/\s+/);
-    if (f[1] !== 'ERROR' || (f[0] ?? '') < from) continue;
-    // "... ERROR conf - ../src/lxc/conf.c:fn:123 - <message>"
-    const parts = line.split(' - ');
-    return parts.slice(2).join(' - ').trim() || undefined;
-  }
-  return undefined;
 }
 
 async function abortCreate(
