@@ -42,6 +42,8 @@ export function globalOptions(y: Argv): Argv<GlobalArgs> {
 
 export interface Resolved {
   settings: Settings;
+  /** Settings taken from LXCRI_* variables, for the log ("env" field). */
+  variables: Array<{ env: string; source: 'environment' | 'file' }>;
   logLevel: Level;
   timestamp: TimestampFormat;
   config: Partial<RuntimeConfig>;
@@ -50,7 +52,10 @@ export interface Resolved {
 /** Settings from flags, environment and the environment file ($LXCRI_ENV_FILE). */
 export function resolveGlobals(g: GlobalArgs, env: Env): Resolved {
   const fileName = env.LXCRI_ENV_FILE || DEFAULT_ENV_FILE;
-  const s = resolveSettings(g as Readonly<Record<string, unknown>>, env, readEnvFile(fileName), fileName);
+  const variables: Resolved['variables'] = [];
+  const s = resolveSettings(g as Readonly<Record<string, unknown>>, env, readEnvFile(fileName), fileName, (v, source) =>
+    variables.push({ env: v, source }),
+  );
   const level = g.debug ? 'debug' : s.logLevel;
   if (!isLevel(level)) throw new RuntimeError('invalid-argument', `invalid log level "${level}"`);
   if (!isTimestampFormat(s.logTimestamp)) throw new RuntimeError('invalid-argument', `invalid log timestamp format "${s.logTimestamp}" (rfc3339 or unix)`);
@@ -65,5 +70,5 @@ export function resolveGlobals(g: GlobalArgs, env: Env): Resolved {
     ignoreUnavailableControllers: s.ignoreUnavailableControllers,
   };
   if (s.libexec) config.libexecDir = s.libexec;
-  return { settings: s, logLevel: level, timestamp: s.logTimestamp, config };
+  return { settings: s, variables, logLevel: level, timestamp: s.logTimestamp, config };
 }

@@ -155,7 +155,7 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   let log: Logger | undefined;
   const { cmd, id, handler } = chosen;
   try {
-    const { config: cfg, logLevel: level, timestamp, settings } = resolveGlobals(g, env);
+    const { config: cfg, logLevel: level, timestamp, settings, variables } = resolveGlobals(g, env);
     log = createLogger({
       file: cfg.lxcLogFile!,
       level,
@@ -165,6 +165,7 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
       onError: (msg) => writeErr(stdio, `lxcri: ${msg}\n`),
     });
     const l = log;
+    for (const v of variables) l.trace('setting from variable', { env: v.env, source: v.source });
     let rt: Runtime | undefined;
     const runtime = async (): Promise<Runtime> => (rt ??= new (await import('../runtime/runtime.js')).Runtime(cfg, l));
     const createHook = settings.createHook ? { path: settings.createHook, timeoutMs: settings.createHookTimeout * 1000 } : undefined;

@@ -68,6 +68,8 @@ export function resolveSettings(
   env: Readonly<Record<string, string | undefined>>,
   file: Readonly<Record<string, string>>,
   fileName: string,
+  /** Told of each setting that came from a variable (the log's "env" field). */
+  fromVariable: (variable: string, source: 'environment' | 'file') => void = () => undefined,
 ): Settings {
   const out: Record<string, string | boolean | number> = {};
   for (const [name, def] of Object.entries(SETTINGS) as [SettingName, SettingDef][]) {
@@ -76,8 +78,10 @@ export function resolveSettings(
       out[name] = typeof flag === 'string' ? parseValue(def, flag, `--${def.flag}`) : (flag as boolean | number);
     } else if (env[def.env] !== undefined) {
       out[name] = parseValue(def, env[def.env]!, def.env);
+      fromVariable(def.env, 'environment');
     } else if (file[def.env] !== undefined) {
       out[name] = parseValue(def, file[def.env]!, `${fileName}: ${def.env}`);
+      fromVariable(def.env, 'file');
     } else {
       out[name] = parseValue(def, def.default, 'default');
     }

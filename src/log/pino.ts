@@ -100,6 +100,7 @@ export function createLogger(opts: LogOptions): Logger {
       return fn;
     };
     return {
+      trace: write('trace'),
       debug: write('debug'),
       info: write('info'),
       warn: write('warn'),

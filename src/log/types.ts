@@ -3,6 +3,7 @@
 export type Fields = Record<string, unknown>;
 
 export interface Logger {
+  trace(msg: string, fields?: Fields): void;
   debug(msg: string, fields?: Fields): void;
   info(msg: string, fields?: Fields): void;
   warn(msg: string, fields?: Fields): void;
@@ -13,6 +14,7 @@ export interface Logger {
 const noop = (): void => undefined;
 
 export const nullLogger: Logger = {
+  trace: noop,
   debug: noop,
   info: noop,
   warn: noop,

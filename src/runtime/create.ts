@@ -117,7 +117,7 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     }
     if (translation.seccomp !== undefined) await writeFile(join(runtimeDir, 'seccomp.conf'), translation.seccomp, { mode: 0o600 });
     const configFile = join(runtimeDir, 'config');
-    saveLxcConfig(req.id, cfg.root, configFile, translation.config.items);
+    saveLxcConfig(req.id, cfg.root, configFile, translation.config.items, log);
 
     const record: ContainerRecord = {
       id: req.id,
@@ -209,11 +209,12 @@ async function prepareLogFile(file: string): Promise<void> {
   await (await open(file, 'a', 0o600)).close();
 }
 
-function saveLxcConfig(id: string, root: string, file: string, items: ReadonlyArray<readonly [string, string]>): void {
+function saveLxcConfig(id: string, root: string, file: string, items: ReadonlyArray<readonly [string, string]>, log: Logger): void {
   const c = new (lxc().Container)(id, root);
   try {
     c.clearConfig();
     for (const [k, v] of items) {
+      log.trace('set config item', { 'lxc.config': k, val: v });
       try {
         c.setConfigItem(k, v);
       } catch (err) {

@@ -128,4 +128,13 @@ describe('log', () => {
     expect(done.c).toMatch(/^[a-z]+\.ts:\d+$/);
     expect(ours.find((l) => l.m === 'monitor process started')).toMatchObject({ pid: expect.any(Number), c: expect.stringMatching(/^create\.ts:\d+$/) });
   });
+
+  it('at trace level names the liblxc keys it sets and the variables settings came from', async () => {
+    writeFileSync(env.logFile, '');
+    const b = makeBundle(env, 'trace', withArgs('true'));
+    expect((await env.run(['run', '--bundle', b, 'trace'], { env: { LXCRI_LOG_LEVEL: 'trace' } })).code).toBe(0);
+    const ours = readFileSync(env.logFile, 'utf8').trim().split('\n').filter((l) => !l.startsWith('lxc ')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(ours).toContainEqual(expect.objectContaining({ env: 'LXCRI_LOG_LEVEL', source: 'environment' }));
+    expect(ours).toContainEqual(expect.objectContaining({ 'lxc.config': 'lxc.init.cmd', val: '/.lxcri/lxcri-init', m: 'set config item' }));
+  });
 });
