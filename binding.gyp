@@ -4,6 +4,7 @@
       "target_name": "lxcri_native",
       "sources": [
         "native/addon.cc",
+        "native/attach.cc",
         "native/container.cc",
         "native/errors.cc",
         "native/syscalls.cc",

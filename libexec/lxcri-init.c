@@ -14,6 +14,13 @@
  * LXCRI_DIR/hooks.state) run after the start byte, right before the exec, as
  * the process user, with their output on our stderr. A failing hook is
  * reported there and we exit 125: the process never runs.
+ *
+ * `lxcri-init --exec IDENTITY CWD [--unset NAME]... -- ARGS...` is exec mode, for
+ * `lxcri exec` (liblxc attaches us as the container's root): no files, no notify
+ * socket, no FIFO. The environment is ours minus the NAMEs (what liblxc's attach
+ * added that the process env does not have); IDENTITY is the identity line. We
+ * take the identity, change to CWD, find ARGS[0] and exec it, with every fd
+ * above stderr closed; errors go to stderr, exit 125, 126 or 127.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -727,12 +734,106 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	return resolve((*argsp)[0], *envp, f);
 }
 
-int main(void)
+/* Close every fd from `first` on: exec'd processes get only what they are given. */
+static void close_from(int first, struct failure *f)
+{
+	long max;
+
+	if (syscall(SYS_close_range, (unsigned)first, ~0U, 0U) == 0)
+		return;
+	if (errno != ENOSYS && errno != EINVAL) {
+		FAIL_SYS(f, "close", "inherited fds", errno);
+		return;
+	}
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0)
+		max = 1024;
+	for (long fd = first; fd < max; fd++)
+		(void)close((int)fd); /* EBADF for the fds that are not open */
+}
+
+/* Our environment without the entries whose names are in unset (NULL-terminated). */
+static char **exec_env(char **environ_, char **unset, size_t nunset, struct failure *f)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ_[n])
+		n++;
+	env = calloc(n + 1, sizeof(*env));
+	if (!env) {
+		FAIL_SYS(f, "copy", "environment", ENOMEM);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(environ_[i], '=');
+		size_t klen = eq ? (size_t)(eq - environ_[i]) : strlen(environ_[i]);
+		int drop = 0;
+		for (size_t u = 0; u < nunset && !drop; u++)
+			drop = strlen(unset[u]) == klen && strncmp(unset[u], environ_[i], klen) == 0;
+		if (!drop)
+			env[k++] = environ_[i];
+	}
+	env[k] = NULL;
+	return env;
+}
+
+static int exec_mode(int argc, char **argv, char **envp)
+{
+	struct failure f = { 0 };
+	struct identity id;
+	char **unset, **args, **env;
+	size_t nunset = 0;
+	char *path;
+	int i = 4;
+
+	if (argc < 6)
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--unset NAME]... -- ARGS...",
+		    CODE_INTERNAL);
+	unset = calloc((size_t)argc, sizeof(*unset));
+	if (!unset)
+		die("lxcri-init: out of memory", CODE_INTERNAL);
+	while (i + 1 < argc && strcmp(argv[i], "--unset") == 0) {
+		unset[nunset++] = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc)
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--unset NAME]... -- ARGS...",
+		    CODE_INTERNAL);
+	args = argv + i + 1;
+	if (parse_identity(argv[2], &id) < 0)
+		die("lxcri-init: --exec: malformed identity", CODE_INTERNAL);
+	env = exec_env(envp, unset, nunset, &f);
+	if (!f.code)
+		take_identity(&id, &f);
+	if (!f.code)
+		change_dir(argv[3], &f);
+	if (!f.code)
+		env = ensure_home(env, &f);
+	path = f.code ? NULL : resolve(args[0], env, &f);
+	if (!f.code)
+		close_from(STDERR_FILENO + 1, &f);
+	if (f.code)
+		die(f.msg, f.code);
+	reset_signals();
+	execve(path, args, env);
+
+	int err = errno;
+	char ebuf[256];
+	FAIL(&f, (err == ENOENT || err == ENOTDIR) ? CODE_NOTFOUND : CODE_NOEXEC, "exec: ", path,
+	     ": ", go_strerror(err, ebuf, sizeof(ebuf)));
+	die(f.msg, f.code);
+	return f.code;
+}
+
+int main(int argc, char **argv, char **envp)
 {
 	struct failure f = { 0 };
 	char **args = NULL, **env = NULL;
 	char *path;
 
+	if (argc > 1 && strcmp(argv[1], "--exec") == 0)
+		return exec_mode(argc, argv, envp);
 	catch_terminating_signals();
 	path = prepare(&args, &env, &f);
 

@@ -25,7 +25,46 @@ function wantsVersion(args: string[]): boolean {
 
 type Handler = (ctx: Context) => Promise<number>;
 
-function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void): Argv<GlobalArgs> {
+/** exec's options that take a value (so their value is not taken for the container ID). */
+const EXEC_VALUE_FLAGS = new Set(['--process', '-p', '--pid-file', '--cwd', '--user', '-u', '--console-socket', '--preserve-fds']);
+
+interface ExecSplit {
+  args: string[];
+  command: string[];
+  env: string[];
+}
+
+/**
+ * `exec [options] ID CMD ARGS...`: everything after the ID is the command, untouched
+ * (`exec ID ls -l` gives -l to ls); one "--" right after the ID is dropped. Split off,
+ * with the repeatable --env/-e values, before yargs sees the arguments.
+ */
+function splitExecCommand(args: string[], at: number): ExecSplit {
+  const kept = args.slice(0, at + 1);
+  const env: string[] = [];
+  for (let i = at + 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--env' || a === '-e') {
+      if (i + 1 < args.length) env.push(args[++i]!);
+      else kept.push(a); // yargs reports the missing value
+    } else if (a.startsWith('--env=')) {
+      env.push(a.slice('--env='.length));
+    } else if (a === '--') {
+      return { args: [...kept, ...args.slice(i + 1, i + 2)], command: args.slice(i + 2), env };
+    } else if (EXEC_VALUE_FLAGS.has(a) || VALUE_FLAGS.has(a)) {
+      kept.push(a);
+      if (i + 1 < args.length) kept.push(args[++i]!);
+    } else if (!a.startsWith('-') || a === '-') {
+      const rest = args.slice(i + 1);
+      return { args: [...kept, a], command: rest[0] === '--' ? rest.slice(1) : rest, env };
+    } else {
+      kept.push(a);
+    }
+  }
+  return { args: kept, command: [], env };
+}
+
+function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit): Argv<GlobalArgs> {
   const id = (a: Argv<GlobalArgs>): Argv<GlobalArgs & { id: string }> =>
     a.positional('id', { type: 'string', demandOption: true, describe: 'container ID' }) as Argv<GlobalArgs & { id: string }>;
   return y
@@ -89,6 +128,47 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
       (a) => set('list', '', (ctx) => import('./commands/list.js').then((m) => m.list({ quiet: a.quiet, format: a.format }, ctx))),
     )
     .command(
+      'exec <id> [command..]',
+      'run a process in a created or running container; exits with its status (--detach: 0)',
+      (a) =>
+        id(a)
+          // Everything after the ID belongs to the command: `exec ID ls -l` gives -l to ls.
+          .positional('command', { type: 'string', array: true, describe: 'command and arguments (without --process), passed as they are' })
+          .option('process', { alias: 'p', type: 'string', describe: 'runtime-spec Process JSON file' })
+          .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait; print nothing, write --pid-file' })
+          .option('pid-file', { type: 'string', describe: 'write the process PID to this file' })
+          .option('cwd', { type: 'string', describe: 'working directory in the container' })
+          .option('env', { alias: 'e', type: 'string', describe: 'KEY=VALUE, repeatable' })
+          .option('user', { alias: 'u', type: 'string', describe: 'UID[:GID]' })
+          .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'not supported yet' })
+          .option('console-socket', { type: 'string', describe: 'not supported yet' })
+          .option('preserve-fds', { type: 'number', default: 0, describe: 'not supported yet' }),
+      (a) =>
+        set('exec', a.id, (ctx) =>
+          import('./commands/exec.js').then((m) =>
+            m.execCmd(
+              {
+                id: a.id,
+                command: exec.command,
+                process: a.process,
+                detach: a.detach,
+                pidFile: a['pid-file'],
+                cwd: a.cwd,
+                env: exec.env,
+                user: a.user,
+                tty: a.tty,
+                consoleSocket: a['console-socket'],
+                preserveFds: a['preserve-fds'],
+              },
+              ctx,
+            ),
+          ),
+        ),
+    )
+    .command('features', 'print the runtime-spec Features JSON of this runtime', (a) => a, () =>
+      set('features', '', (ctx) => import('./commands/features.js').then((m) => m.features(ctx))),
+    )
+    .command(
       'run <id>',
       'create and start a container, wait for it, delete it; exits with its status',
       (a) => id(a).option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' }),
@@ -107,15 +187,34 @@ async function versionText(): Promise<string> {
   return `lxcri version ${VERSION}\nspec: ${OCI_VERSION}\nliblxc: ${lxcVersion}\n`;
 }
 
+/** The command word: the first argument that is neither a global option nor its value. */
+function commandWord(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_FLAGS.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
 export async function main(args: string[], env: Env, stdio: Stdio): Promise<number> {
   if (wantsVersion(args)) {
     writeOut(stdio, await versionText());
     return 0;
   }
+  // Managers probe `checkpoint --help`: it must fail for checkpointing to count as unsupported.
+  if (commandWord(args) === 'checkpoint') {
+    writeErr(stdio, 'lxcri: checkpoint is not supported\n');
+    return 1;
+  }
   let chosen: { cmd: string; id: string; handler: Handler } | undefined;
   let usageError: string | undefined;
   let printed = false;
-  const parser = commands(globalOptions(yargs().version(false)), (cmd, id, handler) => (chosen = { cmd, id, handler }))
+  let exec: ExecSplit = { args, command: [], env: [] };
+  const word = commandWord(args);
+  if (word === 'exec') exec = splitExecCommand(args, args.indexOf(word));
+  args = exec.args;
+  const parser = commands(globalOptions(yargs().version(false)), (cmd, id, handler) => (chosen = { cmd, id, handler }), exec)
     .scriptName('lxcri')
     .usage('$0 [global options] <command> [options] <id>')
     .help('help')

@@ -1,0 +1,101 @@
+// exec [--process FILE] [--detach] [--pid-file P] [--cwd D] [--env K=V]... [--user UID[:GID]]
+// ID [CMD ARGS...]: run a process in a created or running container. In the foreground
+// lxcri exits with the process's exit status; with --detach it writes the process's PID
+// and exits 0, leaving the process to lxcri's parent (conmon reaps it).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { errorMessage, RuntimeError } from '../../runtime/errors.js';
+import { OCI_VERSION, type Process } from '../../spec/types.js';
+import type { Context } from '../context.js';
+
+export interface ExecArgs {
+  id: string;
+  command: string[];
+  process?: string;
+  detach: boolean;
+  pidFile?: string;
+  cwd?: string;
+  env: string[];
+  user?: string;
+  tty: boolean;
+  consoleSocket?: string;
+  preserveFds: number;
+}
+
+const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-argument', msg);
+
+/** The --process file: runtime-spec Process JSON, schema-checked, args required. */
+async function readProcess(file: string): Promise<Process> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw invalid(`cannot read --process ${file}: ${errorMessage(err)}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid(`--process ${file}: not a JSON object`);
+  const { validateSchema } = await import('../../spec/validate.js');
+  try {
+    await validateSchema('config', { ociVersion: OCI_VERSION, process: data }, `--process ${file}`);
+  } catch (err) {
+    throw invalid(errorMessage(err).replace('/process/', '/'));
+  }
+  const p = data as Process;
+  if (!p.args?.length) throw invalid(`--process ${file}: args must not be empty`);
+  if (!p.user) p.user = { uid: 0, gid: 0 };
+  return p;
+}
+
+function parseUser(u: string): { uid: number; gid: number } {
+  const m = /^(\d+)(?::(\d+))?$/.exec(u);
+  if (!m) throw invalid(`--user ${u}: expected UID or UID:GID (numbers)`);
+  const uid = Number(m[1]);
+  const gid = m[2] === undefined ? 0 : Number(m[2]);
+  if (uid > 0xfffffffe || gid > 0xfffffffe) throw invalid(`--user ${u}: out of range`);
+  return { uid, gid };
+}
+
+export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
+  if (args.tty) throw invalid('--tty is not supported yet');
+  if (args.consoleSocket) throw invalid('--console-socket is not supported yet');
+  if (args.preserveFds) throw invalid('--preserve-fds is not supported yet');
+  for (const e of args.env) if (!e.includes('=') || e.startsWith('=')) throw invalid(`--env ${e}: expected KEY=VALUE`);
+  const rt = await ctx.runtime();
+  const c = await rt.get(args.id);
+  const { containerProcess, execDetached, execWait } = await import('../../runtime/exec.js');
+  let p: Process;
+  if (args.process) {
+    p = await readProcess(args.process);
+  } else {
+    if (!args.command.length) throw invalid('exec needs --process FILE or a command');
+    // runc: the container's own process, with what the flags say replaced.
+    p = { ...(await containerProcess(c)), args: args.command, terminal: false };
+  }
+  if (args.process && args.command.length) ctx.log.warn('exec: command ignored, --process given');
+  if (args.cwd !== undefined) p.cwd = args.cwd;
+  if (args.env.length) p.env = [...(p.env ?? []), ...args.env];
+  if (args.user !== undefined) p.user = { ...parseUser(args.user), additionalGids: undefined, umask: p.user.umask };
+  if (p.terminal) throw invalid('process.terminal is not supported yet');
+
+  if (!args.detach) {
+    const code = await execWait(c, rt.config.root, p, ctx.stdio, ctx.log);
+    ctx.log.debug('exec process exited', { code });
+    return code;
+  }
+  const pid = execDetached(c, rt.config.root, p, ctx.stdio, ctx.log);
+  ctx.log.info('exec process started', { pid });
+  if (args.pidFile) {
+    const { writeFileAtomic } = await import('../../runtime/files.js');
+    try {
+      await writeFileAtomic(resolve(args.pidFile), String(pid), 0o644);
+    } catch (err) {
+      // Nobody would know of the process: do not leave it behind.
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      throw new RuntimeError('system', `cannot write --pid-file ${args.pidFile}: ${errorMessage(err)}`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,47 @@
+// features: the runtime-spec Features JSON (what this lxcri on this host supports).
+import { machine } from 'node:os';
+import { ALL_CAPABILITIES } from '../../lxc/capabilities.js';
+import { probeLsm } from '../../lxc/lsm.js';
+import { archFamily } from '../../lxc/seccomp.js';
+import { OCI_VERSION } from '../../spec/types.js';
+import { writeOut, type Context } from '../context.js';
+
+/** Mount options handed to liblxc's mount entries as they are (liblxc knows each of them). */
+const MOUNT_OPTIONS = [
+  'async', 'atime', 'bind', 'defaults', 'dev', 'diratime', 'dirsync', 'exec', 'iversion', 'lazytime',
+  'mand', 'noatime', 'nodev', 'nodiratime', 'noexec', 'noiversion', 'nolazytime', 'nomand',
+  'norelatime', 'nostrictatime', 'nosuid', 'private', 'rbind', 'relatime', 'rprivate', 'rshared',
+  'rslave', 'runbindable', 'ro', 'rw', 'shared', 'slave', 'strictatime', 'suid', 'sync', 'unbindable',
+];
+
+export function featuresJson(): Record<string, unknown> {
+  const lsm = probeLsm();
+  return {
+    ociVersionMin: '1.0.0',
+    ociVersionMax: OCI_VERSION,
+    hooks: ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'],
+    mountOptions: MOUNT_OPTIONS,
+    linux: {
+      namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'user', 'uts'],
+      capabilities: ALL_CAPABILITIES.bounding,
+      cgroup: { v1: false, v2: true, systemd: false, systemdUser: false },
+      seccomp: {
+        enabled: true,
+        // What src/lxc/seccomp.ts translates for liblxc; the others are refused there.
+        actions: ['SCMP_ACT_ALLOW', 'SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_TRAP'],
+        operators: ['SCMP_CMP_NE', 'SCMP_CMP_LT', 'SCMP_CMP_LE', 'SCMP_CMP_EQ', 'SCMP_CMP_GE', 'SCMP_CMP_GT', 'SCMP_CMP_MASKED_EQ'],
+        archs: archFamily(machine())?.arches ?? [],
+        knownFlags: ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'],
+        supportedFlags: ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'],
+      },
+      apparmor: { enabled: lsm.apparmor },
+      selinux: { enabled: lsm.selinux },
+      mountExtensions: { idmap: { enabled: false } },
+    },
+  };
+}
+
+export function features(ctx: Context): Promise<number> {
+  writeOut(ctx.stdio, `${JSON.stringify(featuresJson(), null, 2)}\n`);
+  return Promise.resolve(0);
+}

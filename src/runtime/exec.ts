@@ -1,0 +1,101 @@
+// exec: run another process in a created or running container, through liblxc's attach
+// and lxcri-init's exec mode, so that it gets the same identity handling as the
+// container's own process (groups, umask, the five capability sets, PATH lookup, HOME,
+// the 126/127 messages).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../log/types.js';
+import type { AttachOptions } from '../native.js';
+import { capabilitySets } from '../lxc/capabilities.js';
+import { dedupeEnv, identityLine } from '../lxc/process.js';
+import type { Process, Spec } from '../spec/types.js';
+import type { Container } from './container.js';
+import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
+import { INIT_BINARY, INIT_DIR } from './layout.js';
+import { lxc } from './native.js';
+import { containerStatus } from './status.js';
+
+export interface ExecStdio {
+  stdin: number;
+  stdout: number;
+  stderr: number;
+}
+
+/** What liblxc's attach puts into the environment besides what it is given. */
+const ATTACH_ADDS = ['container', 'PATH'];
+
+/** The container's own process spec, as create stored it. */
+export async function containerProcess(c: Container): Promise<Process> {
+  let text: string;
+  try {
+    text = await readFile(join(c.runtimeDir, 'config.json'), 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') throw notRunning(c.id);
+    throw new RuntimeError('system', `container "${c.id}": cannot read its config.json: ${errorMessage(err)}`);
+  }
+  const spec = JSON.parse(text) as Spec;
+  if (!spec.process) throw new RuntimeError('system', `container "${c.id}": its config.json has no process`);
+  return spec.process;
+}
+
+/** The attach arguments for `p`: lxcri-init in exec mode and the environment. */
+export function execArgv(p: Process, warn: (msg: string) => void): { argv: string[]; env: string[] } {
+  if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
+  const env = dedupeEnv(p.env ?? []);
+  const have = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
+  const caps = capabilitySets(p.capabilities, warn);
+  const argv = [`${INIT_DIR}/${INIT_BINARY}`, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
+  for (const name of ATTACH_ADDS) if (!have.has(name)) argv.push('--unset', name);
+  argv.push('--', ...p.args);
+  return { argv, env };
+}
+
+function checkRunning(c: Container): void {
+  const status = containerStatus(c.record);
+  if (status === 'paused') throw new RuntimeError('invalid-state', `container "${c.id}" is paused`);
+  if (status !== 'created' && status !== 'running') throw notRunning(c.id);
+}
+
+function attachOptions(p: Process, stdio: ExecStdio, log: Logger): AttachOptions {
+  const { argv, env } = execArgv(p, (msg) => log.warn(msg));
+  // lxcri-init starts as the container's root and becomes the process user itself, with
+  // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
+  // the container process's bounding set, without SETUID/SETGID/SETPCAP.
+  return { argv, env, cwd: '/', uid: 0, gid: 0, ...stdio, noNewPrivileges: p.noNewPrivileges === true, dropCapabilities: false };
+}
+
+/** Decode a wait status the way a shell reports it: the exit code, or 128+signal. */
+export function exitCode(status: number): number {
+  const sig = status & 0x7f;
+  if (sig === 0) return (status >> 8) & 0xff;
+  return 128 + sig;
+}
+
+/** Run `p` in the container and wait for it; resolves with its exit code (128+N for signal N). */
+export async function execWait(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger): Promise<number> {
+  checkRunning(c);
+  const opts = attachOptions(p, stdio, log);
+  const h = new (lxc().Container)(c.id, lxcpath);
+  try {
+    const status = await h.attachRunWait(opts);
+    return exitCode(status);
+  } catch (err) {
+    throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
+  } finally {
+    h.release();
+  }
+}
+
+/** Start `p` in the container; returns its host PID, a child of this process. */
+export function execDetached(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger): number {
+  checkRunning(c);
+  const opts = attachOptions(p, stdio, log);
+  const h = new (lxc().Container)(c.id, lxcpath);
+  try {
+    return h.attach(opts);
+  } catch (err) {
+    throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
+  } finally {
+    h.release();
+  }
+}
