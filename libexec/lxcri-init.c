@@ -15,12 +15,15 @@
  * the process user, with their output on our stderr. A failing hook is
  * reported there and we exit 125: the process never runs.
  *
- * `lxcri-init --exec IDENTITY CWD [--unset NAME]... -- ARGS...` is exec mode, for
+ * `lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--unset NAME]... -- ARGS...`
+ * is exec mode, for
  * `lxcri exec` (liblxc attaches us as the container's root): no files, no notify
  * socket, no FIFO. The environment is ours minus the NAMEs (what liblxc's attach
  * added that the process env does not have); IDENTITY is the identity line. We
  * take the identity, change to CWD, find ARGS[0] and exec it, with every fd
- * above stderr closed; errors go to stderr, exit 125, 126 or 127.
+ * above stderr closed (but for the N after it with --keep-fds, --preserve-fds); errors
+ * go to stderr, exit 125, 126 or 127. --tty (and LXCRI_DIR/terminal in the normal mode):
+ * stdin is a pty slave that becomes our controlling terminal, in a new session.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +31,7 @@
 #include <grp.h>
 #include <stdint.h>
 #include <linux/capability.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <stdlib.h>
@@ -684,6 +688,47 @@ static void run_start_hooks(void)
 	}
 }
 
+/* With a terminal (process.terminal), our stdin is the slave of the manager's pty:
+ * make it our controlling terminal, in a session of our own. */
+static void take_terminal(struct failure *f)
+{
+	/* EPERM: we lead a process group already; TIOCSCTTY then says what is wrong. */
+	if (getsid(0) != getpid() && setsid() < 0 && errno != EPERM) {
+		FAIL_SYS(f, "setsid", "for the terminal", errno);
+		return;
+	}
+	if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
+		FAIL_SYS(f, "make stdin", "the controlling terminal", errno);
+}
+
+static void close_from(int first, struct failure *f);
+
+/* liblxc closes what the monitor inherited, except with --preserve-fds, where it
+ * must keep all of it: then we keep fds 3 to 3+N-1 (LXCRI_DIR/preserve-fds) only. */
+static void close_unpreserved(struct failure *f)
+{
+	size_t len;
+	int err = 0;
+	long n = 0;
+	char *text = read_file(LXCRI_DIR "/preserve-fds", &len, &err);
+
+	if (!text) {
+		if (err != ENOENT)
+			FAIL_SYS(f, "read", LXCRI_DIR "/preserve-fds", err);
+		else
+			close_from(STDERR_FILENO + 1, f);
+		return;
+	}
+	char *end;
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (errno || *end || n < 0 || n > 1000000)
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read " LXCRI_DIR "/preserve-fds: malformed");
+	else
+		close_from(STDERR_FILENO + 1 + (int)n, f);
+	free(text);
+}
+
 static char *prepare(char ***argsp, char ***envp, struct failure *f)
 {
 	struct identity id;
@@ -692,6 +737,9 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	int err = 0;
 	char *cwd;
 
+	close_unpreserved(f);
+	if (f->code)
+		return NULL;
 	*argsp = read_entries(LXCRI_DIR "/args", f);
 	if (!*argsp)
 		return NULL;
@@ -716,6 +764,10 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	if (parse_identity(text, &id) < 0)
 		FAIL(f, CODE_INTERNAL, "lxcri-init: read " LXCRI_DIR "/identity: malformed");
 	free(text);
+	if (!f->code && access(LXCRI_DIR "/terminal", F_OK) == 0)
+		take_terminal(f);
+	else if (!f->code && errno != ENOENT)
+		FAIL_SYS(f, "check", LXCRI_DIR "/terminal", errno);
 	if (!f->code)
 		read_start_hooks(f);
 	if (!f->code)
@@ -785,25 +837,49 @@ static int exec_mode(int argc, char **argv, char **envp)
 	char **unset, **args, **env;
 	size_t nunset = 0;
 	char *path;
-	int i = 4;
+	int i = 4, tty = 0;
+	long keep = 0;
 
 	if (argc < 6)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	unset = calloc((size_t)argc, sizeof(*unset));
 	if (!unset)
 		die("lxcri-init: out of memory", CODE_INTERNAL);
-	while (i + 1 < argc && strcmp(argv[i], "--unset") == 0) {
-		unset[nunset++] = argv[i + 1];
-		i += 2;
+	for (;;) {
+		if (i < argc && strcmp(argv[i], "--tty") == 0) {
+			tty = 1;
+			i++;
+		} else if (i < argc && strcmp(argv[i], "--tty-maybe") == 0) {
+			tty = 2;
+			i++;
+		} else if (i + 1 < argc && strcmp(argv[i], "--keep-fds") == 0) {
+			char *end;
+			errno = 0;
+			keep = strtol(argv[i + 1], &end, 10);
+			if (errno || *end || keep < 0 || keep > 1000000)
+				die("lxcri-init: --exec: malformed --keep-fds", CODE_INTERNAL);
+			i += 2;
+		} else if (i + 1 < argc && strcmp(argv[i], "--unset") == 0) {
+			unset[nunset++] = argv[i + 1];
+			i += 2;
+		} else {
+			break;
+		}
 	}
 	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	args = argv + i + 1;
 	if (parse_identity(argv[2], &id) < 0)
 		die("lxcri-init: --exec: malformed identity", CODE_INTERNAL);
 	env = exec_env(envp, unset, nunset, &f);
+	if (!f.code && tty) {
+		/* --tty-maybe: stdin is the caller's own pty (CRI-O), which may be
+		 * some other session's terminal already; then we do without. */
+		struct failure ignored = { 0 };
+		take_terminal(tty == 1 ? &f : &ignored);
+	}
 	if (!f.code)
 		take_identity(&id, &f);
 	if (!f.code)
@@ -812,7 +888,7 @@ static int exec_mode(int argc, char **argv, char **envp)
 		env = ensure_home(env, &f);
 	path = f.code ? NULL : resolve(args[0], env, &f);
 	if (!f.code)
-		close_from(STDERR_FILENO + 1, &f);
+		close_from(STDERR_FILENO + 1 + (int)keep, &f);
 	if (f.code)
 		die(f.msg, f.code);
 	reset_signals();

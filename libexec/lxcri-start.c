@@ -1,7 +1,10 @@
 /*
  * lxcri-start: the per-container monitor.
  *
- * Usage: lxcri-start <name> <lxcpath> <configfile>
+ * Usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds]
+ *
+ * --keep-fds (for --preserve-fds): liblxc keeps every fd we inherited above
+ * stdio open for the init (it can close all of them or none).
  *
  * Runs the container in the foreground through liblxc (lxc->start blocks for
  * the container's whole life) and then terminates the way the container's
@@ -57,7 +60,7 @@ static int become_session_leader(void)
 }
 
 static struct lxc_container *load_container(const char *name, const char *lxcpath,
-					    const char *config)
+					    const char *config, bool keep_fds)
 {
 	struct lxc_container *c = lxc_container_new(name, lxcpath);
 	if (!c) {
@@ -76,8 +79,9 @@ static struct lxc_container *load_container(const char *name, const char *lxcpat
 		goto err;
 	}
 	/* Leak no fd of ours into the container; liblxc keeps stdio 0-2,
-	 * which are the container's stdio. */
-	if (!c->want_close_all_fds(c, true)) {
+	 * which are the container's stdio. With --keep-fds the caller gave us
+	 * only the fds it wants to pass (lxcri's own are close-on-exec). */
+	if (!c->want_close_all_fds(c, !keep_fds)) {
 		report("failed to enable close_all_fds");
 		goto err;
 	}
@@ -153,11 +157,12 @@ int main(int argc, char *argv[])
 {
 	struct lxc_container *c;
 	const char *name, *lxcpath, *config;
-	bool started;
+	bool started, keep_fds;
 	int status;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: lxcri-start <name> <lxcpath> <configfile>\n");
+	keep_fds = argc == 5 && strcmp(argv[4], "--keep-fds") == 0;
+	if (argc != 4 && !keep_fds) {
+		fprintf(stderr, "usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds]\n");
 		return 2;
 	}
 	name = argv[1];
@@ -174,7 +179,7 @@ int main(int argc, char *argv[])
 	if (become_session_leader() < 0)
 		return 1;
 
-	c = load_container(name, lxcpath, config);
+	c = load_container(name, lxcpath, config, keep_fds);
 	if (!c)
 		return 1;
 

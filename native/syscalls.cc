@@ -1,5 +1,5 @@
 // System calls Node's standard library lacks: mkfifo for the create/start sync fifo,
-// the NS_GET_NSTYPE ioctl to check namespaces joined by path.
+// the NS_GET_NSTYPE ioctl to check namespaces joined by path, FD_CLOEXEC for --preserve-fds.
 #include "syscalls.h"
 
 #include <cerrno>
@@ -63,11 +63,31 @@ Napi::Value NsType(const Napi::CallbackInfo& info) {
   }
 }
 
+// setInheritable(fd, inheritable): clears or sets FD_CLOEXEC. Node makes every fd it
+// inherited close-on-exec at startup; --preserve-fds needs them inherited again.
+void SetInheritable(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsBoolean()) {
+    throw Napi::TypeError::New(env, "setInheritable: expected (fd: number, inheritable: boolean)");
+  }
+  const int fd = info[0].As<Napi::Number>().Int32Value();
+  if (fd < 0) throw Napi::TypeError::New(env, "setInheritable: fd must not be negative");
+  const int flags = fcntl(fd, F_GETFD);
+  const int want = info[1].As<Napi::Boolean>().Value() ? (flags & ~FD_CLOEXEC) : (flags | FD_CLOEXEC);
+  if (flags < 0 || fcntl(fd, F_SETFD, want) < 0) {
+    const int err = errno;
+    Napi::Error e = Napi::Error::New(env, "fd " + std::to_string(fd) + ": " + std::strerror(err));
+    e.Set("errno", Napi::Number::New(env, err));
+    throw e;
+  }
+}
+
 }  // namespace
 
 void DefineSyscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo, "mkfifo"));
   exports.Set("nsType", Napi::Function::New(env, NsType, "nsType"));
+  exports.Set("setInheritable", Napi::Function::New(env, SetInheritable, "setInheritable"));
 }
 
 }  // namespace lxcri

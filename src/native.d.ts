@@ -158,4 +158,30 @@ export interface NativeModule {
    * file is not a namespace. Throws (with `errno`) when it cannot be opened.
    */
   nsType(path: string): NsTypeName | null;
+
+  /**
+   * A new pseudo-terminal pair: the master from `posix_openpt`, or from opening `ptmx`
+   * (another devpts instance's ptmx, e.g. `/proc/PID/root/dev/pts/ptmx`), unlocked
+   * (TIOCSPTLCK), the slave through `TIOCGPTPEER`. Both fds are close-on-exec and opened
+   * with O_NOCTTY; `name` is `/dev/pts/N` (TIOCGPTN), N in that devpts instance. The
+   * caller closes both (fs.closeSync).
+   */
+  openpty(ptmx?: string): { master: number; slave: number; name: string };
+
+  /**
+   * Clears (true) or sets (false) FD_CLOEXEC on `fd`. Node makes the fds it inherited
+   * close-on-exec; a process that liblxc's attach forks from this one gets an fd only
+   * when it is inheritable. Throws (with `errno`) for a bad fd.
+   */
+  setInheritable(fd: number, inheritable: boolean): void;
+
+  /** `ioctl(fd, TIOCSWINSZ)` with these rows and columns (0 to 65535). */
+  setWinsize(fd: number, rows: number, cols: number): void;
+
+  /**
+   * Connects to the SOCK_STREAM unix socket `socketPath` and sends one message: the
+   * non-empty `payload` with exactly `fd` attached (SCM_RIGHTS). Blocks until sent.
+   * Throws (with `errno`) when connecting or sending fails.
+   */
+  sendFd(socketPath: string, fd: number, payload: string): void;
 }

@@ -4,7 +4,7 @@
 import yargs, { type Argv } from 'yargs';
 import { createLogger } from '../log/pino.js';
 import type { Logger } from '../log/types.js';
-import { errorMessage, RuntimeError } from '../runtime/errors.js';
+import { errorMessage } from '../runtime/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { OCI_VERSION } from '../spec/types.js';
 import { writeErr, writeOut, type Context, type Env, type Stdio } from './context.js';
@@ -81,9 +81,9 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
           .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
       (a) =>
         set('create', a.id, (ctx) => {
-          if (a['console-socket']) throw new RuntimeError('invalid-argument', '--console-socket is not supported yet');
-          if (a['preserve-fds']) throw new RuntimeError('invalid-argument', '--preserve-fds is not supported yet');
-          return import('./commands/create.js').then((m) => m.create({ id: a.id, bundle: a.bundle, pidFile: a['pid-file'] }, ctx));
+          return import('./commands/create.js').then((m) =>
+            m.create({ id: a.id, bundle: a.bundle, pidFile: a['pid-file'], consoleSocket: a['console-socket'], preserveFds: a['preserve-fds'] }, ctx),
+          );
         }),
     )
     .command('start <id>', 'start the process of a created container', (a) => id(a), (a) => set('start', a.id, (ctx) => import('./commands/start.js').then((m) => m.start({ id: a.id }, ctx))))
@@ -140,9 +140,9 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
           .option('cwd', { type: 'string', describe: 'working directory in the container' })
           .option('env', { alias: 'e', type: 'string', describe: 'KEY=VALUE, repeatable' })
           .option('user', { alias: 'u', type: 'string', describe: 'UID[:GID]' })
-          .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'not supported yet' })
-          .option('console-socket', { type: 'string', describe: 'not supported yet' })
-          .option('preserve-fds', { type: 'number', default: 0, describe: 'not supported yet' }),
+          .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'give the process a terminal (process.terminal)' })
+          .option('console-socket', { type: 'string', describe: 'unix socket that receives the terminal' })
+          .option('preserve-fds', { type: 'number', default: 0, describe: 'pass this many fds after stdio' }),
       (a) =>
         set('exec', a.id, (ctx) =>
           import('./commands/exec.js').then((m) =>

@@ -43,6 +43,8 @@ export interface TranslateOptions {
   controllers?: ControllerHost;
   /** A limit whose controller is unavailable is left out with a warning, not refused. */
   ignoreUnavailableControllers?: boolean;
+  /** The host path of the pty slave that is the container's terminal (process.terminal). */
+  consoleSlave?: string;
 }
 
 export interface InitFiles {
@@ -51,6 +53,10 @@ export interface InitFiles {
   cwd: string;
   /** uid, gid, umask, capability sets and groups for lxcri-init (see identityLine). */
   identity: string;
+  /** stdin is a pty slave that lxcri-init makes its controlling terminal. */
+  terminal?: boolean;
+  /** --preserve-fds: lxcri-init keeps fds 3 to 3+N-1 and closes the ones above. */
+  preserveFds?: number;
 }
 
 export interface Translation {
@@ -70,8 +76,8 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   const proc = spec.process;
   const linux = spec.linux;
   if (!proc || !linux || !spec.root) throw new Error('translate() needs a checked bundle');
-  if (proc.terminal) {
-    throw new RuntimeError('invalid-spec', 'invalid config.json: process.terminal needs a console socket, which this version does not support yet');
+  if (proc.terminal && opts.consoleSlave === undefined) {
+    throw new RuntimeError('invalid-argument', 'process.terminal needs --console-socket');
   }
   const cfg = new LxcConfig();
   const namespaces = linux.namespaces ?? [];
@@ -104,12 +110,22 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // Nothing implicit: /proc, /sys, /dev and cgroup mounts come from the spec only.
   cfg.set('lxc.mount.auto', '');
   cfg.set('lxc.autodev', 0);
-  cfg.set('lxc.pty.max', 0);
+  // liblxc 5.0.2 detaches whatever is mounted on the container's /dev/pts after the
+  // mount entries (even with lxc.pty.max = 0), so a spec's devpts there is mounted by
+  // liblxc itself: a new instance with gid=5, mode=0620, ptmxmode=0666, as runc's default.
+  const devpts = (spec.mounts ?? []).some((m) => m.destination === '/dev/pts' && m.type === 'devpts');
+  cfg.set('lxc.pty.max', devpts ? 1024 : 0);
   cfg.set('lxc.tty.max', 0);
   // Without a terminal the container keeps create's stdio (conmon's pipes).
   cfg.set('lxc.console.path', 'none');
 
   applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs);
+  // As runc: the terminal is also /dev/console, so that its name resolves inside
+  // (the host's /dev/pts/N does not exist in the container's devpts).
+  if (proc.terminal && opts.consoleSlave !== undefined) {
+    const console = fstabEscape(resolveInRoot(bundle.rootfs, '/dev/console'));
+    cfg.set('lxc.mount.entry', `${fstabEscape(opts.consoleSlave)} ${console} none bind,create=file 0 0`);
+  }
   // The init's files (read-only) and the static init binary on top of its placeholder.
   const initDir = fstabEscape(resolveInRoot(bundle.rootfs, INIT_DIR));
   cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${initDir} none bind,ro,nodev,nosuid,create=dir 0 0`);
@@ -154,7 +170,7 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   return {
     config: cfg,
     hookConf: renderHookConf(hook),
-    init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd, identity: identityLine(proc, caps) },
+    init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd, identity: identityLine(proc, caps), terminal: proc.terminal === true },
     seccomp: seccomp?.profile,
     hookRecords: {
       createContainer: hooks.createContainer?.length ? renderHookRecords(hooks.createContainer) : undefined,

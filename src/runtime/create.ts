@@ -22,6 +22,7 @@ import { initDirOf, notifySocketOf } from './layout.js';
 import { lxc } from './native.js';
 import { listenNotify, type InitReport } from './notify.js';
 import { fileId, isAlive, procRef, runsExecutable } from './proc.js';
+import { checkPreserveFds, checkTerminal, closePty, openPty, sendMaster, type Pty } from './terminal.js';
 import { writeRecord, type ContainerRecord } from './record.js';
 import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
@@ -33,6 +34,10 @@ export interface CreateRequest {
   keepMonitor?: boolean;
   /** Called when create failed, before what it made is removed (the create hook). */
   beforeCleanup?: (err: unknown) => Promise<void>;
+  /** process.terminal: the unix socket that receives the pty master (before create returns). */
+  consoleSocket?: string;
+  /** Fds 3 to 3+N-1 of this process reach the container's process under the same numbers. */
+  preserveFds?: number;
 }
 
 export interface Created {
@@ -56,8 +61,33 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
   const cgroup = cgroupPaths(req.id, spec.linux?.cgroupsPath, cfg.monitorCgroup, cfg.systemdCgroup);
   const mounts = cgroupMounts();
   await checkCgroupFree(mounts, cgroup.container);
+  checkTerminal(proc, req.consoleSocket);
+  const preserveFds = checkPreserveFds(req.preserveFds);
 
+  // The pty exists before the config: its slave is also bind-mounted on /dev/console.
+  const pty: Pty | undefined = proc.terminal ? openPty(proc) : undefined;
+  try {
+    return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, pty, preserveFds });
+  } finally {
+    if (pty) closePty(pty);
+  }
+}
+
+interface Prepared {
+  bundle: Awaited<ReturnType<typeof loadBundle>>;
+  runtimeDir: string;
+  cgroup: ReturnType<typeof cgroupPaths>;
+  mounts: ReturnType<typeof cgroupMounts>;
+  pty: Pty | undefined;
+  preserveFds: number;
+}
+
+async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, prep: Prepared): Promise<Created> {
+  const { bundle, runtimeDir, cgroup, mounts, pty, preserveFds } = prep;
+  const spec = bundle.spec;
+  const proc = spec.process!;
   const translation = translate(bundle, {
+    consoleSlave: pty?.name,
     runtimeDir,
     libexecDir: cfg.libexecDir,
     cgroup,
@@ -95,7 +125,7 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     const gids = spec.linux?.gidMappings ?? [];
     const root = { uid: hostId(uids, 0, 'root (uid 0) of the container'), gid: hostId(gids, 0, 'root (gid 0) of the container') };
     const user = { uid: hostId(uids, proc.user.uid, 'process.user.uid'), gid: hostId(gids, proc.user.gid, 'process.user.gid') };
-    await writeInitDir(runtimeDir, translation.init, { root, user });
+    await writeInitDir(runtimeDir, { ...translation.init, preserveFds }, { root, user });
     // lxcri-hook runs as the container's root: in a user namespace that is a mapped ID,
     // which must read hook.conf and may write its reason for failing to the error file.
     for (const [name, data] of [['hook.conf', translation.hookConf], ['error', '']] as const) {
@@ -151,10 +181,16 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
 
     notify = await listenNotify(notifySocketOf(runtimeDir), user.uid, user.gid);
 
-    monitor = spawn(join(cfg.libexecDir, 'lxcri-start'), [req.id, cfg.root, configFile], {
+    // With a terminal the slave is the monitor's stdio, which liblxc hands on to the
+    // init (lxc.console.path = none). Preserved fds keep their numbers; liblxc then must
+    // not close the monitor's inherited fds (it can only keep all or none).
+    const std = pty ? [pty.slave, pty.slave, pty.slave] : [0, 1, 2];
+    const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
+    const monitorArgs = [req.id, cfg.root, configFile, ...(preserveFds > 0 ? ['--keep-fds'] : [])];
+    monitor = spawn(join(cfg.libexecDir, 'lxcri-start'), monitorArgs, {
       cwd: runtimeDir,
       detached: true,
-      stdio: 'inherit',
+      stdio: [...std, ...extra],
       // No PATH: liblxc would find newuidmap on it and then insist that root, too, owns
       // the mapped ranges in /etc/subuid; as root it writes uid_map itself (as runc does).
       // Its hooks are absolute paths run through /bin/sh.
@@ -190,6 +226,11 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
     }
     record.init = initRef;
     await writeRecord(runtimeDir, record);
+    if (pty && req.consoleSocket) {
+      closePty(pty, 'slave');
+      sendMaster(req.consoleSocket, pty);
+      closePty(pty, 'master');
+    }
     notify.close();
     hookServer?.close();
     if (!req.keepMonitor) monitor.unref();

@@ -27,6 +27,9 @@ export async function writeInitDir(runtimeDir: string, files: InitFiles, owners:
   await own('env', nulList(files.env));
   await own('cwd', files.cwd);
   await own('identity', files.identity);
+  // Its presence tells lxcri-init to make stdin (the pty slave) its controlling terminal.
+  if (files.terminal) await own('terminal', '');
+  if (files.preserveFds) await own('preserve-fds', String(files.preserveFds));
   // Mount point of the init binary, bind-mounted over it by liblxc.
   await writeFile(join(dir, INIT_BINARY), '', { mode: 0o444, flag: 'wx' });
   // The fifo is opened after the switch, as the process user.

@@ -168,11 +168,12 @@ print(ppid == str(os.getpid()), os.WIFEXITED(status) and os.WEXITSTATUS(status))
     const b = await env.run(['exec', '--process', bad, ID]);
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/does not match the OCI schema/);
-    for (const flags of [['--tty'], ['--console-socket', '/tmp/x.sock'], ['--preserve-fds', '2']]) {
-      const r = await env.run(['exec', ...flags, ID, 'true']);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/not supported yet\n$/);
-    }
+    const noTty = await env.run(['exec', '--console-socket', '/tmp/x.sock', ID, 'true']);
+    expect(noTty.code).toBe(1);
+    expect(noTty.stderr).toBe('lxcri: --console-socket needs --tty or process.terminal: true\n');
+    const noSocket = await env.run(['exec', '--detach', '--tty', ID, 'true']);
+    expect(noSocket.code).toBe(1);
+    expect(noSocket.stderr).toBe('lxcri: process.terminal needs --console-socket\n');
   });
 
   it('fails on unknown and stopped containers', async () => {

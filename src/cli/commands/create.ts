@@ -9,6 +9,8 @@ export interface CreateArgs {
   id: string;
   bundle: string;
   pidFile?: string;
+  consoleSocket?: string;
+  preserveFds?: number;
 }
 
 export async function create(args: CreateArgs, ctx: Context): Promise<number> {
@@ -26,6 +28,8 @@ export async function create(args: CreateArgs, ctx: Context): Promise<number> {
     ({ record } = await rt.create({
       id: args.id,
       bundle: args.bundle,
+      consoleSocket: args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined,
+      preserveFds: args.preserveFds,
       // While the runtime dir still holds what the failing container was given.
       beforeCleanup: async (err) => {
         hookRan = true;
