@@ -67,7 +67,7 @@ dist/lxcri_native.node: build/Release/lxcri_native.node
 	cp $< $@
 
 # tsc type-checks and emits the library (dist/lib); esbuild bundles the CLI.
-dist/lxcri-main.cjs: $(TS_SOURCES) $(VALIDATORS) scripts/bundle.mjs package.json
+dist/lxcri-main.cjs: $(TS_SOURCES) $(VALIDATORS) scripts/bundle.mjs scripts/callers.mjs package.json
 	npx tsc -p tsconfig.json
 	mkdir -p dist/lib/spec/generated && cp $(VALIDATORS) dist/lib/spec/generated/
 	node scripts/bundle.mjs
@@ -84,7 +84,7 @@ dist/lxcri-main.cjs.cache: dist/lxcri-main.cjs dist/lxcri.cjs dist/lxcri_native.
 install: all
 	install -d $(BINDIR) $(LIBDIR) $(LIBEXECDIR)
 	install -m 0755 libexec/lxcri-launch $(BINDIR)/lxcri
-	install -m 0644 dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri-main.cjs.map $(LIBDIR)/
+	install -m 0644 dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri-main.cjs.callers $(LIBDIR)/
 	install -m 0755 dist/lxcri_native.node $(LIBDIR)/
 	install -m 0755 libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook $(LIBEXECDIR)/
 	rm -f $(LIBDIR)/lxcri-main.cjs.cache

@@ -18,8 +18,13 @@ await build({
   banner: { js: "var __lxcri_url = require('url').pathToFileURL(__filename).href;" },
   external: ['*.node'],
   minify: true,
-  // For the log's caller field (src/log/caller.ts); read only when a line is written.
+  // Only for scripts/callers.mjs (the log's caller field); not installed.
   sourcemap: 'external',
+  sourcesContent: false,
   keepNames: false,
   logLevel: 'warning',
 });
+
+// The caller index of the log's "c" field, from the source map.
+const { execFileSync } = await import('node:child_process');
+execFileSync(process.execPath, ['scripts/callers.mjs', 'dist/lxcri-main.cjs.map', 'dist/lxcri-main.cjs.callers'], { stdio: 'inherit' });

@@ -49,6 +49,6 @@ export async function create(args: CreateArgs, ctx: Context): Promise<number> {
       throw err;
     }
   }
-  ctx.log.info('container created', { pid: record.init?.pid, monitor: record.monitor?.pid });
+  ctx.log.debug('container created', { pid: record.init?.pid, monitor: record.monitor?.pid });
   return 0;
 }

@@ -10,6 +10,6 @@ export interface DeleteArgs {
 export async function del(args: DeleteArgs, ctx: Context): Promise<number> {
   const warnings = await (await ctx.runtime()).delete(args.id, { force: args.force });
   for (const w of warnings) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
-  ctx.log.info('container deleted', { force: args.force });
+  ctx.log.debug('container deleted', { force: args.force });
   return 0;
 }

@@ -121,7 +121,7 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   } else {
     pid = execDetached(c, rt.config.root, p, ctx.stdio, ctx.log, { keepFds });
   }
-  ctx.log.info('exec process started', { pid });
+  ctx.log.debug('exec process started', { pid });
   if (args.pidFile) {
     const { writeFileAtomic } = await import('../../runtime/files.js');
     try {

@@ -15,6 +15,6 @@ export async function kill(args: KillArgs, ctx: Context): Promise<number> {
   const c = await (await ctx.runtime()).get(args.id);
   if (args.all) await c.killAll(signum);
   else c.kill(signum);
-  ctx.log.info('signalled container', { signum, all: args.all });
+  ctx.log.debug('signalled container', { signum, all: args.all });
   return 0;
 }

@@ -6,6 +6,6 @@ export async function pauseCmd(args: { id: string; resume: boolean }, ctx: Conte
   const c = await rt.get(args.id);
   const { pause, resume } = await import('../../runtime/pause.js');
   await (args.resume ? resume : pause)(c, rt.config.timeouts.kill);
-  ctx.log.info(args.resume ? 'container resumed' : 'container paused');
+  ctx.log.debug(args.resume ? 'container resumed' : 'container paused');
   return 0;
 }

@@ -9,6 +9,6 @@ export async function start(args: StartArgs, ctx: Context): Promise<number> {
   const rt = await ctx.runtime();
   const c = await rt.get(args.id);
   for (const w of await c.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
-  ctx.log.info('container started', { pid: c.record.init?.pid });
+  ctx.log.debug('container started', { pid: c.record.init?.pid });
   return 0;
 }
