@@ -1,19 +1,10 @@
 // A namespace joined by path must be a namespace of the type the spec says (checked with
 // the NS_GET_NSTYPE ioctl: a bind-mounted namespace file shows no type in its name).
+// nsfs names the types as liblxc does (net, mnt, ...).
 import { lxc } from '../runtime/native.js';
 import { RuntimeError, errnoCode, errorMessage } from '../runtime/errors.js';
+import { lxcNamespace } from '../lxc/namespaces.js';
 import type { NamespaceType } from './types.js';
-
-const NSFS_NAME: Record<NamespaceType, string> = {
-  pid: 'pid',
-  network: 'net',
-  mount: 'mnt',
-  ipc: 'ipc',
-  uts: 'uts',
-  user: 'user',
-  cgroup: 'cgroup',
-  time: 'time',
-};
 
 export function checkNamespaceFile(type: NamespaceType, path: string): void {
   let actual: string | null;
@@ -24,7 +15,7 @@ export function checkNamespaceFile(type: NamespaceType, path: string): void {
     throw new RuntimeError('invalid-spec', `invalid config.json: ${type} namespace path ${path}: ${why}`);
   }
   if (actual === null) throw new RuntimeError('invalid-spec', `invalid config.json: ${type} namespace path ${path} is not a namespace`);
-  if (actual !== NSFS_NAME[type]) {
+  if (actual !== lxcNamespace(type)) {
     throw new RuntimeError('invalid-spec', `invalid config.json: ${type} namespace path ${path} is a ${actual} namespace`);
   }
 }
