@@ -15,7 +15,7 @@
  * the process user, with their output on our stderr. A failing hook is
  * reported there and we exit 125: the process never runs.
  *
- * `lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--unset NAME]... -- ARGS...`
+ * `lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
  * is exec mode, for
  * `lxcri exec` (liblxc attaches us as the container's root): no files, no notify
  * socket, no FIFO. The environment is ours minus the NAMEs (what liblxc's attach
@@ -33,6 +33,7 @@
 #include <linux/capability.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,6 +595,36 @@ static int get_permitted(unsigned long long *perm)
 	return 0;
 }
 
+/* "R:SOFT:HARD" (R a RLIMIT_* number, "inf" for no limit) → setrlimit. */
+static void set_rlimit(const char *spec, struct failure *f)
+{
+	unsigned long long v[3];
+	const char *p = spec;
+
+	for (int i = 0; i < 3; i++) {
+		char *end;
+		if (i > 0 && strncmp(p, "inf", 3) == 0 && (p[3] == ':' || p[3] == '\0')) {
+			v[i] = RLIM_INFINITY;
+			end = (char *)p + 3;
+		} else {
+			errno = 0;
+			v[i] = strtoull(p, &end, 10);
+			if (errno || end == p) {
+				FAIL(f, CODE_INTERNAL, "lxcri-init: malformed --rlimit ", spec);
+				return;
+			}
+		}
+		if (*end != (i < 2 ? ':' : '\0')) {
+			FAIL(f, CODE_INTERNAL, "lxcri-init: malformed --rlimit ", spec);
+			return;
+		}
+		p = end + 1;
+	}
+	struct rlimit rl = { .rlim_cur = (rlim_t)v[1], .rlim_max = (rlim_t)v[2] };
+	if (f->code == 0 && setrlimit((int)v[0], &rl) < 0)
+		FAIL_SYS(f, "setrlimit", spec, errno);
+}
+
 /* Become the process's user with exactly its capability sets. liblxc leaves us
  * root with the spec's bounding set plus SETUID, SETGID and SETPCAP, which this
  * needs: groups and gid first, then setuid with KEEPCAPS (permitted survives,
@@ -841,7 +872,7 @@ static int exec_mode(int argc, char **argv, char **envp)
 	long keep = 0;
 
 	if (argc < 6)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	unset = calloc((size_t)argc, sizeof(*unset));
 	if (!unset)
@@ -863,12 +894,16 @@ static int exec_mode(int argc, char **argv, char **envp)
 		} else if (i + 1 < argc && strcmp(argv[i], "--unset") == 0) {
 			unset[nunset++] = argv[i + 1];
 			i += 2;
+		} else if (i + 1 < argc && strcmp(argv[i], "--rlimit") == 0) {
+			/* Still root: hard limits may be raised as well as lowered. */
+			set_rlimit(argv[i + 1], &f);
+			i += 2;
 		} else {
 			break;
 		}
 	}
 	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	args = argv + i + 1;
 	if (parse_identity(argv[2], &id) < 0)

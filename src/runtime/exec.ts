@@ -8,6 +8,7 @@ import type { Logger } from '../log/types.js';
 import type { AttachOptions } from '../native.js';
 import { capabilitySets } from '../lxc/capabilities.js';
 import { dedupeEnv, identityLine } from '../lxc/process.js';
+import { rlimitArgs } from '../lxc/rlimits.js';
 import type { Process, Spec } from '../spec/types.js';
 import type { Container } from './container.js';
 import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
@@ -56,6 +57,7 @@ export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds =
   if (fds.tty === 'pty') argv.push('--tty');
   if (fds.tty === 'maybe') argv.push('--tty-maybe');
   if (fds.keepFds) argv.push('--keep-fds', String(fds.keepFds));
+  argv.push(...rlimitArgs(p.rlimits ?? []));
   for (const name of ATTACH_ADDS) if (!have.has(name)) argv.push('--unset', name);
   argv.push('--', ...p.args);
   return { argv, env };

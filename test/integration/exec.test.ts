@@ -68,6 +68,13 @@ describe('exec', () => {
     expect(lines.slice(4).filter((l) => !/^(PWD|SHLVL|_)=/.test(l))).toEqual(['FOO=bar baz', 'HOME=/nonexistent', 'PATH=/bin']);
   });
 
+  it('applies the process rlimits (within the container\'s hard limits)', async () => {
+    const file = processFile('rlim', { user: { uid: 1000, gid: 1000 }, cwd: '/', rlimits: [{ type: 'RLIMIT_NOFILE', soft: 300, hard: 900 }, { type: 'RLIMIT_CORE', soft: 0, hard: 0 }], args: ['sh', '-c', 'ulimit -n; ulimit -Hn; ulimit -Hc'] });
+    const r = await env.run(['exec', '--process', file, ID]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('300\n900\n0\n');
+  });
+
   it('applies --cwd, --env and --user to the container process', async () => {
     const r = await env.run(['exec', '--cwd', '/tmp', '--env', 'A=1', '-e', 'B=2', '--user', '65534:65534', ID, 'sh', '-c', 'echo $A$B $(id -u):$(id -g) $(pwd)']);
     expect(r.stderr).toBe('');
