@@ -12,6 +12,7 @@
 
 #include "container.h"
 #include "errors.h"
+#include "workers.h"
 
 namespace lxcri {
 namespace {
@@ -169,24 +170,7 @@ class AttachRunWaitWorker : public Napi::AsyncWorker {
 
 Napi::Promise QueueAttachRunWait(Napi::Env env, lxc_container* c, const Napi::Value& opts) {
   auto req = std::make_unique<AttachRequest>(env, opts, "attachRunWait");
-  if (lxc_container_get(c) != 1) {
-    throw Napi::Error::New(env, "attachRunWait: cannot take a reference on the container");
-  }
-  AttachRunWaitWorker* worker = nullptr;
-  try {
-    worker = new AttachRunWaitWorker(env, c, std::move(req));
-  } catch (...) {
-    lxc_container_put(c);
-    throw;
-  }
-  try {
-    Napi::Promise promise = worker->Promise();
-    worker->Queue();
-    return promise;
-  } catch (...) {
-    delete worker;
-    throw;
-  }
+  return QueueWithRef<AttachRunWaitWorker>(env, c, "attachRunWait", std::move(req));
 }
 
 Napi::Value Container::Attach(const Napi::CallbackInfo& info) {

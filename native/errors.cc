@@ -1,5 +1,7 @@
 #include "errors.h"
 
+#include <cstring>
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -283,6 +285,12 @@ Napi::Error ToJsError(Napi::Env env, const Failure& failure) {
   }
   error.Value().Set("lxcLog", log);
   return error;
+}
+
+Napi::Error SysError(const Napi::Env& env, const std::string& what, int err) {
+  Napi::Error e = Napi::Error::New(env, what + ": " + std::strerror(err));
+  e.Set("errno", Napi::Number::New(env, err));
+  return e;
 }
 
 }  // namespace lxcri

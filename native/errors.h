@@ -56,6 +56,10 @@ class LogScope {
 // JS Error whose message is failure.message, with an `lxcLog` string array.
 Napi::Error ToJsError(Napi::Env env, const Failure& failure);
 
+// "<what>: <strerror(err)>" with the number in the error's `errno` property, for the
+// system calls the addon makes itself.
+Napi::Error SysError(const Napi::Env& env, const std::string& what, int err);
+
 }  // namespace lxcri
 
 #endif  // LXCRI_NATIVE_ERRORS_H_

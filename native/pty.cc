@@ -1,6 +1,7 @@
 // Terminals for containers: a pseudo-terminal pair, its window size, and handing the
 // master to a manager over a unix socket (SCM_RIGHTS), which Node's net module cannot do.
 #include "pty.h"
+#include "errors.h"
 
 #include <cerrno>
 #include <climits>
@@ -16,12 +17,6 @@
 
 namespace lxcri {
 namespace {
-
-Napi::Error SysError(const Napi::Env& env, const std::string& what, int err) {
-  Napi::Error e = Napi::Error::New(env, what + ": " + std::strerror(err));
-  e.Set("errno", Napi::Number::New(env, err));
-  return e;
-}
 
 int GetFd(const Napi::Env& env, const Napi::Value& v, const char* where) {
   if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(where) + ": fd must be a number");

@@ -1,6 +1,7 @@
 // System calls Node's standard library lacks: mkfifo for the create/start sync fifo,
 // the NS_GET_NSTYPE ioctl to check namespaces joined by path, FD_CLOEXEC for --preserve-fds.
 #include "syscalls.h"
+#include "errors.h"
 
 #include <cerrno>
 #include <cstring>
@@ -27,10 +28,7 @@ void Mkfifo(const Napi::CallbackInfo& info) {
   const mode_t mode = static_cast<mode_t>(info[1].As<Napi::Number>().Uint32Value() & 07777);
   if (path.find('\0') != std::string::npos) throw Napi::TypeError::New(env, "mkfifo: path contains a NUL byte");
   if (mkfifo(path.c_str(), mode) != 0 || chmod(path.c_str(), mode) != 0) {
-    const int err = errno;
-    Napi::Error e = Napi::Error::New(env, "mkfifo " + path + ": " + std::strerror(err));
-    e.Set("errno", Napi::Number::New(env, err));
-    throw e;
+    throw SysError(env, "mkfifo " + path, errno);
   }
 }
 
@@ -43,10 +41,7 @@ Napi::Value NsType(const Napi::CallbackInfo& info) {
   if (path.find('\0') != std::string::npos) throw Napi::TypeError::New(env, "nsType: path contains a NUL byte");
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    const int err = errno;
-    Napi::Error e = Napi::Error::New(env, path + ": " + std::strerror(err));
-    e.Set("errno", Napi::Number::New(env, err));
-    throw e;
+    throw SysError(env, path, errno);
   }
   const int type = ioctl(fd, NS_GET_NSTYPE);
   close(fd);
@@ -75,10 +70,7 @@ void SetInheritable(const Napi::CallbackInfo& info) {
   const int flags = fcntl(fd, F_GETFD);
   const int want = info[1].As<Napi::Boolean>().Value() ? (flags & ~FD_CLOEXEC) : (flags | FD_CLOEXEC);
   if (flags < 0 || fcntl(fd, F_SETFD, want) < 0) {
-    const int err = errno;
-    Napi::Error e = Napi::Error::New(env, "fd " + std::to_string(fd) + ": " + std::strerror(err));
-    e.Set("errno", Napi::Number::New(env, err));
-    throw e;
+    throw SysError(env, "fd " + std::to_string(fd), errno);
   }
 }
 

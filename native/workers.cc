@@ -111,38 +111,14 @@ class InitPidWorker : public ContainerWorker {
   pid_t pid_ = -1;
 };
 
-// Takes a reference, builds the worker, queues it.
-template <typename Worker>
-Napi::Promise Queue(Napi::Env env, lxc_container* c, const char* what) {
-  if (lxc_container_get(c) != 1) {
-    throw Napi::Error::New(env, std::string(what) + ": cannot take a reference on the container");
-  }
-  Worker* worker = nullptr;
-  try {
-    worker = new Worker(env, c);
-  } catch (...) {
-    lxc_container_put(c);
-    throw;
-  }
-  // From here on the worker owns the reference.
-  try {
-    Napi::Promise promise = worker->Promise();
-    worker->Queue();
-    return promise;
-  } catch (...) {
-    delete worker;
-    throw;
-  }
-}
-
 }  // namespace
 
 Napi::Promise QueueState(Napi::Env env, lxc_container* c) {
-  return Queue<StateWorker>(env, c, "state");
+  return QueueWithRef<StateWorker>(env, c, "state");
 }
 
 Napi::Promise QueueInitPid(Napi::Env env, lxc_container* c) {
-  return Queue<InitPidWorker>(env, c, "initPid");
+  return QueueWithRef<InitPidWorker>(env, c, "initPid");
 }
 
 }  // namespace lxcri

@@ -4,7 +4,10 @@
 
 #include <napi.h>
 
-struct lxc_container;
+#include <string>
+#include <utility>
+
+#include <lxc/lxccontainer.h>
 
 namespace lxcri {
 
@@ -12,6 +15,32 @@ namespace lxcri {
 // dropped once the promise has settled, so the container outlives the call
 // even if the JS side releases it meanwhile. Throws a JS error if the
 // reference cannot be taken or the work cannot be queued.
+
+// Takes a reference on `c` for a Worker(env, c, args...) that adopts it (and puts it
+// when destroyed), queues the worker and returns its Promise(). `what` names the call
+// in errors.
+template <typename Worker, typename... Args>
+Napi::Promise QueueWithRef(Napi::Env env, lxc_container* c, const char* what, Args&&... args) {
+  if (lxc_container_get(c) != 1) {
+    throw Napi::Error::New(env, std::string(what) + ": cannot take a reference on the container");
+  }
+  Worker* worker = nullptr;
+  try {
+    worker = new Worker(env, c, std::forward<Args>(args)...);
+  } catch (...) {
+    lxc_container_put(c);
+    throw;
+  }
+  // From here on the worker owns the reference.
+  try {
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+  } catch (...) {
+    delete worker;
+    throw;
+  }
+}
 
 // Resolves c->state(c), e.g. "STOPPED" or "RUNNING".
 Napi::Promise QueueState(Napi::Env env, lxc_container* c);
