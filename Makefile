@@ -6,7 +6,7 @@ DESTDIR ?=
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 LIBDIR = $(DESTDIR)$(PREFIX)/lib/lxcri
 LIBEXECDIR = $(DESTDIR)$(PREFIX)/libexec/lxcri
-OCI_SCHEMA_DIR ?= ../shared/oci-runtime-spec
+OCI_SCHEMA_DIR = schema/oci-runtime-spec-v1.2.1
 NODE ?= $(shell command -v node)
 
 # Node's start-up must not pay for these (see libexec/lxcri-launch.c).
@@ -39,9 +39,7 @@ deps:
 	@# Node.js >= 20 is expected on the machine; Debian's own nodejs (18) only if none is.
 	command -v node >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
 	@node -e 'if (+process.versions.node.split(".")[0] < 20) { console.error("lxcri needs Node.js >= 20, found " + process.version); process.exit(1) }'
-	@# This npm leaves other platforms' optional packages out of the lock file, which
-	@# `npm ci` then rejects; `npm install` keeps to the locked versions all the same.
-	npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
+	npm ci --no-audit --no-fund
 
 $(VALIDATORS): scripts/gen-validators.mjs $(wildcard $(OCI_SCHEMA_DIR)/*.json)
 	node scripts/gen-validators.mjs $(OCI_SCHEMA_DIR) src/spec/generated

@@ -1,5 +1,5 @@
 // OCI runtime-spec v1.2 types for the parts of config.json and state that lxcri reads.
-// Written from the JSON schemas in shared/oci-runtime-spec; the validator generated from
+// Written from the JSON schemas in schema/oci-runtime-spec-v1.2.1; the validator generated from
 // those schemas guarantees the shapes below before any code looks at a bundle.
 
 export const OCI_VERSION = '1.2.1';
