@@ -1,5 +1,6 @@
-# lxcri: OCI runtime on liblxc. `make deps` (root, Debian 12) installs what the build,
-# the demo and the tests need; `make` builds; `make test` runs the whole suite.
+# lxcri: OCI runtime on liblxc. `make deps` (root, Debian 12) installs what building and
+# running need; `make` builds; `make test` installs what only the tests need
+# (scripts/test-deps.sh) and runs the whole suite.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -24,11 +25,14 @@ TS_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 NATIVE_SOURCES := $(wildcard native/*.cc native/*.h)
 VALIDATORS = src/spec/generated/validators.cjs
 
-# qemu-system-x86 and a cloud kernel: the pure cgroup v2 VM of the resource-limit tests.
-DEBIAN_PACKAGES = build-essential pkg-config python3 lxc lxc-dev busybox-static \
-	runc crun podman conmon jq uidmap tmux util-linux qemu-system-x86 linux-image-cloud-amd64
+# What building and running lxcri need; busybox-static makes the demo's root file system.
+# The tests' own packages (podman, qemu, a kernel for the VM, ...) are in scripts/test-deps.sh,
+# so a node that installs lxcri never gets them.
+DEBIAN_PACKAGES = build-essential pkg-config python3 lxc lxc-dev busybox-static jq
+# Node.js 18 (Debian 12's own nodejs) or newer.
+NODE_MIN_MAJOR = 18
 
-.PHONY: all deps install uninstall demo test test-unit test-integration typecheck clean
+.PHONY: all deps test-deps install uninstall demo test test-unit test-integration typecheck clean
 
 all: $(HELPERS) dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri_native.node dist/lxcri-main.cjs.cache
 
@@ -36,13 +40,17 @@ deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root" >&2; exit 1; fi
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES)
-	@# Node.js >= 20 is expected on the machine; Debian's own nodejs (18) only if none is.
+	@# A Node.js already on the machine is used; else Debian's own nodejs and npm.
 	command -v node >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
-	@node -e 'if (+process.versions.node.split(".")[0] < 20) { console.error("lxcri needs Node.js >= 20, found " + process.version); process.exit(1) }'
+	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm
+	@node -e 'if (+process.versions.node.split(".")[0] < $(NODE_MIN_MAJOR)) { console.error("lxcri needs Node.js >= $(NODE_MIN_MAJOR), found " + process.version); process.exit(1) }'
 	npm ci --no-audit --no-fund
 
+test-deps:
+	scripts/test-deps.sh
+
 $(VALIDATORS): scripts/gen-validators.mjs $(wildcard $(OCI_SCHEMA_DIR)/*.json)
-	node scripts/gen-validators.mjs $(OCI_SCHEMA_DIR) src/spec/generated
+	$(NODE) scripts/gen-validators.mjs $(OCI_SCHEMA_DIR) src/spec/generated
 
 libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
@@ -53,12 +61,14 @@ libexec/lxcri-init: libexec/lxcri-init.c libexec/util.h libexec/ocihook.h
 libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h
 	$(CC) $(CFLAGS_COMMON) -o $@ $<
 
-# The launcher finds the bundle relative to itself; node is pinned at build time.
+# The launcher finds the bundle relative to itself; node is pinned at build time, and so
+# is the flag that keeps node's own warnings off stderr (--disable-warning needs Node >= 20.11).
+NODE_WARNING_FLAG = $(shell $(NODE) --disable-warning=ExperimentalWarning -e 0 2>/dev/null && echo --disable-warning=ExperimentalWarning || echo --no-warnings)
 libexec/lxcri-launch: libexec/lxcri-launch.c
-	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(NODE)"' -o $@ $<
+	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(NODE)"' -DLXCRI_NODE_WARNING_FLAG='"$(NODE_WARNING_FLAG)"' -o $@ $<
 
 build/Release/lxcri_native.node: binding.gyp $(NATIVE_SOURCES)
-	npx node-gyp rebuild $(NODE_GYP_FLAGS)
+	$(NODE) node_modules/node-gyp/bin/node-gyp.js rebuild $(NODE_GYP_FLAGS)
 
 dist/lxcri_native.node: build/Release/lxcri_native.node
 	@mkdir -p dist
@@ -66,9 +76,9 @@ dist/lxcri_native.node: build/Release/lxcri_native.node
 
 # tsc type-checks and emits the library (dist/lib); esbuild bundles the CLI.
 dist/lxcri-main.cjs: $(TS_SOURCES) $(VALIDATORS) scripts/bundle.mjs scripts/callers.mjs package.json
-	npx tsc -p tsconfig.json
+	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json
 	mkdir -p dist/lib/spec/generated && cp $(VALIDATORS) dist/lib/spec/generated/
-	node scripts/bundle.mjs
+	$(NODE) scripts/bundle.mjs
 
 dist/lxcri.cjs: scripts/loader.cjs
 	@mkdir -p dist
@@ -77,7 +87,7 @@ dist/lxcri.cjs: scripts/loader.cjs
 # A warm-up run writes the V8 code cache next to the bundle (src/cli/warmup.ts).
 dist/lxcri-main.cjs.cache: dist/lxcri-main.cjs dist/lxcri.cjs dist/lxcri_native.node
 	rm -f $@
-	LXCRI_WARMUP=1 node dist/lxcri.cjs
+	LXCRI_WARMUP=1 $(NODE) dist/lxcri.cjs
 
 install: all
 	install -d $(BINDIR) $(LIBDIR) $(LIBEXECDIR)
@@ -96,9 +106,9 @@ demo: all
 	scripts/demo.sh
 
 typecheck: $(VALIDATORS)
-	npx tsc -p tsconfig.json --noEmit
+	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
 
-test: all
+test: all test-deps
 	scripts/test.sh
 
 clean:

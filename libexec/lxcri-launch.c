@@ -17,6 +17,11 @@
 #ifndef LXCRI_NODE
 #define LXCRI_NODE "/usr/bin/node"
 #endif
+/* Node's own warnings must not add lines to lxcri's one-line errors; the Makefile picks
+ * the narrowest flag the pinned node understands. */
+#ifndef LXCRI_NODE_WARNING_FLAG
+#define LXCRI_NODE_WARNING_FLAG "--no-warnings"
+#endif
 
 #define MAIN_FROM_BINDIR "/../lib/lxcri/lxcri.cjs"
 
@@ -76,7 +81,7 @@ int main(int argc, char *argv[])
 	}
 
 	nargv[n++] = LXCRI_NODE;
-	nargv[n++] = "--disable-warning=ExperimentalWarning";
+	nargv[n++] = LXCRI_NODE_WARNING_FLAG;
 	nargv[n++] = (char *)main_js;
 	for (int i = 1; i < argc; i++)
 		nargv[n++] = argv[i];

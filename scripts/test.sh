@@ -42,8 +42,19 @@ elif [ "$vm_status" != 0 ]; then
   c_fail=1
 fi
 
-passed=$(( ${h_pass:-0} + v_pass + c_pass ))
-failed=$(( ${h_fail:-1} + v_fail + c_fail ))
+# Debian 12's own Node.js 18: a copy of the tree built and tested with it.
+echo "== Node 18 (scripts/test-node18.sh)"
+bash scripts/test-node18.sh "$work/node18.json"
+n18_status=$?
+n_pass=0 n_fail=0 n_skip=0
+if [ -f "$work/node18.json" ]; then
+  read -r n_pass n_fail n_skip < <(count "$work/node18.json")
+elif [ "$n18_status" != 0 ]; then
+  n_fail=1
+fi
+
+passed=$(( ${h_pass:-0} + v_pass + c_pass + n_pass ))
+failed=$(( ${h_fail:-1} + v_fail + c_fail + n_fail ))
 echo
-echo "$passed passed, $failed failed, $(( v_skip + c_skip )) skipped"
-[ "$helpers_status" = 0 ] && [ "$vitest_status" = 0 ] && [ "$vm_status" = 0 ] && [ "$failed" = 0 ]
+echo "$passed passed, $failed failed, $(( v_skip + c_skip + n_skip )) skipped"
+[ "$helpers_status" = 0 ] && [ "$vitest_status" = 0 ] && [ "$vm_status" = 0 ] && [ "$n18_status" = 0 ] && [ "$failed" = 0 ]
