@@ -1,5 +1,6 @@
 // spec.process → the init's identity and the files lxcri-init reads (args, env, cwd).
 import type { Process } from '../spec/types.js';
+import { processUser } from '../spec/user.js';
 import { capabilitySets, capKeep, capNumber, hexMask, type CapabilitySets } from './capabilities.js';
 import type { LxcConfig } from './config.js';
 
@@ -30,7 +31,7 @@ const INIT_NEEDS = (1n << BigInt(capNumber('CAP_SETUID', 'init'))) | (1n << BigI
 
 /** lxcri-init's identity line: uid gid umask bounding effective permitted inheritable ambient groups... */
 export function identityLine(p: Process, caps: CapabilitySets): string {
-  const u = p.user;
+  const u = processUser(p);
   return [
     u.uid,
     u.gid,

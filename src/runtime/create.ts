@@ -13,6 +13,7 @@ import { hostId } from '../lxc/idmap.js';
 import { probeLsm } from '../lxc/lsm.js';
 import { translate } from '../lxc/translate.js';
 import { loadBundle } from '../spec/load.js';
+import { processUser } from '../spec/user.js';
 import { errnoCode, errorMessage, RuntimeError } from './errors.js';
 import { checkId } from './id.js';
 import { startFailure, type MonitorEnd } from './startfailure.js';
@@ -124,7 +125,8 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     const uids = spec.linux?.uidMappings ?? [];
     const gids = spec.linux?.gidMappings ?? [];
     const root = { uid: hostId(uids, 0, 'root (uid 0) of the container'), gid: hostId(gids, 0, 'root (gid 0) of the container') };
-    const user = { uid: hostId(uids, proc.user.uid, 'process.user.uid'), gid: hostId(gids, proc.user.gid, 'process.user.gid') };
+    const procUser = processUser(proc);
+    const user = { uid: hostId(uids, procUser.uid, 'process.user.uid'), gid: hostId(gids, procUser.gid, 'process.user.gid') };
     await writeInitDir(runtimeDir, { ...translation.init, preserveFds }, { root, user });
     // lxcri-hook runs as the container's root: in a user namespace that is a mapped ID,
     // which must read hook.conf and may write its reason for failing to the error file.

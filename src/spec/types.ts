@@ -21,9 +21,10 @@ export interface Root {
   readonly?: boolean;
 }
 
+/** process.user: every field optional in the schema; processUser() gives runc's defaults. */
 export interface User {
-  uid: number;
-  gid: number;
+  uid?: number;
+  gid?: number;
   umask?: number;
   additionalGids?: number[];
   username?: string;
@@ -51,7 +52,7 @@ export interface ConsoleSize {
 export interface Process {
   terminal?: boolean;
   consoleSize?: ConsoleSize;
-  user: User;
+  user?: User;
   args?: string[];
   commandLine?: string;
   env?: string[];
@@ -122,7 +123,7 @@ export interface DeviceRule {
 
 export interface Resources {
   devices?: DeviceRule[];
-  pids?: { limit?: number };
+  pids?: { limit: number };
   memory?: Record<string, unknown>;
   cpu?: Record<string, unknown>;
   blockIO?: Record<string, unknown>;

@@ -52,6 +52,21 @@ describe('process', () => {
   });
 });
 
+describe('process.user defaults (the schema makes every field optional)', () => {
+  it('runs as 0:0 without process.user, and with a user that has neither uid nor gid, as runc does', async () => {
+    for (const [id, edit] of [
+      ['nouser', (s: Spec) => delete s.process!.user],
+      ['emptyuser', (s: Spec) => (s.process!.user = {})],
+      ['gidonly', (s: Spec) => (s.process!.user = { gid: 7 })],
+    ] as const) {
+      const r = await runIn(id, 'id -u; id -g', edit);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(id === 'gidonly' ? '0\n7\n' : '0\n0\n');
+    }
+  });
+});
+
 describe('sysctl', () => {
   it('writes sysctls inside the container before /proc/sys turns read-only', async () => {
     const r = await runIn('sysctl', 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/lo/forwarding', (s) => {

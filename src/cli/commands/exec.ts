@@ -41,7 +41,6 @@ async function readProcess(file: string): Promise<Process> {
   }
   const p = data as Process;
   if (!p.args?.length) throw invalid(`--process ${file}: args must not be empty`);
-  if (!p.user) p.user = { uid: 0, gid: 0 };
   return p;
 }
 
@@ -72,7 +71,7 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   if (args.process && args.command.length) ctx.log.warn('exec: command ignored, --process given');
   if (args.cwd !== undefined) p.cwd = args.cwd;
   if (args.env.length) p.env = [...(p.env ?? []), ...args.env];
-  if (args.user !== undefined) p.user = { ...parseUser(args.user), additionalGids: undefined, umask: p.user.umask };
+  if (args.user !== undefined) p.user = { ...parseUser(args.user), additionalGids: undefined, umask: p.user?.umask };
   const { checkPreserveFds, closePty, containerPtmx, openPty, sendMaster } = await import('../../runtime/terminal.js');
   const keepFds = checkPreserveFds(args.preserveFds);
   const socket = args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined;
