@@ -25,26 +25,16 @@ TS_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 NATIVE_SOURCES := $(wildcard native/*.cc native/*.h)
 VALIDATORS = src/spec/generated/validators.cjs
 
-# What building and running lxcri need; busybox-static makes the demo's root file system.
-# The tests' own packages (podman, qemu, a kernel for the VM, ...) are in scripts/test-deps.sh,
-# so a node that installs lxcri never gets them.
-DEBIAN_PACKAGES = build-essential pkg-config python3 lxc lxc-dev busybox-static jq
-# Node.js 18 (Debian 12's own nodejs) or newer.
-NODE_MIN_MAJOR = 18
+# What building and running need is installed by scripts/deps.sh; the tests' own packages
+# (podman, qemu, a kernel for the VM, ...) by scripts/test-deps.sh, so a node that installs
+# lxcri never gets them.
 
 .PHONY: all deps test-deps install uninstall demo test test-unit test-integration typecheck clean
 
 all: $(HELPERS) dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri_native.node dist/lxcri-main.cjs.cache
 
 deps:
-	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root" >&2; exit 1; fi
-	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES)
-	@# A Node.js already on the machine is used; else Debian's own nodejs and npm.
-	command -v node >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm
-	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm
-	@node -e 'if (+process.versions.node.split(".")[0] < $(NODE_MIN_MAJOR)) { console.error("lxcri needs Node.js >= $(NODE_MIN_MAJOR), found " + process.version); process.exit(1) }'
-	npm ci --no-audit --no-fund
+	scripts/deps.sh
 
 test-deps:
 	scripts/test-deps.sh
