@@ -145,10 +145,15 @@ interface CommandModule {
   builder?: unknown;
 }
 
-/** The lxcri command line: its global options and every command with its own options. */
-export function describeCli(): CliDoc {
+/** What `build` declares on a yargs instance: its global options and its commands. */
+export function describeArgv(build: (y: Argv) => Argv): CliDoc {
   const r = new Recorder();
-  cli(r.asArgv(), () => undefined);
+  build(r.asArgv());
   const name = r.script || 'lxcri';
   return { name, usage: r.usageText.replace(/\$0/g, name), globals: [...r.opts.values()], commands: r.cmds };
+}
+
+/** The lxcri command line: its global options and every command with its own options. */
+export function describeCli(): CliDoc {
+  return describeArgv((y) => cli(y, () => undefined));
 }
