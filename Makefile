@@ -37,6 +37,8 @@ VALIDATORS = src/spec/generated/validators.cjs
 # qemu-system-x86 and a cloud kernel: the pure cgroup v2 VM of the resource-limit tests.
 DEBIAN_PACKAGES = build-essential pkg-config python3 lxc lxc-dev busybox-static \
 	runc crun podman conmon jq uidmap tmux util-linux qemu-system-x86 linux-image-cloud-amd64
+# The man-page tests render with groff and man; make deb needs dpkg-dev (build-essential).
+DEBIAN_PACKAGES += groff-base man-db
 
 .PHONY: all deps install uninstall deb demo test test-unit test-integration typecheck clean
 
