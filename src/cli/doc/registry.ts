@@ -37,7 +37,8 @@ type YargsOptions = Options | PositionalOptions;
 function optionDoc(name: string, o: YargsOptions): OptionDoc {
   const alias = o.alias === undefined ? [] : Array.isArray(o.alias) ? o.alias : [o.alias];
   const opt = o as Options;
-  const type = opt.array ? 'array' : opt.count ? 'count' : opt.boolean ? 'boolean' : opt.number ? 'number' : (o.type ?? 'string');
+  // yargs takes the type from `type` or from a flag such as `boolean: true`.
+  const type = o.array ? 'array' : opt.count ? 'count' : opt.boolean ? 'boolean' : opt.number ? 'number' : (o.type ?? 'string');
   const doc: OptionDoc = {
     name,
     aliases: alias.map(String),
@@ -45,7 +46,6 @@ function optionDoc(name: string, o: YargsOptions): OptionDoc {
     describe: String(o.describe ?? opt.description ?? opt.desc ?? ''),
     required: Boolean(o.demandOption),
   };
-  if (o.array && doc.type === 'string') doc.type = 'array';
   if (o.default !== undefined) doc.default = String(o.default);
   if (o.choices !== undefined) doc.choices = (Array.isArray(o.choices) ? o.choices : [o.choices]).map(String);
   return doc;
