@@ -112,6 +112,8 @@ describe('bash completion', () => {
     expect(c.stderr).toBe('');
     expect(complete(file, [lxcri, '--root', env.root, 'delete', 'pkg-c'])).toEqual(['pkg-compl-1']);
     expect(complete(file, [lxcri, '--root', env.root, 'state', 'other'])).toEqual([]);
+    // create and run name a new container.
+    expect(complete(file, [lxcri, '--root', env.root, 'create', '--bundle', bundle, 'pkg-c'])).toEqual([]);
     expect((await runCmd(lxcri, [...env.globals(), 'delete', '--force', 'pkg-compl-1'])).code).toBe(0);
     expect(complete(file, [lxcri, '--root', env.root, 'delete', 'pkg-c'])).toEqual([]);
   });

@@ -35,7 +35,9 @@ function valueArms(opts: OptionDoc[], indent: string): string {
 function commandArm(c: CommandDoc): string {
   const opts = c.options.flatMap(spellings).map(word).join(' ');
   const first = c.positionals[0];
-  const positional = first?.name === 'id' ? 'ids' : first?.name === 'signal' ? 'signals' : 'files';
+  // The ID of a command that takes a bundle names a new container: nothing to offer.
+  const newId = c.options.some((o) => o.name === 'bundle');
+  const positional = first?.name === 'id' ? (newId ? 'none' : 'ids') : first?.name === 'signal' ? 'signals' : 'files';
   return `            ${word(c.name)}) opts='${opts}'; what=${positional}; second=${c.positionals[1]?.name === 'signal' ? 'signals' : 'files'}
                 case $prev in
 ${valueArms(c.options, '                ')}                esac ;;
@@ -95,6 +97,7 @@ ${valueArms(cli.globals, '        ')}    esac
     case $what in
         ids) COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" "\${root[@]}" list -q 2>/dev/null)" -- "$cur")) ;;
         signals) COMPREPLY=($(compgen -A signal -- "$cur")) ;;
+        none) COMPREPLY=() ;;
         *) COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }
