@@ -16,6 +16,11 @@ trap 'rm -rf "$work"' EXIT
 # names the installed file's inode.
 find "$stage/usr/share/man" -name '*.8' -exec gzip -9n {} +
 rm -f "$stage/usr/lib/lxcri/lxcri-main.cjs.cache"
+install -D -m 0644 pkg/deb/copyright "$stage/usr/share/doc/lxcri/copyright"
+# Debian ships binaries without their symbol tables (the build tree keeps them).
+for f in $(find "$stage/usr" -type f); do
+  if [ "$(head -c 4 "$f")" = "$(printf '\177ELF')" ]; then strip --strip-unneeded "$f"; fi
+done
 
 # Shared-library dependencies of every dynamically linked file (lxcri-init is static;
 # the addon's napi_* symbols come from node, hence no warnings).
