@@ -38,6 +38,8 @@ const apt = (...args: string[]) => sh('apt-get', ['-y', '-q', '-o', 'DPkg::Lock:
 /** lxcri as a manager runs it: no environment, no flags but the command's. */
 const lxcri = (...args: string[]): Promise<Result> => runCmd('/usr/bin/env', ['-i', '/usr/bin/lxcri', ...args]);
 const id = `pkg-deb-${process.pid}`;
+/** The containers run in the default root; purge removes it once empty, if it made it. */
+const runRootExisted = existsSync('/run/lxcri');
 let installed = false;
 
 beforeAll(() => {
@@ -134,5 +136,6 @@ describe.skipIf(!!skip)(`the .deb from make deb${skip ? ` (skipped: ${skip})` : 
     expect(installedStatus()).toMatch(/^(not-installed)?$/);
     expect(files.filter((f) => existsSync(f))).toEqual([]);
     expect(existsSync(LOG_DIR)).toBe(false);
+    if (!runRootExisted) expect(existsSync('/run/lxcri')).toBe(false);
   }, 300_000);
 });
