@@ -11,9 +11,9 @@ export interface ManPage {
   text: string;
 }
 
-/** Text for a roff text line: backslashes, minus signs and a leading control character. */
+/** Text for roff text lines: backslashes, minus signs and a control character starting a line. */
 function esc(s: string): string {
-  return s.replace(/\\/g, '\\e').replace(/-/g, '\\-').replace(/^([.'])/, '\\&$1');
+  return s.replace(/\\/g, '\\e').replace(/-/g, '\\-').replace(/^([.'])/gm, '\\&$1');
 }
 
 const bold = (s: string): string => `\\fB${esc(s)}\\fR`;
