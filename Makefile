@@ -7,6 +7,16 @@ DESTDIR ?=
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 LIBDIR = $(DESTDIR)$(PREFIX)/lib/lxcri
 LIBEXECDIR = $(DESTDIR)$(PREFIX)/libexec/lxcri
+# lxcri reads /etc/default/lxcri whatever the PREFIX; SYSCONFDIR moves it for staging.
+SYSCONFDIR ?= /etc
+ETCDIR = $(DESTDIR)$(SYSCONFDIR)
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man8
+COMPLETIONDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+EXAMPLEDIR = $(DESTDIR)$(PREFIX)/share/lxcri/examples
+# The launcher installed as bin/lxcri (the .deb's pins /usr/bin/node); WARMUP=0 leaves
+# the V8 code cache to whoever runs the installed tree (the .deb's postinst).
+LAUNCHER ?= libexec/lxcri-launch
+WARMUP ?= 1
 OCI_SCHEMA_DIR = schema/oci-runtime-spec-v1.2.1
 NODE ?= $(shell command -v node)
 
@@ -26,12 +36,12 @@ NATIVE_SOURCES := $(wildcard native/*.cc native/*.h)
 VALIDATORS = src/spec/generated/validators.cjs
 
 # What building and running need is installed by scripts/deps.sh; the tests' own packages
-# (podman, qemu, a kernel for the VM, ...) by scripts/test-deps.sh, so a node that installs
-# lxcri never gets them.
+# (podman, qemu, a kernel for the VM, groff for the man-page tests, ...) by
+# scripts/test-deps.sh, so a node that installs lxcri never gets them.
 
-.PHONY: all deps test-deps install uninstall demo test test-unit test-integration typecheck clean
+.PHONY: all deps test-deps install uninstall deb demo test test-unit test-integration typecheck clean
 
-all: $(HELPERS) dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri_native.node dist/lxcri-main.cjs.cache
+all: $(HELPERS) dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri_native.node dist/lxcri-main.cjs.cache dist/doc/.stamp
 
 deps:
 	scripts/deps.sh
@@ -79,18 +89,51 @@ dist/lxcri-main.cjs.cache: dist/lxcri-main.cjs dist/lxcri.cjs dist/lxcri_native.
 	rm -f $@
 	LXCRI_WARMUP=1 $(NODE) dist/lxcri.cjs
 
-install: all
-	install -d $(BINDIR) $(LIBDIR) $(LIBEXECDIR)
-	install -m 0755 libexec/lxcri-launch $(BINDIR)/lxcri
+# Man pages and bash completion, from the same definitions as --help (src/cli/doc/).
+dist/doc/.stamp: dist/lxcri-main.cjs scripts/gen-docs.mjs package.json
+	node scripts/gen-docs.mjs dist/doc
+	touch $@
+
+install: all $(LAUNCHER)
+	install -d $(BINDIR) $(LIBDIR) $(LIBEXECDIR) $(MANDIR) $(COMPLETIONDIR) $(EXAMPLEDIR)/crio $(ETCDIR)/logrotate.d
+	install -m 0755 $(LAUNCHER) $(BINDIR)/lxcri
 	install -m 0644 dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri-main.cjs.callers $(LIBDIR)/
 	install -m 0755 dist/lxcri_native.node $(LIBDIR)/
-	install -m 0755 libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook $(LIBEXECDIR)/
+	install -m 0755 libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook env/lxcri-backup.sh $(LIBEXECDIR)/
+	install -m 0644 dist/doc/man/*.8 $(MANDIR)/
+	install -m 0644 dist/doc/completion/lxcri $(COMPLETIONDIR)/lxcri
+	sed 's|"/usr/local/bin/lxcri"|"$(PREFIX)/bin/lxcri"|' examples/crio/10-lxcri.conf >$(EXAMPLEDIR)/crio/10-lxcri.conf
+	install -m 0644 env/lxcri.logrotate $(ETCDIR)/logrotate.d/lxcri
+	@# An operator's settings are never overwritten.
+	@if [ -e $(ETCDIR)/default/lxcri ]; then \
+		echo "make install: kept the existing $(ETCDIR)/default/lxcri (env/lxcri lists every setting)"; \
+	else \
+		install -d $(ETCDIR)/default && \
+		sed 's|/usr/local/libexec/lxcri/|$(PREFIX)/libexec/lxcri/|' env/lxcri >$(ETCDIR)/default/lxcri.new && \
+		chmod 0644 $(ETCDIR)/default/lxcri.new && mv $(ETCDIR)/default/lxcri.new $(ETCDIR)/default/lxcri && \
+		echo "make install: installed $(ETCDIR)/default/lxcri"; \
+	fi
 	rm -f $(LIBDIR)/lxcri-main.cjs.cache
-	LXCRI_WARMUP=1 $(BINDIR)/lxcri
+	if [ "$(WARMUP)" = 1 ]; then LXCRI_WARMUP=1 $(BINDIR)/lxcri; fi
 
+# $(ETCDIR)/default/lxcri stays: it holds the operator's settings.
 uninstall:
-	rm -f $(BINDIR)/lxcri
-	rm -rf $(LIBDIR) $(LIBEXECDIR)
+	rm -f $(BINDIR)/lxcri $(MANDIR)/lxcri.8 $(MANDIR)/lxcri-*.8 $(COMPLETIONDIR)/lxcri $(ETCDIR)/logrotate.d/lxcri
+	rm -rf $(LIBDIR) $(LIBEXECDIR) $(DESTDIR)$(PREFIX)/share/lxcri
+
+# The Debian package: `make install` into a staging tree with PREFIX=/usr, node pinned
+# to /usr/bin/node, packed by scripts/mkdeb.sh with pkg/deb/'s maintainer scripts.
+DEB_NODE = /usr/bin/node
+DEB_STAGE = build/deb/root
+
+build/deb/lxcri-launch: libexec/lxcri-launch.c
+	@mkdir -p build/deb
+	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(DEB_NODE)"' -o $@ $<
+
+deb: all build/deb/lxcri-launch
+	rm -rf $(DEB_STAGE)
+	$(MAKE) -s install DESTDIR=$(CURDIR)/$(DEB_STAGE) PREFIX=/usr SYSCONFDIR=/etc LAUNCHER=build/deb/lxcri-launch WARMUP=0
+	scripts/mkdeb.sh $(DEB_STAGE) .
 
 demo: all
 	scripts/demo.sh

@@ -9,7 +9,7 @@ await build({
   outfile: 'dist/lxcri-main.cjs',
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node18',
   format: 'cjs',
   // yargs 17's CommonJS build; its ESM build reads import.meta.url of its own files.
   mainFields: ['main'],

@@ -10,7 +10,7 @@ unset NODE_EXTRA_CA_CERTS NODE_OPTIONS
 work=$(mktemp -d /tmp/lxcri-test-run.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
-make -s install PREFIX="$prefix" >/dev/null || { echo "test: make install failed" >&2; exit 1; }
+make -s install PREFIX="$prefix" SYSCONFDIR="$prefix/etc" >/dev/null || { echo "test: make install failed" >&2; exit 1; }
 
 echo "== C helpers (libexec/test-helpers.sh)"
 bash libexec/test-helpers.sh | tee "$work/helpers.log"

@@ -23,12 +23,12 @@ function wantsVersion(args: string[]): boolean {
   return false;
 }
 
-type Handler = (ctx: Context) => Promise<number>;
+export type Handler = (ctx: Context) => Promise<number>;
 
 /** exec's options that take a value (so their value is not taken for the container ID). */
 const EXEC_VALUE_FLAGS = new Set(['--process', '-p', '--pid-file', '--cwd', '--user', '-u', '--console-socket', '--preserve-fds']);
 
-interface ExecSplit {
+export interface ExecSplit {
   args: string[];
   command: string[];
   env: string[];
@@ -176,6 +176,19 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
     );
 }
 
+/**
+ * Every command and option, as --help shows them. The man pages and the shell completion
+ * are generated from this too (src/cli/doc/), with a `y` that records the definitions.
+ */
+export function cli(y: Argv, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit = { args: [], command: [], env: [] }): Argv<GlobalArgs> {
+  return commands(globalOptions(y.version(false)), set, exec)
+    .scriptName('lxcri')
+    .usage('$0 [global options] <command> [options] <id>')
+    .help('help')
+    .option('version', { alias: 'v', type: 'boolean', describe: 'print the version' })
+    .alias('help', 'h');
+}
+
 async function versionText(): Promise<string> {
   let lxcVersion = 'unknown';
   try {
@@ -214,12 +227,7 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   const word = commandWord(args);
   if (word === 'exec') exec = splitExecCommand(args, args.indexOf(word));
   args = exec.args;
-  const parser = commands(globalOptions(yargs().version(false)), (cmd, id, handler) => (chosen = { cmd, id, handler }), exec)
-    .scriptName('lxcri')
-    .usage('$0 [global options] <command> [options] <id>')
-    .help('help')
-    .option('version', { alias: 'v', type: 'boolean', describe: 'print the version' })
-    .alias('help', 'h')
+  const parser = cli(yargs(), (cmd, id, handler) => (chosen = { cmd, id, handler }), exec)
     .strict()
     .wrap(null)
     .exitProcess(false)
