@@ -55,10 +55,12 @@ afterEach(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!root)('cgroup2-vm runner', () => {
-  it('exits with the command status', { timeout: T }, async () => {
-    const r = await vm(['--', 'sh', '-c', 'exit 7']);
-    expect(r.stderr).toBe('');
+  it('exits with the command status, after all of its output', { timeout: T }, async () => {
+    const r = await vm(['--', 'sh', '-c', 'seq 1 100000; seq 1 1000 >&2; exit 7']);
     expect(r.code).toBe(7);
+    const seq = (n: number): string => Array.from({ length: n }, (_, i) => `${i + 1}\n`).join('');
+    expect(r.stdout === seq(100_000)).toBe(true);
+    expect(r.stderr === seq(1000)).toBe(true);
   });
 
   it('gives the command a pure cgroup v2 host, the caller cwd and env, a read-only host root', { timeout: T }, async () => {
