@@ -74,6 +74,9 @@ describe.skipIf(!root)('cgroup2-vm runner', () => {
       'echo "env: $VM_RUNNER_PROBE"',
       'echo "stdin: $(readlink /proc/self/fd/0)"',
       `touch ${probe} && echo "root write: ok"`,
+      // The share itself, mounted again read-write: the host refuses the write.
+      'mkdir /run/share && mount -t virtiofs root /run/share && mount -o remount,rw /run/share &&',
+      `  { touch /run/share${probe} 2>/dev/null || echo "share write: refused"; }`,
       'echo guest >written-in-guest',
       'echo "to stderr" >&2',
     ].join('\n');
@@ -88,8 +91,10 @@ describe.skipIf(!root)('cgroup2-vm runner', () => {
     expect(line('cwd')).toBe(work);
     expect(r.stdout).toContain('env: a b\nc\n');
     expect(line('stdin')).toBe('/dev/null');
-    // The guest may write under /, the host never sees it; the shared cwd is the host's.
+    // The guest may write under / (into its overlay), the host never sees it: its share is
+    // read-only on the host side. The shared cwd is the host's.
     expect(line('root write')).toBe('ok');
+    expect(line('share write')).toBe('refused');
     expect(existsSync(probe)).toBe(false);
     expect(readFileSync(join(work, 'written-in-guest'), 'utf8')).toBe('guest\n');
   });
