@@ -5,13 +5,14 @@
 #   podman, conmon, runc, crun: managers and reference runtimes the tests compare with
 #   uidmap, tmux: user-namespace and terminal tests
 #   groff-base, man-db: the man-page tests render every page
-#   qemu-system-x86, linux-image-cloud-amd64: the pure cgroup v2 VM (test/cgroup2-vm)
+#   qemu-system-x86, linux-image-cloud-amd64, busybox-static, kmod: the pure cgroup v2 VM
+#     (test/cgroup2-vm: qemu, its kernel, the guest's initramfs, modprobe)
 #   Debian's nodejs 18 (unpacked, not installed): the Node 18 tests (scripts/test-node18.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "test-deps: run as root" >&2; exit 1; }
 
-PACKAGES=(podman conmon runc crun uidmap tmux qemu-system-x86 linux-image-cloud-amd64 groff-base man-db)
+PACKAGES=(podman conmon runc crun uidmap tmux qemu-system-x86 linux-image-cloud-amd64 busybox-static kmod groff-base man-db)
 # Debian's node 18 loads these from /usr/share/nodejs and its shared libraries.
 NODE18_RUNTIME=(libc-ares2 libuv1 libbrotli1 libicu72 libnghttp2-14 node-acorn node-cjs-module-lexer node-undici)
 NODE18_DEBS=(nodejs libnode108)

@@ -29,8 +29,8 @@ count() { # vitest JSON report -> "passed failed skipped"
 read -r v_pass v_fail v_skip < <(count "$work/vitest.json")
 
 # The resource-limit tests need a pure cgroup v2 host: one throw-away VM runs them. Its
-# report is written into the (shared) tree, as the VM sees only this directory.
-echo "== cgroup v2 tests (in ../shared/cgroup2-vm)"
+# report is written into the tree, the one host directory the VM can write to.
+echo "== cgroup v2 tests (in test/cgroup2-vm/run)"
 vm_report=.test-results/cgroup2.json
 mkdir -p .test-results && rm -f "$vm_report"
 bash scripts/test-cgroup2.sh --reporter=default --reporter=json --outputFile.json="$vm_report" | tee "$work/vm.log"

@@ -1,4 +1,4 @@
-// Resource limits on a pure cgroup v2 host (run inside ../shared/cgroup2-vm by
+// Resource limits on a pure cgroup v2 host (run inside the VM of test/cgroup2-vm/run by
 // scripts/test-cgroup2.sh; skipped elsewhere). Timeouts are generous: the VM emulates.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
