@@ -2,7 +2,7 @@
 export { Runtime } from './runtime/runtime.js';
 export { Container, type ContainerContext, type DeleteOptions, type WaitOptions } from './runtime/container.js';
 export type { CreateRequest, Created } from './runtime/create.js';
-export type { ExecOptions } from './runtime/exec.js';
+export type { DetachedProcess, ExecOptions } from './runtime/exec.js';
 export type { HasFd, StdioOptions, StdioTarget } from './runtime/stdio.js';
 export type { ContainerRecord } from './runtime/record.js';
 export { RuntimeError, type ErrorKind } from './runtime/errors.js';

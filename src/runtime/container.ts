@@ -8,7 +8,7 @@ import { nullLogger, type Logger } from '../log/types.js';
 import type { Process, Resources, State } from '../spec/types.js';
 import { runtimeConfig, type RuntimeConfig } from './config.js';
 import { errnoCode, notRunning, RuntimeError } from './errors.js';
-import type { ExecOptions } from './exec.js';
+import type { DetachedProcess, ExecOptions } from './exec.js';
 import { syncFifoOf } from './layout.js';
 import { signalFifo } from './fifo.js';
 import { isAlive, runsExecutable } from './proc.js';
@@ -142,10 +142,11 @@ export class Container {
   }
 
   /**
-   * Start `p` in the container without waiting; resolves with its host PID. The process
-   * is a child of this process: reap it (or exit and leave it to your parent).
+   * Start `p` in the container without waiting; resolves with its host PID and `wait()`,
+   * which resolves with its exit code. The process is a child of this process: wait for it
+   * (or exit and leave it to your parent), see DetachedProcess.
    */
-  async execDetached(p: Process, opts: ExecOptions = {}): Promise<number> {
+  async execDetached(p: Process, opts: ExecOptions = {}): Promise<DetachedProcess> {
     const { execBackground } = await import('./exec.js');
     return execBackground(this, this.ctx.config.root, p, opts, this.ctx.log);
   }

@@ -15,6 +15,7 @@ import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
 import { INIT_BINARY, INIT_DIR } from './layout.js';
 import { lxc } from './native.js';
 import { containerStatus } from './status.js';
+import { pollUntil } from './wait.js';
 import { closeStdio, resolveStdio, type StdioOptions } from './stdio.js';
 import { checkPreserveFds, closePty, containerPtmx, openPty, sendMaster, type Pty } from './terminal.js';
 
@@ -140,6 +141,37 @@ export interface ExecOptions {
 
 const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-argument', msg);
 
+/** A process started by Container.execDetached. */
+export interface DetachedProcess {
+  /** Its host PID. It is a child of this process (liblxc's attach). */
+  readonly pid: number;
+  /**
+   * Resolves once it has ended, with its exit code (128+N after signal N), and reaps it.
+   * Call it or exit: until its parent reaps it, an ended process keeps the container's
+   * PID namespace, so a container whose init exits cannot finish stopping.
+   */
+  wait(opts?: { intervalMs?: number }): Promise<number>;
+}
+
+function detachedProcess(pid: number): DetachedProcess {
+  let waited: Promise<number> | undefined;
+  const wait = (opts: { intervalMs?: number } = {}): Promise<number> =>
+    (waited ??= (async () => {
+      let status: number | null = null;
+      const ended = (): boolean => {
+        try {
+          status = lxc().reap(pid);
+        } catch (err) {
+          throw new RuntimeError('system', `cannot wait for process ${pid}: ${errorMessage(err)}`);
+        }
+        return status !== null;
+      };
+      await pollUntil(ended, Infinity, opts.intervalMs ?? 10);
+      return exitCode(status!);
+    })());
+  return { pid, wait };
+}
+
 function checkExec(p: Process, opts: ExecOptions, detach: boolean): { socket?: string; keepFds: number } {
   const keepFds = checkPreserveFds(opts.preserveFds);
   const socket = opts.consoleSocket !== undefined ? resolve(opts.consoleSocket) : undefined;
@@ -178,10 +210,14 @@ export async function execForeground(c: Container, lxcpath: string, p: Process, 
 }
 
 /**
- * Start `p` and return its host PID. The process is a child of this process (liblxc's
- * attach), which reaps it or leaves it to its own parent by exiting.
+ * Start `p`; its host PID and a way to wait for it. The process is a child of this process
+ * (liblxc's attach), which reaps it or leaves it to its own parent by exiting.
  */
-export function execBackground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): number {
+export function execBackground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): DetachedProcess {
+  return detachedProcess(startBackground(c, lxcpath, p, opts, log));
+}
+
+function startBackground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): number {
   const { socket, keepFds } = checkExec(p, opts, true);
   if (socket === undefined) {
     const stdio = resolveStdio(opts.stdio);

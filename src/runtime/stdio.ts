@@ -3,19 +3,20 @@
 // (fs.createWriteStream once open, or a FileHandle's fd), a socket or pipe (net.Socket),
 // process.stdout.
 import { closeSync, openSync } from 'node:fs';
+import type { Stream } from 'node:stream';
 import { RuntimeError } from './errors.js';
 
-/** Something with a file descriptor of this process: a file stream (`.fd`) or a socket/pipe (`._handle.fd`). */
+/** Something with a file descriptor of this process, such as a FileHandle. */
 export interface HasFd {
-  fd?: unknown;
-  _handle?: unknown;
+  fd: number;
 }
 
 /**
- * One standard stream: an fd of this process, a stream that has one (see HasFd),
- * 'inherit' (this process's own 0, 1 or 2) or 'ignore' (/dev/null).
+ * One standard stream: an fd of this process, a stream that has one (an open file stream
+ * has `.fd`, a socket or pipe its handle's), a FileHandle, 'inherit' (this process's own
+ * 0, 1 or 2) or 'ignore' (/dev/null).
  */
-export type StdioTarget = number | HasFd | 'inherit' | 'ignore';
+export type StdioTarget = number | Stream | HasFd | 'inherit' | 'ignore';
 
 /** The process's stdin, stdout and stderr; each defaults to 'inherit'. */
 export interface StdioOptions {
@@ -34,9 +35,10 @@ export interface StdioFds {
 
 const NAMES = ['stdin', 'stdout', 'stderr'] as const;
 
-function fdOf(t: HasFd): number | undefined {
-  if (typeof t.fd === 'number' && t.fd >= 0) return t.fd;
-  const h = t._handle;
+function fdOf(t: object): number | undefined {
+  const o = t as { fd?: unknown; _handle?: unknown };
+  if (typeof o.fd === 'number' && o.fd >= 0) return o.fd;
+  const h = o._handle;
   if (typeof h === 'object' && h !== null && 'fd' in h && typeof h.fd === 'number' && h.fd >= 0) return h.fd;
   return undefined;
 }

@@ -80,7 +80,8 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
     ctx.log.debug('exec process exited', { code });
     return code;
   }
-  const pid = await c.execDetached(p, opts);
+  // Not waited for: lxcri's parent (conmon, a subreaper) reaps it once we exit.
+  const { pid } = await c.execDetached(p, opts);
   ctx.log.debug('exec process started', { pid });
   if (args.pidFile) {
     const { writeFileAtomic } = await import('../../runtime/files.js');
