@@ -17,9 +17,6 @@ export type Helper = (typeof HELPERS)[number];
 const ADDON = 'lxcri_native.node';
 const SYSTEM_PREFIXES = ['/usr/local', '/usr'];
 
-function firstExisting(candidates: string[], probe: string): string | undefined {
-  return candidates.find((dir) => existsSync(join(dir, probe)));
-}
 
 /** Directories searched for the helpers, in order (README "As a library" documents it). */
 export function libexecCandidates(): string[] {
@@ -33,10 +30,10 @@ export function libexecCandidates(): string[] {
   ];
 }
 
-/** The directory holding lxcri-start, lxcri-init and lxcri-hook. */
+/** The first directory holding all of lxcri-start, lxcri-init and lxcri-hook. */
 export function defaultLibexecDir(): string {
   const candidates = libexecCandidates();
-  return firstExisting(candidates, 'lxcri-start') ?? candidates[0]!;
+  return candidates.find((dir) => HELPERS.every((h) => existsSync(join(dir, h)))) ?? candidates[0]!;
 }
 
 /**
