@@ -6,7 +6,7 @@ export type { DetachedProcess, ExecOptions } from './runtime/exec.js';
 export type { HasFd, StdioOptions, StdioTarget } from './runtime/stdio.js';
 export type { ContainerRecord } from './runtime/record.js';
 export { RuntimeError, type ErrorKind } from './runtime/errors.js';
-export { runtimeConfig, DEFAULT_ROOT, type Features, type RuntimeConfig, type Timeouts } from './runtime/config.js';
+export { runtimeConfig, DEFAULT_ROOT, type Features, type RuntimeConfig, type RuntimeOptions, type Timeouts } from './runtime/config.js';
 export { HELPERS, libexecCandidates } from './runtime/location.js';
 export { parseSignal } from './runtime/signals.js';
 export type { Logger, Fields } from './log/types.js';

@@ -7,7 +7,7 @@ import { checkId } from './id.js';
 import type { CreateRequest, Created } from './create.js';
 import { deleteById } from './delete.js';
 import { errnoCode, notFound, RuntimeError } from './errors.js';
-import { runtimeConfig, type RuntimeConfig } from './config.js';
+import { runtimeConfig, type RuntimeConfig, type RuntimeOptions } from './config.js';
 import { readRecord } from './record.js';
 import { removeSpecBundle, writeSpecBundle } from './specbundle.js';
 
@@ -15,7 +15,7 @@ export class Runtime {
   readonly config: RuntimeConfig;
   readonly log: Logger;
 
-  constructor(config: Partial<RuntimeConfig> = {}, log: Logger = nullLogger) {
+  constructor(config: RuntimeOptions = {}, log: Logger = nullLogger) {
     this.config = runtimeConfig(config);
     this.log = log;
   }

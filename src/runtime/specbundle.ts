@@ -21,6 +21,8 @@ export async function writeSpecBundle(root: string, id: string, spec: Spec): Pro
   } catch (err) {
     throw new RuntimeError('invalid-spec', `spec: not serializable as JSON: ${errorMessage(err)}`);
   }
+  // The root as create makes it (0711: mapped container roots search it), then ours.
+  await mkdir(resolve(root), { recursive: true, mode: 0o711 });
   const parent = join(resolve(root), BUNDLES);
   await mkdir(parent, { recursive: true, mode: 0o700 });
   const dir = await mkdtemp(join(parent, `${id}-`));

@@ -1,7 +1,7 @@
 // The library API (src/index.ts) with real containers: its bad input gets one clear
 // RuntimeError and leaves nothing behind. test/integration/package.test.ts drives the same
 // API through the installed npm package.
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,8 @@ describe('library: bad input leaves nothing behind', () => {
     expect(await failure(rt.create({ id: 'lib-bad', spec: spec([]) }))).toMatch(/^invalid-spec: .*args/);
     expect(await failure(rt.create({ id: '../x', spec: spec(['true']) }))).toMatch(/^invalid-argument: /);
     expect(bundles()).toEqual([]);
+    // Made as create makes it: mapped container roots must be able to search it.
+    expect(statSync(env.root).mode & 0o777).toBe(0o711);
     const out = join(env.dir, 'dup.out');
     const fd = openSync(out, 'w');
     const { container } = await rt.create({ id: 'lib-dup', spec: spec(['sh', '-c', 'echo dup-ok; sleep 30']), stdio: { stdin: 'ignore', stdout: fd, stderr: fd } });
