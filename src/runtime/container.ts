@@ -9,7 +9,7 @@ import type { Process, Resources, State } from '../spec/types.js';
 import { runtimeConfig, type RuntimeConfig } from './config.js';
 import { errnoCode, notRunning, RuntimeError } from './errors.js';
 import type { DetachedProcess, ExecOptions } from './exec.js';
-import { syncFifoOf } from './layout.js';
+import { exitStatusOf, syncFifoOf } from './layout.js';
 import { signalFifo } from './fifo.js';
 import { isAlive, runsExecutable } from './proc.js';
 import type { ContainerRecord } from './record.js';
@@ -182,7 +182,7 @@ export class Container {
       throw new RuntimeError('timeout', `timed out waiting for container "${this.id}" to stop`);
     }
     try {
-      const code = Number((await readFile(join(this.runtimeDir, EXIT_STATUS_FILE), 'utf8')).trim());
+      const code = Number((await readFile(exitStatusOf(this.runtimeDir), 'utf8')).trim());
       return Number.isInteger(code) ? code : undefined;
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') return undefined;
@@ -196,6 +196,3 @@ export class Container {
     return deleteById(dirname(this.runtimeDir), this.id, opts.force ?? false, this.ctx.config.timeouts.delete, this.ctx.log);
   }
 }
-
-/** Written by lxcri-start (libexec/lxcri-start.c) when the container's init has ended. */
-const EXIT_STATUS_FILE = 'exit-status';
