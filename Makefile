@@ -24,10 +24,6 @@ NODE ?= $(shell command -v node)
 export NODE_EXTRA_CA_CERTS :=
 unexport NODE_EXTRA_CA_CERTS NODE_OPTIONS
 
-CC ?= cc
-CFLAGS_COMMON = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2
-LXC_CFLAGS = $(shell pkg-config --cflags lxc 2>/dev/null)
-LXC_LIBS = $(shell pkg-config --libs lxc 2>/dev/null)
 NODE_GYP_FLAGS = $(if $(wildcard /usr/include/node/node_api.h),--nodedir=/usr,)
 
 HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-launch
@@ -43,6 +39,9 @@ VALIDATORS = src/spec/generated/validators.cjs
 
 all: $(HELPERS) dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri_native.node dist/lxcri-main.cjs.cache dist/doc/.stamp
 
+# lxcri-start, lxcri-init, lxcri-hook: one definition for this Makefile and the npm package.
+include libexec/helpers.mk
+
 deps:
 	scripts/deps.sh
 
@@ -51,15 +50,6 @@ test-deps:
 
 $(VALIDATORS): scripts/gen-validators.mjs $(wildcard $(OCI_SCHEMA_DIR)/*.json)
 	$(NODE) scripts/gen-validators.mjs $(OCI_SCHEMA_DIR) src/spec/generated
-
-libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h
-	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
-
-libexec/lxcri-init: libexec/lxcri-init.c libexec/util.h libexec/ocihook.h
-	$(CC) $(CFLAGS_COMMON) -static -o $@ $<
-
-libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h
-	$(CC) $(CFLAGS_COMMON) -o $@ $<
 
 # The launcher finds the bundle relative to itself; node is pinned at build time, and so
 # is the flag that keeps node's own warnings off stderr (--disable-warning needs Node >= 20.11).
@@ -77,7 +67,8 @@ dist/lxcri_native.node: build/Release/lxcri_native.node
 # tsc type-checks and emits the library (dist/lib); esbuild bundles the CLI.
 dist/lxcri-main.cjs: $(TS_SOURCES) $(VALIDATORS) scripts/bundle.mjs scripts/callers.mjs package.json
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json
-	mkdir -p dist/lib/spec/generated && cp $(VALIDATORS) dist/lib/spec/generated/
+	mkdir -p dist/lib/spec/generated && cp $(VALIDATORS) $(VALIDATORS:.cjs=.d.cts) dist/lib/spec/generated/
+	cp src/native.d.ts dist/lib/  # hand-written declarations: tsc does not emit them
 	$(NODE) scripts/bundle.mjs
 
 dist/lxcri.cjs: scripts/loader.cjs

@@ -26,6 +26,7 @@
 #include "util.h"
 
 static char errfile[4096];
+static char exitfile[4096];
 
 /* Report a failure in <lxcpath>/<name>/error, where `lxcri create` picks it
  * up after the monitor is gone and makes it its one error line; stderr (the
@@ -153,6 +154,25 @@ static int mirror_status(int status)
 	return 1;
 }
 
+/* The container's exit code (128+N after signal N) in <lxcpath>/<name>/exit-status,
+ * written before this process ends: whoever is not our parent (the library's
+ * Container.wait) reads it once we are gone. */
+static void record_exit(int status)
+{
+	char line[32];
+	int code = 1;
+
+	if (WIFEXITED(status))
+		code = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status))
+		code = 128 + WTERMSIG(status);
+	else if (WIFSTOPPED(status))
+		code = 128 + WSTOPSIG(status);
+	snprintf(line, sizeof(line), "%d\n", code);
+	if (append_line(exitfile, line) < 0)
+		report("cannot write %s: %s", exitfile, strerror(errno));
+}
+
 int main(int argc, char *argv[])
 {
 	struct lxc_container *c;
@@ -175,6 +195,11 @@ int main(int argc, char *argv[])
 		report("container path too long");
 		return 1;
 	}
+	if ((size_t)snprintf(exitfile, sizeof(exitfile), "%s/%s/exit-status", lxcpath, name) >=
+	    sizeof(exitfile)) {
+		report("container path too long");
+		return 1;
+	}
 
 	if (become_session_leader() < 0)
 		return 1;
@@ -194,5 +219,6 @@ int main(int argc, char *argv[])
 		report("failed to start container %s (error_num %d)", name, status);
 		return 1;
 	}
+	record_exit(status);
 	return mirror_status(status);
 }

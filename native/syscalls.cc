@@ -1,5 +1,6 @@
 // System calls Node's standard library lacks: mkfifo for the create/start sync fifo,
-// the NS_GET_NSTYPE ioctl to check namespaces joined by path, FD_CLOEXEC for --preserve-fds.
+// the NS_GET_NSTYPE ioctl to check namespaces joined by path, FD_CLOEXEC for --preserve-fds,
+// waitpid for the processes liblxc's attach makes our children.
 #include "syscalls.h"
 #include "errors.h"
 
@@ -13,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace lxcri {
@@ -74,12 +76,31 @@ void SetInheritable(const Napi::CallbackInfo& info) {
   }
 }
 
+// reap(pid): waitpid(pid, WNOHANG) for a child that libuv does not know (an attached
+// process): its raw wait status once it has ended (and is reaped), null while it runs.
+// Never blocks, so no thread waits for a process that may run for days.
+Napi::Value Reap(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "reap: expected (pid: number)");
+  const pid_t pid = static_cast<pid_t>(info[0].As<Napi::Number>().Int32Value());
+  if (pid <= 0) throw Napi::TypeError::New(env, "reap: pid must be positive");
+  int status = 0;
+  pid_t r;
+  do {
+    r = waitpid(pid, &status, WNOHANG);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) throw SysError(env, "waitpid " + std::to_string(pid), errno);
+  if (r == 0) return env.Null();
+  return Napi::Number::New(env, status);
+}
+
 }  // namespace
 
 void DefineSyscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo, "mkfifo"));
   exports.Set("nsType", Napi::Function::New(env, NsType, "nsType"));
   exports.Set("setInheritable", Napi::Function::New(env, SetInheritable, "setInheritable"));
+  exports.Set("reap", Napi::Function::New(env, Reap, "reap"));
 }
 
 }  // namespace lxcri

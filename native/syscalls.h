@@ -5,7 +5,7 @@
 
 namespace lxcri {
 
-// Adds mkfifo(path, mode) and nsType(path) to the module exports.
+// Adds mkfifo, nsType, setInheritable and reap to the module exports.
 void DefineSyscalls(Napi::Env env, Napi::Object exports);
 
 }  // namespace lxcri

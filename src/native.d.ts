@@ -175,6 +175,13 @@ export interface NativeModule {
    */
   setInheritable(fd: number, inheritable: boolean): void;
 
+  /**
+   * `waitpid(pid, WNOHANG)` for a child of this process that Node did not spawn (an
+   * attached process): its raw wait status once it has ended, which reaps it; null while
+   * it runs. Throws (with `errno`, ECHILD) when `pid` is no child of this process.
+   */
+  reap(pid: number): number | null;
+
   /** `ioctl(fd, TIOCSWINSZ)` with these rows and columns (0 to 65535). */
   setWinsize(fd: number, rows: number, cols: number): void;
 

@@ -3,11 +3,15 @@
 import { DEFAULT_MONITOR_CGROUP } from '../cgroup/paths.js';
 import { defaultLibexecDir } from './location.js';
 
+/** Milliseconds. */
 export interface Timeouts {
-  /** Milliseconds. */
+  /** create: until the init reports ready. */
   create: number;
+  /** start: until the process has replaced the init. */
   start: number;
+  /** pause and resume (the freezer). */
   kill: number;
+  /** delete: until the monitor is gone and the cgroups are removed. */
   delete: number;
 }
 
@@ -41,7 +45,13 @@ export interface RuntimeConfig {
 export const DEFAULT_ROOT = '/run/lxcri';
 export const DEFAULT_TIMEOUTS: Timeouts = { create: 60_000, start: 30_000, kill: 10_000, delete: 10_000 };
 
-export function runtimeConfig(p: Partial<RuntimeConfig> = {}): RuntimeConfig {
+/** What `new Runtime()` takes: any setting of RuntimeConfig; the others get their defaults. */
+export type RuntimeOptions = Partial<Omit<RuntimeConfig, 'timeouts' | 'features'>> & {
+  timeouts?: Partial<Timeouts>;
+  features?: Partial<Features>;
+};
+
+export function runtimeConfig(p: RuntimeOptions = {}): RuntimeConfig {
   return {
     root: p.root ?? DEFAULT_ROOT,
     libexecDir: p.libexecDir ?? defaultLibexecDir(),

@@ -1,23 +1,53 @@
-// A container that exists in the runtime root: its state, start and kill.
-import { join } from 'node:path';
+// A container that exists in the runtime root and every verb on it: state, start, kill,
+// exec, pause, resume, update, wait, delete. The CLI commands call these methods.
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPids } from '../cgroup/remove.js';
 import { nullLogger, type Logger } from '../log/types.js';
-import type { State } from '../spec/types.js';
-import { notRunning, RuntimeError } from './errors.js';
-import { syncFifoOf } from './layout.js';
+import type { Process, Resources, State } from '../spec/types.js';
+import { runtimeConfig, type RuntimeConfig } from './config.js';
+import { errnoCode, notRunning, RuntimeError } from './errors.js';
+import type { DetachedProcess, ExecOptions } from './exec.js';
+import { exitStatusOf, syncFifoOf } from './layout.js';
 import { signalFifo } from './fifo.js';
 import { isAlive, runsExecutable } from './proc.js';
 import type { ContainerRecord } from './record.js';
 import { containerStatus, hasProcess } from './status.js';
+import { toSignal } from './signals.js';
 import { pollUntil } from './wait.js';
 
+/** What a Container takes from its Runtime: the settings (root, timeouts) and the log. */
+export interface ContainerContext {
+  config: RuntimeConfig;
+  log: Logger;
+}
+
+/** Options of Container.wait. */
+export interface WaitOptions {
+  /** Give up (a 'timeout' RuntimeError) after this many milliseconds; default: wait for ever. */
+  timeoutMs?: number;
+  /** How often to look, in milliseconds (default 10): the container need not be our child. */
+  intervalMs?: number;
+}
+
+/** Options of Container.delete and Runtime.delete. */
+export interface DeleteOptions {
+  /** Kill a container that is not stopped first; for Runtime.delete also: unknown IDs succeed. */
+  force?: boolean;
+}
+
 export class Container {
+  private readonly ctx: ContainerContext;
+
   constructor(
     readonly id: string,
     readonly runtimeDir: string,
     readonly record: ContainerRecord,
-  ) {}
+    ctx?: ContainerContext,
+  ) {
+    this.ctx = ctx ?? { config: runtimeConfig({ root: dirname(runtimeDir) }), log: nullLogger };
+  }
 
   state(): State {
     const status = containerStatus(this.record);
@@ -38,7 +68,7 @@ export class Container {
    * Let the init exec the container process; returns once it has (or has died), after the
    * poststart hooks. Their failures do not fail start: they are logged and returned.
    */
-  async start(timeoutMs: number, log: Logger = nullLogger): Promise<string[]> {
+  async start(timeoutMs: number = this.ctx.config.timeouts.start, log: Logger = this.ctx.log): Promise<string[]> {
     const status = containerStatus(this.record);
     if (status !== 'created') {
       if (status === 'stopped') throw notRunning(this.id);
@@ -69,7 +99,8 @@ export class Container {
   }
 
   /** Signal every process in the container's cgroup (kill --all): also those outside its PID namespace. */
-  async killAll(signal: number): Promise<void> {
+  async killAll(sig: number | string): Promise<void> {
+    const signal = toSignal(sig);
     if (!hasProcess(containerStatus(this.record))) throw notRunning(this.id);
     const unified = cgroupMounts().unified;
     if (!unified) throw new RuntimeError('system', 'kill --all needs a cgroup2 hierarchy');
@@ -82,8 +113,9 @@ export class Container {
     }
   }
 
-  /** Send a signal to the container's init. */
-  kill(signal: number): void {
+  /** Send a signal to the container's init: a number or a name ("TERM", "SIGTERM", "term"). */
+  kill(sig: number | string = 'TERM'): void {
+    const signal = toSignal(sig);
     const init = this.record.init;
     if (!init || !hasProcess(containerStatus(this.record))) throw notRunning(this.id);
     try {
@@ -92,5 +124,75 @@ export class Container {
       if ((err as NodeJS.ErrnoException).code === 'ESRCH') throw notRunning(this.id);
       throw err;
     }
+  }
+
+  /** The container's own process as create stored it: a base for exec (`{ ...p, args }`). */
+  async process(): Promise<Process> {
+    const { containerProcess } = await import('./exec.js');
+    return containerProcess(this);
+  }
+
+  /**
+   * Run `p` in the created or running container (liblxc attach, through lxcri-init's exec
+   * mode) and wait for it: resolves with its exit code (128+N after signal N).
+   */
+  async exec(p: Process, opts: ExecOptions = {}): Promise<number> {
+    const { execForeground } = await import('./exec.js');
+    return execForeground(this, this.ctx.config.root, p, opts, this.ctx.log);
+  }
+
+  /**
+   * Start `p` in the container without waiting; resolves with its host PID and `wait()`,
+   * which resolves with its exit code. The process is a child of this process: wait for it
+   * (or exit and leave it to your parent), see DetachedProcess.
+   */
+  async execDetached(p: Process, opts: ExecOptions = {}): Promise<DetachedProcess> {
+    const { execBackground } = await import('./exec.js');
+    return execBackground(this, this.ctx.config.root, p, opts, this.ctx.log);
+  }
+
+  /** Freeze every process of the running container (cgroup v2 freezer); state says "paused". */
+  async pause(): Promise<void> {
+    const { pause } = await import('./pause.js');
+    await pause(this, this.ctx.config.timeouts.kill);
+  }
+
+  /** Thaw the paused container. */
+  async resume(): Promise<void> {
+    const { resume } = await import('./pause.js');
+    await resume(this, this.ctx.config.timeouts.kill);
+  }
+
+  /** Apply runtime-spec LinuxResources to the live container's cgroup (schema-checked first). */
+  async update(resources: Resources): Promise<void> {
+    const { checkResources, updateContainer } = await import('./update.js');
+    await updateContainer(this, await checkResources(resources), this.ctx.log);
+  }
+
+  /**
+   * Resolves once the container has stopped and its monitor is gone, with its exit code
+   * (128+N after signal N) as the monitor recorded it; undefined when none was recorded
+   * (the monitor was killed, or the container was deleted meanwhile).
+   */
+  async wait(opts: WaitOptions = {}): Promise<number | undefined> {
+    const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+    const mon = this.record.monitor;
+    const ended = (): boolean => containerStatus(this.record) === 'stopped' && !(mon && isAlive(mon));
+    if (!(await pollUntil(ended, deadline, opts.intervalMs ?? 10))) {
+      throw new RuntimeError('timeout', `timed out waiting for container "${this.id}" to stop`);
+    }
+    try {
+      const code = Number((await readFile(exitStatusOf(this.runtimeDir), 'utf8')).trim());
+      return Number.isInteger(code) ? code : undefined;
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /** Delete the container (see Runtime.delete); resolves with the warnings of poststop hooks. */
+  async delete(opts: DeleteOptions = {}): Promise<string[]> {
+    const { deleteById } = await import('./delete.js');
+    return deleteById(dirname(this.runtimeDir), this.id, opts.force ?? false, this.ctx.config.timeouts.delete, this.ctx.log);
   }
 }

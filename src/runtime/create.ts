@@ -14,6 +14,7 @@ import { probeLsm } from '../lxc/lsm.js';
 import { translate } from '../lxc/translate.js';
 import { loadBundle } from '../spec/load.js';
 import { processUser } from '../spec/user.js';
+import type { Spec } from '../spec/types.js';
 import { errnoCode, errorMessage, RuntimeError } from './errors.js';
 import { checkId } from './id.js';
 import { startFailure, type MonitorEnd } from './startfailure.js';
@@ -23,6 +24,8 @@ import { initDirOf, notifySocketOf } from './layout.js';
 import { lxc } from './native.js';
 import { listenNotify, type InitReport } from './notify.js';
 import { fileId, isAlive, procRef, runsExecutable } from './proc.js';
+import { closeStdio, resolveStdio, type StdioFds, type StdioOptions } from './stdio.js';
+import { HELPERS, helperPath } from './location.js';
 import { checkPreserveFds, checkTerminal, closePty, openPty, sendMaster, type Pty } from './terminal.js';
 import { writeRecord, type ContainerRecord } from './record.js';
 import type { RuntimeConfig } from './config.js';
@@ -30,7 +33,16 @@ import { checkCgroupFree } from '../cgroup/check.js';
 
 export interface CreateRequest {
   id: string;
-  bundle: string;
+  /** The bundle directory (its config.json). Exactly one of bundle and spec. */
+  bundle?: string;
+  /**
+   * The spec itself: written to a private bundle the runtime owns (under
+   * `<root>/.bundles/`, removed by delete); root.path is taken from the spec (a relative
+   * one resolved against the current directory).
+   */
+  spec?: Spec;
+  /** The container's stdin, stdout and stderr (default: this process's); not with process.terminal. */
+  stdio?: StdioOptions;
   /** Keep the monitor as a child of this process (run waits for it). */
   keepMonitor?: boolean;
   /** Called when create failed, before what it made is removed (the create hook). */
@@ -51,8 +63,9 @@ export interface Created {
 const alreadyExists = (id: string): RuntimeError => new RuntimeError('exists', `container "${id}" already exists`);
 
 
-export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, log: Logger): Promise<Created> {
+export async function createContainer(cfg: RuntimeConfig, req: CreateRequest & { bundle: string }, log: Logger): Promise<Created> {
   checkId(req.id);
+  for (const h of HELPERS) helperPath(cfg.libexecDir, h);
   const bundle = await loadBundle(req.bundle);
   const spec = bundle.spec;
   const proc = spec.process!;
@@ -63,14 +76,18 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest, lo
   const mounts = cgroupMounts();
   await checkCgroupFree(mounts, cgroup.container);
   checkTerminal(proc, req.consoleSocket);
+  if (proc.terminal && req.stdio) throw new RuntimeError('invalid-argument', 'stdio: a container with process.terminal has the terminal as its stdio');
   const preserveFds = checkPreserveFds(req.preserveFds);
+  const stdio = resolveStdio(req.stdio);
 
   // The pty exists before the config: its slave is also bind-mounted on /dev/console.
-  const pty: Pty | undefined = proc.terminal ? openPty(proc) : undefined;
+  let pty: Pty | undefined;
   try {
-    return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, pty, preserveFds });
+    pty = proc.terminal ? openPty(proc) : undefined;
+    return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, pty, preserveFds, stdio });
   } finally {
     if (pty) closePty(pty);
+    closeStdio(stdio);
   }
 }
 
@@ -81,10 +98,11 @@ interface Prepared {
   mounts: ReturnType<typeof cgroupMounts>;
   pty: Pty | undefined;
   preserveFds: number;
+  stdio: StdioFds;
 }
 
-async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, prep: Prepared): Promise<Created> {
-  const { bundle, runtimeDir, cgroup, mounts, pty, preserveFds } = prep;
+async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: string }, log: Logger, prep: Prepared): Promise<Created> {
+  const { bundle, runtimeDir, cgroup, mounts, pty, preserveFds, stdio } = prep;
   const spec = bundle.spec;
   const proc = spec.process!;
   const translation = translate(bundle, {
@@ -99,7 +117,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     ignoreUnavailableControllers: cfg.ignoreUnavailableControllers,
   });
   for (const warning of translation.warnings) log.warn(warning);
-  const initExe = fileId(join(cfg.libexecDir, 'lxcri-init'));
+  const initExe = fileId(helperPath(cfg.libexecDir, 'lxcri-init'));
 
   if (cfg.lxcLogFile) await prepareLogFile(cfg.lxcLogFile);
   await mkdir(cfg.root, { recursive: true, mode: 0o711 });
@@ -186,10 +204,10 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     // With a terminal the slave is the monitor's stdio, which liblxc hands on to the
     // init (lxc.console.path = none). Preserved fds keep their numbers; liblxc then must
     // not close the monitor's inherited fds (it can only keep all or none).
-    const std = pty ? [pty.slave, pty.slave, pty.slave] : [0, 1, 2];
+    const std = pty ? [pty.slave, pty.slave, pty.slave] : [stdio.stdin, stdio.stdout, stdio.stderr];
     const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
     const monitorArgs = [req.id, cfg.root, configFile, ...(preserveFds > 0 ? ['--keep-fds'] : [])];
-    monitor = spawn(join(cfg.libexecDir, 'lxcri-start'), monitorArgs, {
+    monitor = spawn(helperPath(cfg.libexecDir, 'lxcri-start'), monitorArgs, {
       cwd: runtimeDir,
       detached: true,
       stdio: [...std, ...extra],

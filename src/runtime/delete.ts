@@ -1,13 +1,15 @@
 // delete: remove a stopped container (or, with force, kill it first): wait for its monitor,
 // then remove its cgroups in every hierarchy and its runtime directory.
-import { rm, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cgroupMounts, type CgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPids, removeContainerCgroups } from '../cgroup/remove.js';
 import type { Logger } from '../log/types.js';
-import { errorMessage, RuntimeError } from './errors.js';
+import { checkId } from './id.js';
+import { errnoCode, errorMessage, notFound, RuntimeError } from './errors.js';
 import { findProcesses, isAlive, type ProcRef } from './proc.js';
-import type { ContainerRecord } from './record.js';
+import { readRecord, type ContainerRecord } from './record.js';
+import { removeSpecBundle } from './specbundle.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
 
@@ -83,8 +85,29 @@ export async function deleteContainer(
   }
   try {
     await rm(runtimeDir, { recursive: true, force: true });
+    await removeSpecBundle(dirname(runtimeDir), rec?.bundle);
   } catch (err) {
     throw new RuntimeError('system', `cannot remove ${runtimeDir}: ${errorMessage(err)}`);
   }
   return warnings;
+}
+
+/**
+ * Delete the container `id` under `root`. Unknown IDs are an error unless forced (force is
+ * idempotent, as podman and CRI-O call it more than once).
+ */
+export async function deleteById(root: string, id: string, force: boolean, timeoutMs: number, log: Logger): Promise<string[]> {
+  checkId(id);
+  const dir = join(root, id);
+  try {
+    await stat(dir);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') {
+      if (force) return [];
+      throw notFound(id);
+    }
+    throw err;
+  }
+  const rec = await readRecord(dir).catch(() => undefined);
+  return deleteContainer(dir, rec, force, timeoutMs, log);
 }

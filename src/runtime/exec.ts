@@ -3,7 +3,7 @@
 // container's own process (groups, umask, the five capability sets, PATH lookup, HOME,
 // the 126/127 messages).
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from '../log/types.js';
 import type { AttachOptions } from '../native.js';
 import { capabilitySets } from '../lxc/capabilities.js';
@@ -15,6 +15,9 @@ import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
 import { INIT_BINARY, INIT_DIR } from './layout.js';
 import { lxc } from './native.js';
 import { containerStatus } from './status.js';
+import { pollUntil } from './wait.js';
+import { closeStdio, resolveStdio, type StdioOptions } from './stdio.js';
+import { checkPreserveFds, closePty, containerPtmx, openPty, sendMaster, type Pty } from './terminal.js';
 
 export interface ExecStdio {
   stdin: number;
@@ -117,5 +120,128 @@ export function execDetached(c: Container, lxcpath: string, p: Process, stdio: E
     throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
   } finally {
     h.release();
+  }
+}
+
+/** How Container.exec and execDetached run a process. */
+export interface ExecOptions {
+  /** The process's stdin, stdout, stderr (default: this process's); not with a console socket. */
+  stdio?: StdioOptions;
+  /**
+   * With process.terminal: the unix socket that receives the master of a new pty (the
+   * runtime-spec console-socket protocol); the slave is the process's stdio and
+   * controlling terminal. Without a socket, a foreground process with process.terminal
+   * gets `stdio` as it is and makes it its controlling terminal if it is a terminal that
+   * nobody owns yet (CRI-O's streaming exec).
+   */
+  consoleSocket?: string;
+  /** Fds 3 to 3+N-1 of this process stay open in the process under the same numbers. */
+  preserveFds?: number;
+}
+
+const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-argument', msg);
+
+/** A process started by Container.execDetached. */
+export interface DetachedProcess {
+  /** Its host PID. It is a child of this process (liblxc's attach). */
+  readonly pid: number;
+  /**
+   * Resolves once it has ended, with its exit code (128+N after signal N), and reaps it.
+   * Call it or exit: until its parent reaps it, an ended process keeps the container's
+   * PID namespace, so a container whose init exits cannot finish stopping.
+   */
+  wait(opts?: { intervalMs?: number }): Promise<number>;
+}
+
+function detachedProcess(pid: number): DetachedProcess {
+  let waited: Promise<number> | undefined;
+  const wait = (opts: { intervalMs?: number } = {}): Promise<number> =>
+    (waited ??= (async () => {
+      let status: number | null = null;
+      const ended = (): boolean => {
+        try {
+          status = lxc().reap(pid);
+        } catch (err) {
+          throw new RuntimeError('system', `cannot wait for process ${pid}: ${errorMessage(err)}`);
+        }
+        return status !== null;
+      };
+      await pollUntil(ended, Infinity, opts.intervalMs ?? 10);
+      return exitCode(status!);
+    })());
+  return { pid, wait };
+}
+
+function checkExec(p: Process, opts: ExecOptions, detach: boolean): { socket?: string; keepFds: number } {
+  const keepFds = checkPreserveFds(opts.preserveFds);
+  const socket = opts.consoleSocket !== undefined ? resolve(opts.consoleSocket) : undefined;
+  if (socket !== undefined && !p.terminal) throw invalid('--console-socket needs --tty or process.terminal: true');
+  if (p.terminal && socket === undefined && detach) throw invalid('process.terminal needs --console-socket');
+  if (socket !== undefined && opts.stdio) throw invalid('stdio: a process with a console socket has the terminal as its stdio');
+  return { socket, keepFds };
+}
+
+/** A new pty in the container's own devpts, sized as the process asks (see containerPtmx). */
+function ptyFor(c: Container, p: Process): Pty {
+  return openPty(p, containerPtmx(c.record.init?.pid));
+}
+
+/** Run `p` in the foreground; resolves with its exit code (128+N after signal N). */
+export async function execForeground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): Promise<number> {
+  const { socket, keepFds } = checkExec(p, opts, false);
+  if (socket === undefined) {
+    const stdio = resolveStdio(opts.stdio);
+    try {
+      return await execWait(c, lxcpath, p, stdio, log, { tty: p.terminal ? 'maybe' : undefined, keepFds });
+    } finally {
+      closeStdio(stdio);
+    }
+  }
+  const pty = ptyFor(c, p);
+  try {
+    // The manager gets the master first: if that fails, nothing has run.
+    sendMaster(socket, pty);
+    closePty(pty, 'master');
+    const pio = { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave };
+    return await execWait(c, lxcpath, p, pio, log, { tty: 'pty', keepFds });
+  } finally {
+    closePty(pty);
+  }
+}
+
+/**
+ * Start `p`; its host PID and a way to wait for it. The process is a child of this process
+ * (liblxc's attach), which reaps it or leaves it to its own parent by exiting.
+ */
+export function execBackground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): DetachedProcess {
+  return detachedProcess(startBackground(c, lxcpath, p, opts, log));
+}
+
+function startBackground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): number {
+  const { socket, keepFds } = checkExec(p, opts, true);
+  if (socket === undefined) {
+    const stdio = resolveStdio(opts.stdio);
+    try {
+      return execDetached(c, lxcpath, p, stdio, log, { keepFds });
+    } finally {
+      closeStdio(stdio);
+    }
+  }
+  const pty = ptyFor(c, p);
+  try {
+    const pid = execDetached(c, lxcpath, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, log, { tty: 'pty', keepFds });
+    try {
+      sendMaster(socket, pty);
+    } catch (err) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      throw err;
+    }
+    return pid;
+  } finally {
+    closePty(pty);
   }
 }

@@ -9,3 +9,5 @@ export const INIT_BINARY = 'lxcri-init';
 export const initDirOf = (runtimeDir: string): string => join(runtimeDir, 'init');
 export const syncFifoOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'syncfifo');
 export const notifySocketOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'notify');
+/** The container's exit code, written by lxcri-start (libexec/lxcri-start.c) as it ends. */
+export const exitStatusOf = (runtimeDir: string): string => join(runtimeDir, 'exit-status');

@@ -2,19 +2,20 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nullLogger, type Logger } from '../log/types.js';
-import { Container } from './container.js';
+import { Container, type DeleteOptions } from './container.js';
 import { checkId } from './id.js';
 import type { CreateRequest, Created } from './create.js';
-import { deleteContainer } from './delete.js';
+import { deleteById } from './delete.js';
 import { errnoCode, notFound, RuntimeError } from './errors.js';
-import { runtimeConfig, type RuntimeConfig } from './config.js';
+import { runtimeConfig, type RuntimeConfig, type RuntimeOptions } from './config.js';
 import { readRecord } from './record.js';
+import { removeSpecBundle, writeSpecBundle } from './specbundle.js';
 
 export class Runtime {
   readonly config: RuntimeConfig;
   readonly log: Logger;
 
-  constructor(config: Partial<RuntimeConfig> = {}, log: Logger = nullLogger) {
+  constructor(config: RuntimeOptions = {}, log: Logger = nullLogger) {
     this.config = runtimeConfig(config);
     this.log = log;
   }
@@ -23,12 +24,29 @@ export class Runtime {
     return join(this.config.root, id);
   }
 
-  /** Create a container from a bundle; it is "created" when this resolves. */
+  /**
+   * Create a container from a bundle directory or a spec object; it is "created" (its
+   * init waiting for start) when this resolves. On failure nothing it made is left.
+   */
   async create(req: CreateRequest): Promise<Created & { container: Container }> {
+    if ((req.bundle === undefined) === (req.spec === undefined)) {
+      throw new RuntimeError('invalid-argument', 'create needs either a bundle or a spec');
+    }
     // Loaded on demand: create needs child processes, sockets and the addon; nothing else does.
     const { createContainer } = await import('./create.js');
-    const created = await createContainer(this.config, req, this.log);
-    return { ...created, container: new Container(req.id, created.runtimeDir, created.record) };
+    if (req.bundle !== undefined) return this.created(req.id, await createContainer(this.config, { ...req, bundle: req.bundle }, this.log));
+    checkId(req.id);
+    const bundle = await writeSpecBundle(this.config.root, req.id, req.spec!);
+    try {
+      return this.created(req.id, await createContainer(this.config, { ...req, bundle }, this.log));
+    } catch (err) {
+      await removeSpecBundle(this.config.root, bundle);
+      throw err;
+    }
+  }
+
+  private created(id: string, c: Created): Created & { container: Container } {
+    return { ...c, container: new Container(id, c.runtimeDir, c.record, this) };
   }
 
   /** Load an existing container; rejects with a not-found error for unknown IDs. */
@@ -39,7 +57,7 @@ export class Runtime {
       throw new RuntimeError('system', `container "${id}": unreadable state: ${String(err)}`);
     });
     if (!rec) throw notFound(id);
-    return new Container(id, dir, rec);
+    return new Container(id, dir, rec, this);
   }
 
   /** IDs of the containers under the root (hidden entries skipped). */
@@ -60,22 +78,11 @@ export class Runtime {
   }
 
   /**
-   * Delete a container. Unknown IDs are an error unless forced (force is idempotent, as
-   * podman and CRI-O call it more than once).
+   * Delete a container: stopped, or any with force (killed first). Unknown IDs are an
+   * error unless forced (force is idempotent, as podman and CRI-O call it more than once).
+   * Resolves with the warnings of failing poststop hooks.
    */
-  async delete(id: string, opts: { force?: boolean } = {}): Promise<string[]> {
-    checkId(id);
-    const dir = this.runtimeDir(id);
-    try {
-      await stat(dir);
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') {
-        if (opts.force) return [];
-        throw notFound(id);
-      }
-      throw err;
-    }
-    const rec = await readRecord(dir).catch(() => undefined);
-    return deleteContainer(dir, rec, opts.force ?? false, this.config.timeouts.delete, this.log);
+  async delete(id: string, opts: DeleteOptions = {}): Promise<string[]> {
+    return deleteById(this.config.root, id, opts.force ?? false, this.config.timeouts.delete, this.log);
   }
 }

@@ -24,3 +24,8 @@ export function parseSignal(input: string): number {
   if (n !== undefined) return n;
   throw new RuntimeError('invalid-argument', `invalid signal "${input}"`);
 }
+
+/** A signal given as a number or a name, checked as parseSignal checks it. */
+export function toSignal(s: number | string): number {
+  return parseSignal(typeof s === 'number' ? String(s) : s);
+}

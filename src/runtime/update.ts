@@ -22,6 +22,11 @@ export async function parseResources(text: string): Promise<Record<string, unkno
   } catch (err) {
     throw new RuntimeError('invalid-argument', `${PREFIX}: not JSON: ${errorMessage(err)}`);
   }
+  return checkResources(body);
+}
+
+/** Check a LinuxResources object against the runtime-spec schema. */
+export async function checkResources(body: unknown): Promise<Record<string, unknown>> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RuntimeError('invalid-argument', `${PREFIX}: expected a JSON object (runtime-spec LinuxResources)`);
   }

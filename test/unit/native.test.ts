@@ -164,3 +164,12 @@ describe('liblxc log', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('reap', () => {
+  it('refuses what is no child of this process and bad arguments', () => {
+    // PID 1 is never our child: ECHILD, not a hang and not a status.
+    expect(caught(() => native.reap(1)).message).toMatch(/^waitpid 1: .*No child processes/);
+    expect(() => native.reap(0)).toThrow(TypeError);
+    expect(() => (native.reap as (pid: unknown) => unknown)('1')).toThrow(TypeError);
+  });
+});

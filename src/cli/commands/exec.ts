@@ -57,14 +57,13 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   for (const e of args.env) if (!e.includes('=') || e.startsWith('=')) throw invalid(`--env ${e}: expected KEY=VALUE`);
   const rt = await ctx.runtime();
   const c = await rt.get(args.id);
-  const { containerProcess, execDetached, execWait } = await import('../../runtime/exec.js');
   let p: Process;
   if (args.process) {
     p = await readProcess(args.process);
   } else {
     if (!args.command.length) throw invalid('exec needs --process FILE or a command');
     // runc: the container's own process, with what the flags say replaced.
-    p = { ...(await containerProcess(c)), args: args.command, terminal: args.tty };
+    p = { ...(await c.process()), args: args.command, terminal: args.tty };
   }
   // runc: --tty sets process.terminal (conmon < 2.1.11 passes it with a --process too).
   if (args.tty) p.terminal = true;
@@ -72,54 +71,16 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   if (args.cwd !== undefined) p.cwd = args.cwd;
   if (args.env.length) p.env = [...(p.env ?? []), ...args.env];
   if (args.user !== undefined) p.user = { ...parseUser(args.user), additionalGids: undefined, umask: p.user?.umask };
-  const { checkPreserveFds, closePty, containerPtmx, openPty, sendMaster } = await import('../../runtime/terminal.js');
-  const keepFds = checkPreserveFds(args.preserveFds);
-  const socket = args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined;
-  if (socket !== undefined && !p.terminal) throw invalid('--console-socket needs --tty or process.terminal: true');
-  if (p.terminal && socket === undefined && args.detach) throw invalid('process.terminal needs --console-socket');
-
+  // With a console socket the process's stdio is the new terminal.
+  const stdio = args.consoleSocket === undefined ? ctx.stdio : undefined;
+  const opts = { stdio, consoleSocket: args.consoleSocket, preserveFds: args.preserveFds };
   if (!args.detach) {
-    if (!p.terminal || socket === undefined) {
-      // Without a console socket a terminal is the caller's own stdio (CRI-O's pty).
-      const fds = { tty: p.terminal ? ('maybe' as const) : undefined, keepFds };
-      const code = await execWait(c, rt.config.root, p, ctx.stdio, ctx.log, fds);
-      ctx.log.debug('exec process exited', { code });
-      return code;
-    }
-    const pty = openPty(p, containerPtmx(c.record.init?.pid));
-    try {
-      // The manager gets the master first: if that fails, nothing has run.
-      sendMaster(socket, pty);
-      closePty(pty, 'master');
-      const pio = { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave };
-      const code = await execWait(c, rt.config.root, p, pio, ctx.log, { tty: 'pty', keepFds });
-      ctx.log.debug('exec process exited', { code });
-      return code;
-    } finally {
-      closePty(pty);
-    }
+    const code = await c.exec(p, opts);
+    ctx.log.debug('exec process exited', { code });
+    return code;
   }
-  let pid: number;
-  if (p.terminal && socket !== undefined) {
-    const pty = openPty(p, containerPtmx(c.record.init?.pid));
-    try {
-      pid = execDetached(c, rt.config.root, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, ctx.log, { tty: 'pty', keepFds });
-      try {
-        sendMaster(socket, pty);
-      } catch (err) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-        throw err;
-      }
-    } finally {
-      closePty(pty);
-    }
-  } else {
-    pid = execDetached(c, rt.config.root, p, ctx.stdio, ctx.log, { keepFds });
-  }
+  // Not waited for: lxcri's parent (conmon, a subreaper) reaps it once we exit.
+  const { pid } = await c.execDetached(p, opts);
   ctx.log.debug('exec process started', { pid });
   if (args.pidFile) {
     const { writeFileAtomic } = await import('../../runtime/files.js');

@@ -2,10 +2,8 @@
 import type { Context } from '../context.js';
 
 export async function pauseCmd(args: { id: string; resume: boolean }, ctx: Context): Promise<number> {
-  const rt = await ctx.runtime();
-  const c = await rt.get(args.id);
-  const { pause, resume } = await import('../../runtime/pause.js');
-  await (args.resume ? resume : pause)(c, rt.config.timeouts.kill);
+  const c = await (await ctx.runtime()).get(args.id);
+  await (args.resume ? c.resume() : c.pause());
   ctx.log.debug(args.resume ? 'container resumed' : 'container paused');
   return 0;
 }

@@ -36,9 +36,8 @@ export async function update(args: UpdateArgs, ctx: Context): Promise<number> {
   } catch (err) {
     throw new RuntimeError('invalid-argument', `cannot read --resources ${args.resources}: ${errorMessage(err)}`);
   }
-  const { parseResources, updateContainer } = await import('../../runtime/update.js');
+  const { parseResources } = await import('../../runtime/update.js');
   const c = await (await ctx.runtime()).get(args.id);
-  const resources = await parseResources(text);
-  await updateContainer(c, resources, ctx.log);
+  await c.update(await parseResources(text));
   return 0;
 }

@@ -1,0 +1,22 @@
+# The C helpers a container needs (lxcri-start, lxcri-init, lxcri-hook), built from
+# libexec/. Included by the Makefile; run on its own (`make -f libexec/helpers.mk`, in the
+# package's directory) by the npm package's install script, scripts/install.mjs.
+
+CC ?= cc
+CFLAGS_COMMON = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2
+LXC_CFLAGS = $(shell pkg-config --cflags lxc 2>/dev/null)
+LXC_LIBS = $(shell pkg-config --libs lxc 2>/dev/null)
+CONTAINER_HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook
+
+container-helpers: $(CONTAINER_HELPERS)
+
+libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h
+	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
+
+libexec/lxcri-init: libexec/lxcri-init.c libexec/util.h libexec/ocihook.h
+	$(CC) $(CFLAGS_COMMON) -static -o $@ $<
+
+libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h
+	$(CC) $(CFLAGS_COMMON) -o $@ $<
+
+.PHONY: container-helpers
