@@ -3,11 +3,12 @@
 // nothing that existed before it (an existing container of the same ID) is touched.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, open, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths } from '../cgroup/paths.js';
 import { removeContainerCgroups } from '../cgroup/remove.js';
+import { checkLogFile } from '../log/logfile.js';
 import type { Logger } from '../log/types.js';
 import { hostId } from '../lxc/idmap.js';
 import { probeLsm } from '../lxc/lsm.js';
@@ -100,7 +101,8 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
   for (const warning of translation.warnings) log.warn(warning);
   const initExe = fileId(join(cfg.libexecDir, 'lxcri-init'));
 
-  if (cfg.lxcLogFile) await prepareLogFile(cfg.lxcLogFile);
+  // liblxc would make the log's directory 0755 and the file 0640; the log is private.
+  if (cfg.lxcLogFile) checkLogFile(cfg.lxcLogFile);
   await mkdir(cfg.root, { recursive: true, mode: 0o711 });
   try {
     // Private, except that a container's root in a user namespace (a mapped ID) must be
@@ -242,12 +244,6 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log);
     throw err;
   }
-}
-
-/** liblxc would make the log's directory 0755 and the file 0640; the log is private. */
-async function prepareLogFile(file: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o750 });
-  await (await open(file, 'a', 0o600)).close();
 }
 
 function saveLxcConfig(id: string, root: string, file: string, items: ReadonlyArray<readonly [string, string]>, log: Logger): void {

@@ -1,6 +1,7 @@
 // Bad input to every command: one clear line on stderr, a non-zero exit, nothing left
 // behind, and no harm to other containers.
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, leftovers, makeBundle, withArgs, type Result } from '../helpers/lxcri.js';
@@ -145,5 +146,71 @@ describe('state machine misuse', () => {
     const u = await env.run(['frobnicate', 'x']);
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/Unknown argument/);
+  });
+});
+
+describe('usage errors are one line for every command', () => {
+  const commands = ['create', 'start', 'state', 'kill', 'delete', 'inspect', 'pause', 'resume', 'update', 'list', 'exec', 'features', 'run'];
+  const withId = (c: string): boolean => c !== 'list' && c !== 'features';
+  it('unknown options, missing IDs, extra arguments, options without their value', async () => {
+    for (const c of commands) {
+      const bad: string[][] = [[c, '--bogus', 'bad-x'], [c, '--bogus=1', 'bad-x'], [c, 'bad-x', 'y', 'z', 'w']];
+      if (withId(c) && c !== 'update') bad.push([c]);
+      for (const args of bad) {
+        if (c === 'exec' && args[2] === 'y') continue; // exec's command takes the rest
+        const r = await env.run(args);
+        expect(r.code, args.join(' ')).toBe(2);
+        expectOneLineError(r, /^lxcri: .* \(see lxcri --help\)$/);
+      }
+    }
+  });
+  it('bad values: a choice, a count, a missing value', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['list', '--format=yaml'], /^lxcri: invalid value "yaml" for --format \(one of: table, json\)/],
+      [['list', '--format'], /Not enough arguments following: format/],
+      [['create', '--preserve-fds', 'abc', 'bad-x'], /--preserve-fds: "abc" is not a number of file descriptors/],
+      [['exec', '--preserve-fds', '-1', 'bad-x', 'true'], /--preserve-fds: "-1" is not a number/],
+      [['create', '--bundle'], /Not enough arguments following: bundle/],
+      [['update', '--resources', 'bad-x'], /Missing required argument: id|Not enough/],
+      [['--root'], /Not enough arguments following: root/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await env.run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expectOneLineError(r, pattern);
+    }
+  });
+});
+
+describe('log file paths that cannot take the log', () => {
+  it('fail the call quickly with one line and leave nothing behind', async () => {
+    const fifo = join(env.dir, 'log.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const file = join(env.dir, 'plain');
+    writeFileSync(file, '');
+    const dir = join(env.dir, 'logdir');
+    mkdirSync(dir);
+    const cases: Array<[string, RegExp]> = [
+      ['/proc/nonexistent/x.log', /cannot make its directory: no such file or directory/],
+      [dir, /is a directory/],
+      ['/dev/full', /is a device, not a regular file/],
+      [join(file, 'x.log'), /a parent is not a directory/],
+      [fifo, /is a FIFO/],
+    ];
+    const b = makeBundle(env, 'bad-log', withArgs('true'));
+    for (const [path, pattern] of cases) {
+      for (const args of [['state', 'bad-log'], ['create', '--bundle', b, 'bad-log']]) {
+        const began = Date.now();
+        const r = await env.run(['--log-file', path, ...args], { timeoutMs: 15_000 });
+        expect(Date.now() - began, path).toBeLessThan(5_000);
+        expectOneLineError(r, new RegExp(`^lxcri: log file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: ${pattern.source}`));
+        expect(leftovers(env, 'bad-log')).toEqual([]);
+      }
+    }
+    // /dev/null is a log that throws everything away; a new directory is made.
+    expectOneLineError(await env.run(['--log-file', '/dev/null', 'state', 'bad-log']), /container "bad-log" does not exist/);
+    const fresh = join(env.dir, 'new/dir/lxcri.log');
+    expectOneLineError(await env.run(['--log-file', fresh, 'state', 'bad-log']), /does not exist/);
+    expect(readFileSync(fresh, 'utf8')).toMatch(/"m":"cmd failed"/);
   });
 });
