@@ -218,7 +218,13 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     if (outcome === 'timeout') {
       throw new RuntimeError('timeout', `timed out after ${cfg.timeouts.create / 1000}s waiting for container "${req.id}" to be created`);
     }
-    if ('ended' in outcome) throw await startFailure(runtimeDir, outcome.ended, cfg.lxcLogFile, req.id, began);
+    if ('ended' in outcome) {
+      // The init's own report (the exec error) beats the monitor's exit status, whichever
+      // of the two Node saw first.
+      const report = await notify.drain();
+      if (report && !report.ok) throw initFailure(report);
+      throw await startFailure(runtimeDir, outcome.ended, cfg.lxcLogFile, req.id, began);
+    }
     if (!outcome.ok) throw initFailure(outcome);
 
     const initPid = await initPidOf(req.id, cfg.root);
