@@ -199,14 +199,19 @@ describe('hook output in the log', () => {
     const script = join(env.dir, 'noisy.sh');
     writeFileSync(script, NOISY, { mode: 0o755 });
     const noisy: Hook = { path: script }; // no args: argv is just the path
-    const { bundle } = bundleWith('bad-hookout', { createContainer: [noisy], prestart: [noisy], poststart: [noisy], poststop: [noisy] });
+    // With a seccomp profile at liblxc's trace level, which would dump the filter code raw.
+    const { bundle } = bundleWith('bad-hookout', { createContainer: [noisy], prestart: [noisy], poststart: [noisy], poststop: [noisy] }, (s) => {
+      s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] };
+    });
     writeFileSync(env.logFile, '');
-    const g = ['--log-level', 'debug', '--container-log-level', 'debug'];
+    const g = ['--log-level', 'debug', '--container-log-level', 'trace'];
     const c = await env.run([...g, 'create', '--bundle', bundle, 'bad-hookout']);
     expect(c.stderr).toBe('');
     expect((await env.run([...g, 'start', 'bad-hookout'])).code).toBe(0);
     expect((await env.run([...g, 'delete', '--force', 'bad-hookout'])).code).toBe(0);
-    const outputs = logRecords().filter((r) => r.m === 'hook output');
+    const records = logRecords();
+    expect(records.find((r) => r.l === 'warn' && /liblxc logs at debug, not trace/.test(String(r.m)))).toBeDefined();
+    const outputs = records.filter((r) => r.m === 'hook output');
     expect(outputs.map((r) => r.kind).sort()).toEqual(['createContainer', 'poststart', 'poststop', 'prestart']);
     for (const r of outputs) {
       expect(r).toMatchObject({ l: 'info', path: script });
