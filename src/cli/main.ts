@@ -196,6 +196,12 @@ async function versionText(): Promise<string> {
   return `lxcri version ${VERSION}\nspec: ${OCI_VERSION}\nliblxc: ${lxcVersion}\n`;
 }
 
+/** The commands the parser knows, from its help text ("  lxcri create <id>  ..."). */
+async function commandNames(parser: Argv<GlobalArgs>): Promise<Set<string>> {
+  const help = await parser.getHelp();
+  return new Set([...help.matchAll(/^ {2}lxcri (\S+)/gm)].map((m) => m[1]!));
+}
+
 /** The command word: the first argument that is neither a global option nor its value. */
 function commandWord(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -249,6 +255,10 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   } catch (err) {
     usageError ??= usageLine(errorMessage(err));
     g = {};
+  }
+  // yargs says "Unknown arguments: stat, x" for a misspelled command.
+  if (usageError && !chosen && word !== undefined && /^Unknown arguments?: /.test(usageError) && !(await commandNames(parser)).has(word)) {
+    usageError = `unknown command "${word}"`;
   }
   if (usageError) {
     writeErr(stdio, `lxcri: ${usageError} (see lxcri --help)\n`);
