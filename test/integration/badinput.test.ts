@@ -75,6 +75,18 @@ describe('create refuses bad bundles and leaves nothing', () => {
   it('a non-executable file', async () => {
     await createFails('not-exe', makeBundle(env, 'not-exe', withArgs('/etc/passwd')), /permission denied/);
   });
+  it('a line break where liblxc takes a line (its config and its log)', async () => {
+    const m = makeBundle(env, 'bad-nl-mount', (s) => {
+      s.mounts!.push({ destination: '/tmp/a\nlxc.hook.pre-start = /bin/false', type: 'tmpfs', source: 'tmpfs' });
+    });
+    await createFails('bad-nl-mount', m, /^lxcri: invalid config\.json: mount "\/tmp\/a\\nlxc.hook.pre-start = \/bin\/false": a line break in its destination/);
+    const root = join(env.dir, 'root\nlxc.x = y');
+    mkdirSync(root);
+    const r = makeBundle(env, 'bad-nl-root', (s) => {
+      s.root = { path: root };
+    });
+    await createFails('bad-nl-root', r, /^lxcri: invalid config\.json: a line break in the value of lxc\.rootfs\.path/);
+  });
   it('an invalid container ID', async () => {
     await createFails('../evil', makeBundle(env, 'evil'), /invalid container ID/);
   });
