@@ -2,43 +2,16 @@
 // log fails the call with one line instead of failing later, blocking or spinning:
 // Node's recursive mkdir loops forever under /proc, and opening a FIFO for writing blocks
 // until a reader comes. liblxc writes to the same file, so the same checks cover it.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { errnoCode, RuntimeError } from '../runtime/errors.js';
+import { errnoCode, errnoText, RuntimeError } from '../runtime/errors.js';
+import { makeDirs } from '../runtime/mkdirs.js';
 
-/** Kernel wording for the errors a log path meets, lower case like Go's (and ours). */
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'a parent is not a directory',
-  EISDIR: 'is a directory',
-  ENXIO: 'is a FIFO or socket without a reader',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-};
-
-const reason = (err: unknown): string => {
-  const code = errnoCode(err);
-  return (code && REASONS[code]) ?? (err instanceof Error ? err.message : String(err));
-};
+/** The kernel's words, but plain ones where Node's would puzzle ("no such device or address"). */
+const PLAIN: Record<string, string> = { ENXIO: 'is a FIFO or socket without a reader', EISDIR: 'is a directory' };
+const reason = (err: unknown): string => PLAIN[errnoCode(err) ?? ''] ?? errnoText(err);
 
 const refuse = (file: string, why: string): RuntimeError => new RuntimeError('invalid-argument', `log file ${file}: ${why}`);
-
-/** mkdir -p that gives up instead of looping: each missing parent is made once. */
-function makeDirs(dir: string, mode: number): void {
-  try {
-    mkdirSync(dir, { mode });
-    return;
-  } catch (err) {
-    if (errnoCode(err) === 'EEXIST') return; // whether it is a directory, open tells
-    if (errnoCode(err) !== 'ENOENT' || dirname(dir) === dir) throw err;
-  }
-  makeDirs(dirname(dir), mode);
-  mkdirSync(dir, { mode });
-}
 
 let devNull: number | undefined;
 const isDevNull = (rdev: number): boolean => rdev === (devNull ??= statSync('/dev/null').rdev);

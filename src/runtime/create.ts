@@ -14,13 +14,14 @@ import { hostId } from '../lxc/idmap.js';
 import { probeLsm } from '../lxc/lsm.js';
 import { translate } from '../lxc/translate.js';
 import { loadBundle } from '../spec/load.js';
-import { errnoCode, errorMessage, RuntimeError } from './errors.js';
+import { errnoCode, errnoText, errorMessage, RuntimeError } from './errors.js';
 import { checkId } from './id.js';
 import { startFailure, type MonitorEnd } from './startfailure.js';
 import { listenHooks, type HookServer } from './hookserver.js';
 import { writeInitDir } from './initdir.js';
 import { initDirOf, notifySocketOf } from './layout.js';
 import { lxc } from './native.js';
+import { makeDirs } from './mkdirs.js';
 import { listenNotify, type InitReport } from './notify.js';
 import { fileId, isAlive, procRef, runsExecutable } from './proc.js';
 import { checkPreserveFds, checkTerminal, closePty, openPty, sendMaster, type Pty } from './terminal.js';
@@ -103,7 +104,11 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
 
   // liblxc would make the log's directory 0755 and the file 0640; the log is private.
   if (cfg.lxcLogFile) checkLogFile(cfg.lxcLogFile);
-  await mkdir(cfg.root, { recursive: true, mode: 0o711 });
+  try {
+    makeDirs(cfg.root, 0o711);
+  } catch (err) {
+    throw new RuntimeError('system', `cannot make the runtime root ${cfg.root}: ${errnoText(err)}`);
+  }
   try {
     // Private, except that a container's root in a user namespace (a mapped ID) must be
     // able to search it to bind-mount init/ (everything else keeps its own mode).

@@ -207,7 +207,7 @@ describe('log file paths that cannot take the log', () => {
       ['/proc/nonexistent/x.log', /cannot make its directory: no such file or directory/],
       [dir, /is a directory/],
       ['/dev/full', /is a device, not a regular file/],
-      [join(file, 'x.log'), /a parent is not a directory/],
+      [join(file, 'x.log'), /not a directory/],
       [fifo, /is a FIFO/],
     ];
     const b = makeBundle(env, 'bad-log', withArgs('true'));
@@ -224,6 +224,13 @@ describe('log file paths that cannot take the log', () => {
     const began = Date.now();
     expectOneLineError(await env.run(['--log', fifo, 'state', 'bad-log'], { timeoutMs: 15_000 }), /container "bad-log" does not exist/);
     expect(Date.now() - began).toBeLessThan(5_000);
+    // The runtime root is made the same way (Node's recursive mkdir spun here too).
+    const began2 = Date.now();
+    expectOneLineError(
+      await env.run(['--root', '/proc/nonexistent/root', 'create', '--bundle', b, 'bad-log'], { timeoutMs: 15_000 }),
+      /^lxcri: cannot make the runtime root \/proc\/nonexistent\/root: no such file or directory$/,
+    );
+    expect(Date.now() - began2).toBeLessThan(5_000);
     // /dev/null is a log that throws everything away; a new directory is made.
     expectOneLineError(await env.run(['--log-file', '/dev/null', 'state', 'bad-log']), /container "bad-log" does not exist/);
     const fresh = join(env.dir, 'new/dir/lxcri.log');
