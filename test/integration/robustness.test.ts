@@ -1,7 +1,7 @@
 // Failures around a container: a monitor that dies, a create that is killed half-way, a
 // custom cgroupsPath and a non-root process user.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupRoots, Env, LAUNCHER, leftovers, MAIN, makeBundle, pidAlive, waitFor, withArgs } from '../helpers/lxcri.js';
@@ -139,23 +139,32 @@ describe('robustness', () => {
   }, 600_000);
 
   it('create reports the init\'s error even when it sees the monitor\'s exit first', async () => {
-    // lxcri is stopped once its monitor runs and continued once the monitor has exited:
-    // the init's report and the monitor's exit are then both waiting for it, and the
-    // exit (a signal, read first) used to win.
-    const b = makeBundle(env, 'bad-order', withArgs('/etc/passwd'));
+    // lxcri is stopped while its monitor runs (a createContainer hook holds the start for
+    // a moment, after lxcri-hook's exchange with create) and continued once the monitor
+    // has exited: the init's report and the monitor's exit are then both waiting for it,
+    // and the exit (a signal, read first) used to win.
+    const marker = join(env.dir, 'bad-order-hook');
+    const b = makeBundle(env, 'bad-order', (s) => {
+      s.process!.args = ['/etc/passwd'];
+      s.hooks = { createContainer: [{ path: '/bin/sh', args: ['sh', '-c', `touch ${marker}; sleep 0.3`] }] };
+    });
     let forced = 0;
     for (let i = 0; i < 5; i++) {
       const id = `bad-order-${i}`;
-      const run = env.run(['create', '--bundle', b, id]);
-      let monitor: number | undefined;
-      await waitFor(() => (monitor = monitorsOf(id)[0]) !== undefined, 10_000, 'the monitor');
-      const lxcri = Number(/^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${monitor}/status`, 'latin1'))![1]);
-      process.kill(lxcri, 'SIGSTOP');
-      try {
-        if (pidAlive(monitor!)) forced++;
-        await waitFor(() => !pidAlive(monitor!), 10_000, 'the monitor to exit');
-      } finally {
-        process.kill(lxcri, 'SIGCONT');
+      rmSync(marker, { force: true });
+      let done = false;
+      const run = env.run(['create', '--bundle', b, id]).finally(() => (done = true));
+      await waitFor(() => done || existsSync(marker), 10_000, 'the createContainer hook');
+      const monitor = monitorsOf(id)[0];
+      if (!done && monitor !== undefined) {
+        const lxcri = Number(/^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${monitor}/status`, 'latin1'))![1]);
+        process.kill(lxcri, 'SIGSTOP');
+        try {
+          await waitFor(() => !pidAlive(monitor), 10_000, 'the monitor to exit');
+          forced++;
+        } finally {
+          process.kill(lxcri, 'SIGCONT');
+        }
       }
       const r = await run;
       expect(r.code, id).toBe(1);
