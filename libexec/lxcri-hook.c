@@ -48,6 +48,22 @@ static char errfile[PATH_MAX];
 /* The container's runtime directory, dirname($LXC_CONFIG_FILE). */
 static const char *rundir;
 
+/* The reason on stderr, which liblxc logs as "lxc ... produced output: ...".
+ * liblxc keeps the newline it reads and adds its own, so a trailing newline
+ * would put an empty line into the log: the reason goes without one, and
+ * every control character becomes a space (the log is one record a line). */
+static void say(const char *line)
+{
+	char out[8192];
+	size_t n = 0;
+
+	for (; line[n] && n < sizeof(out) - 1; n++)
+		out[n] = (unsigned char)line[n] < 0x20 || line[n] == 0x7f ? ' ' : line[n];
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	(void)write_all(STDERR_FILENO, out, n);
+}
+
 /* Report "lxcri-hook: <op> <path>: <text>" on stderr and in the runtime
  * dir's error file (which `lxcri create` shows), then fail the hook; liblxc
  * aborts the start when a hook fails. */
@@ -56,7 +72,7 @@ static _Noreturn void fail_msg(const char *op, const char *path, const char *tex
 	char line[PATH_MAX + 256];
 
 	snprintf(line, sizeof(line), "lxcri-hook: %s %s: %s\n", op, path, text);
-	(void)write_all(STDERR_FILENO, line, strlen(line));
+	say(line);
 	if (errfile[0])
 		(void)append_line(errfile, line);
 	exit(1);
@@ -68,7 +84,7 @@ static _Noreturn void fail_text(const char *text)
 	char line[8192];
 
 	snprintf(line, sizeof(line), "lxcri-hook: %s\n", text);
-	(void)write_all(STDERR_FILENO, line, strlen(line));
+	say(line);
 	if (errfile[0])
 		(void)append_line(errfile, line);
 	exit(1);
@@ -578,16 +594,82 @@ static char *runtime_hooks(size_t *statelen)
 	fail_msg("ocihooks", addr.sun_path, "no answer from lxcri create");
 }
 
+/* Hand a createContainer hook's output (in the memfd out) to `lxcri create`
+ * over hooks.sock as "output\0<hook path>\0<bytes>": create logs it as a
+ * JSON field like the output of the hooks it runs itself. liblxc would log it
+ * raw, one line per line the hook printed, with whatever those contain. At
+ * most HOOK_OUTPUT_LIMIT bytes, as create keeps. Best effort: a create that
+ * is gone cannot log it, and the hook's outcome stands either way. */
+#define HOOK_OUTPUT_LIMIT (64 * 1024)
+static void send_output(const char *hook, int out)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	size_t head = sizeof("output") + strlen(hook) + 1, len;
+	off_t size = lseek(out, 0, SEEK_END);
+	char *msg, *reply;
+	ssize_t n;
+	int fd;
+
+	if (size <= 0)
+		return;
+	if (size > HOOK_OUTPUT_LIMIT)
+		size = HOOK_OUTPUT_LIMIT;
+	msg = malloc(head + (size_t)size);
+	if (!msg)
+		return;
+	memcpy(msg, "output", sizeof("output"));
+	memcpy(msg + sizeof("output"), hook, strlen(hook) + 1);
+	do
+		n = pread(out, msg + head, (size_t)size, 0);
+	while (n < 0 && errno == EINTR);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/hooks.sock", rundir);
+	fd = n < 0 ? -1 : socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		/* The answer ("ok") tells us create has logged it. */
+		if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+		    write_all(fd, msg, head + (size_t)n) == 0 && shutdown(fd, SHUT_WR) == 0) {
+			reply = read_all(fd, &len, addr.sun_path);
+			free(reply);
+		}
+		close(fd);
+	}
+	free(msg);
+}
+
+/* The last non-empty line of the output in out, at most 200 bytes, control
+ * characters as spaces: a failing hook's reason ends with it, as with the
+ * hooks create runs itself. "" if there is none. */
+static void last_line(int out, char *line, size_t cap)
+{
+	char buf[4096];
+	off_t size = lseek(out, 0, SEEK_END);
+	off_t from = size > (off_t)sizeof(buf) ? size - (off_t)sizeof(buf) : 0;
+	ssize_t n = size > 0 ? pread(out, buf, (size_t)(size - from), from) : 0;
+	size_t start, end = n > 0 ? (size_t)n : 0, len;
+
+	while (end > 0 && (unsigned char)buf[end - 1] <= ' ')
+		end--;
+	for (start = end; start > 0 && buf[start - 1] != '\n';)
+		start--;
+	while (start < end && (unsigned char)buf[start] <= ' ')
+		start++;
+	len = end - start > 200 ? 200 : end - start;
+	for (size_t i = start; i < start + len; i++)
+		if ((unsigned char)buf[i] < ' ' || buf[i] == 0x7f)
+			buf[i] = ' ';
+	snprintf(line, cap, "%.*s%s", (int)len, buf + start, end - start > 200 ? "..." : "");
+}
+
 /* ocihooks: the prestart and createRuntime hooks (by create, see above),
  * then the createContainer hooks here, in the container's namespaces before
- * pivot_root. Their output goes to ours, which liblxc logs (DEBUG). */
+ * pivot_root. Their output is logged by create (send_output). */
 static void op_ocihooks(void)
 {
 	char path[PATH_MAX], msg[1024], *state, *buf;
 	struct ocihook *hooks;
 	size_t statelen, len;
 	long n;
-	int fd;
+	int fd, out, ret;
 
 	state = runtime_hooks(&statelen);
 	snprintf(path, sizeof(path), "%s/hooks/createContainer", rundir);
@@ -604,8 +686,19 @@ static void op_ocihooks(void)
 	if (n < 0)
 		fail("read", path, errno);
 	for (long i = 0; i < n; i++) {
-		if (ocihook_run(&hooks[i], state + 3, statelen, STDOUT_FILENO, msg, sizeof(msg)) < 0)
-			fail_msg("createContainer hook", hooks[i].path, msg);
+		out = (int)syscall(SYS_memfd_create, "hook-output", 1U /* MFD_CLOEXEC */);
+		if (out < 0)
+			fail("createContainer hook", hooks[i].path, errno);
+		ret = ocihook_run(&hooks[i], state + 3, statelen, out, msg, sizeof(msg));
+		send_output(hooks[i].path, out);
+		if (ret < 0) {
+			char last[256], reason[sizeof(msg) + sizeof(last) + 2];
+
+			last_line(out, last, sizeof(last));
+			snprintf(reason, sizeof(reason), "%s%s%s", msg, last[0] ? ": " : "", last);
+			fail_msg("createContainer hook", hooks[i].path, reason);
+		}
+		close(out);
 	}
 	ocihook_free(hooks, n);
 	free(buf);

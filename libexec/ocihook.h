@@ -98,7 +98,8 @@ static inline long ocihook_parse(char *buf, size_t len, struct ocihook **out)
 		argc = f ? ocihook_num(f) : -1;
 		if (!h.path || h.path[0] != '/' || h.timeout < 0 || argc < 0)
 			goto invalid;
-		h.argv = ocihook_vector(buf, len, &pos, argc ? argc : 1);
+		/* Without args argv is just the path: no field of the record is consumed. */
+		h.argv = argc ? ocihook_vector(buf, len, &pos, argc) : calloc(2, sizeof(*h.argv));
 		if (!h.argv)
 			goto invalid;
 		if (argc == 0)

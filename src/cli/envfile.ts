@@ -10,14 +10,19 @@ export const DEFAULT_ENV_FILE = '/etc/default/lxcri';
 
 const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
 
-/** Line-by-line check of what dotenv would silently skip. */
-export function checkEnvFile(text: string, file: string): void {
+/** Where each variable of the file is assigned (the last assignment, as dotenv takes it). */
+export type EnvFileLines = Map<string, number>;
+
+/** Line-by-line check of what dotenv would silently skip; the line of every name. */
+export function checkEnvFile(text: string, file: string): EnvFileLines {
+  const names: EnvFileLines = new Map();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (/^\s*(#|$)/.test(line)) continue;
     const m = ASSIGNMENT.exec(line);
     if (!m) throw new RuntimeError('invalid-argument', `${file}:${i + 1}: not a NAME=value line`);
+    names.set(m[1]!, i + 1);
     const value = m[2]!;
     const quote = value[0];
     if (quote !== '"' && quote !== "'" && quote !== '`') continue;
@@ -32,19 +37,32 @@ export function checkEnvFile(text: string, file: string): void {
     if (!/^\s*(#.*)?$/.test(after)) throw new RuntimeError('invalid-argument', `${file}:${j + 1}: text after the closing quote`);
     i = j;
   }
+  return names;
 }
 
-/** The variables of the environment file; {} when it does not exist. */
-export function readEnvFile(file: string): Record<string, string> {
+export interface EnvFile {
+  values: Record<string, string>;
+  lines: EnvFileLines;
+}
+
+/**
+ * The variables of the environment file. A missing file is empty unless `required` (a
+ * file the operator named in LXCRI_ENV_FILE must exist: a typo there would otherwise
+ * drop every setting silently).
+ */
+export function readEnvFile(file: string, required: boolean): EnvFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return {};
+    if (errnoCode(err) === 'ENOENT') {
+      if (!required) return { values: {}, lines: new Map() };
+      throw new RuntimeError('invalid-argument', `environment file ${file} (LXCRI_ENV_FILE) does not exist`);
+    }
     throw new RuntimeError('invalid-argument', `cannot read ${file}: ${errorMessage(err)}`);
   }
-  checkEnvFile(text, file);
+  const lines = checkEnvFile(text, file);
   // Loaded only when there is a file: dotenv pulls in node:crypto, slow to start.
   const dotenv = (typeof require === 'function' ? require('dotenv') : createRequire(import.meta.url)('dotenv')) as typeof import('dotenv');
-  return dotenv.parse(text);
+  return { values: dotenv.parse(text), lines };
 }

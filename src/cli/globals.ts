@@ -1,13 +1,14 @@
 // Global options: one flag per setting of settings.ts plus the flags managers pass
 // (--log, --log-format, --debug, --systemd-cgroup), and what they make: the runtime
 // configuration and the log settings.
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { isLevel, isTimestampFormat, type Level, type TimestampFormat } from '../log/pino.js';
 import type { RuntimeConfig } from '../runtime/config.js';
 import { RuntimeError } from '../runtime/errors.js';
 import type { Env } from './context.js';
 import { DEFAULT_ENV_FILE, readEnvFile } from './envfile.js';
-import { resolveSettings, SETTINGS, type SettingDef, type Settings } from './settings.js';
+import { resolveSettings, SETTINGS, unknownSettings, type SettingDef, type Settings } from './settings.js';
 
 /** The global flags used by name; the settings' flags are read through the table. */
 export interface GlobalArgs {
@@ -30,12 +31,13 @@ export function globalOptions(y: Argv): Argv<GlobalArgs> {
     const shown = def.default === '' ? '' : ` (default ${def.default})`;
     a = a.option(def.flag, {
       type: def.kind === 'boolean' ? 'boolean' : 'string',
+      requiresArg: def.kind !== 'boolean',
       describe: `${def.describe} [env ${def.env}]${shown}`,
     });
   }
   return a
-    .option('log', { type: 'string', describe: 'file that receives the error of a failed call as one JSON object (podman)' })
-    .option('log-format', { type: 'string', describe: 'format of --log: json or text' })
+    .option('log', { type: 'string', requiresArg: true, describe: 'file that receives the error of a failed call as one JSON object (podman)' })
+    .option('log-format', { type: 'string', requiresArg: true, describe: 'format of --log: json or text' })
     .option('debug', { type: 'boolean', describe: 'same as --log-level debug' })
     .option('systemd-cgroup', { type: 'boolean', describe: "linux.cgroupsPath is systemd's slice:prefix:name (CRI-O, conmon)" }) as Argv<GlobalArgs>;
 }
@@ -44,6 +46,8 @@ export interface Resolved {
   settings: Settings;
   /** Settings taken from LXCRI_* variables, for the log ("env" field). */
   variables: Array<{ env: string; source: 'environment' | 'file' }>;
+  /** Unknown LXCRI_* names of the environment file: a line on stderr and in the log each. */
+  warnings: Array<{ text: string; fields: Record<string, unknown> }>;
   logLevel: Level;
   timestamp: TimestampFormat;
   config: Partial<RuntimeConfig>;
@@ -51,18 +55,31 @@ export interface Resolved {
 
 /** Settings from flags, environment and the environment file ($LXCRI_ENV_FILE). */
 export function resolveGlobals(g: GlobalArgs, env: Env): Resolved {
-  const fileName = env.LXCRI_ENV_FILE || DEFAULT_ENV_FILE;
+  const named = env.LXCRI_ENV_FILE;
+  if (named !== undefined && named.trim() === '') throw new RuntimeError('invalid-argument', `LXCRI_ENV_FILE is empty (leave it out for the default, ${DEFAULT_ENV_FILE})`);
+  const fileName = named ?? DEFAULT_ENV_FILE;
+  const file = readEnvFile(fileName, named !== undefined);
   const variables: Resolved['variables'] = [];
-  const s = resolveSettings(g as Readonly<Record<string, unknown>>, env, readEnvFile(fileName), fileName, (v, source) =>
-    variables.push({ env: v, source }),
+  const s = resolveSettings(
+    g as Readonly<Record<string, unknown>>,
+    env,
+    file.values,
+    fileName,
+    (v, source) => variables.push({ env: v, source }),
+    file.lines,
   );
+  const warnings = unknownSettings(file.lines).map((u) => ({
+    text: `${fileName}:${u.line}: unknown setting ${u.name}${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}`,
+    fields: { file: fileName, line: u.line, env: u.name },
+  }));
   const level = g.debug ? 'debug' : s.logLevel;
   if (!isLevel(level)) throw new RuntimeError('invalid-argument', `invalid log level "${level}"`);
   if (!isTimestampFormat(s.logTimestamp)) throw new RuntimeError('invalid-argument', `invalid log timestamp format "${s.logTimestamp}" (rfc3339 or unix)`);
   const config: Partial<RuntimeConfig> = {
     root: s.root,
     monitorCgroup: s.monitorCgroup,
-    lxcLogFile: s.logFile,
+    // Absolute: liblxc opens it from the monitor, whose working directory is the runtime dir.
+    lxcLogFile: resolve(s.logFile),
     lxcLogLevel: s.containerLogLevel,
     systemdCgroup: g['systemd-cgroup'] === true,
     timeouts: { create: s.createTimeout * 1000, start: s.startTimeout * 1000, kill: s.killTimeout * 1000, delete: s.deleteTimeout * 1000 },
@@ -70,5 +87,5 @@ export function resolveGlobals(g: GlobalArgs, env: Env): Resolved {
     ignoreUnavailableControllers: s.ignoreUnavailableControllers,
   };
   if (s.libexec) config.libexecDir = s.libexec;
-  return { settings: s, variables, logLevel: level, timestamp: s.logTimestamp, config };
+  return { settings: s, variables, warnings, logLevel: level, timestamp: s.logTimestamp, config };
 }

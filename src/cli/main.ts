@@ -2,6 +2,7 @@
 // a non-zero exit code for every failure. Commands are imported when chosen, so a call
 // loads only the code (and Node built-ins) it uses.
 import yargs, { type Argv } from 'yargs';
+import { checkLogFile } from '../log/logfile.js';
 import { createLogger } from '../log/pino.js';
 import type { Logger } from '../log/types.js';
 import { errorMessage } from '../runtime/errors.js';
@@ -10,6 +11,7 @@ import { OCI_VERSION } from '../spec/types.js';
 import { writeErr, writeOut, type Context, type Env, type Stdio } from './context.js';
 import { writeFailureLog } from './failurelog.js';
 import { globalOptions, resolveGlobals, VALUE_FLAGS, type GlobalArgs } from './globals.js';
+import { usageLine } from './usage.js';
 import { VERSION } from './version.js';
 
 /** `lxcri [globals] --version` / `-v` (yargs reserves "version" for its own). */
@@ -64,6 +66,13 @@ function splitExecCommand(args: string[], at: number): ExecSplit {
   return { args: kept, command: [], env };
 }
 
+/** --preserve-fds N: yargs would take "abc" for NaN and carry on. */
+function fdCount(v: unknown): number {
+  const n = typeof v === 'number' ? v : /^\d+$/.test(String(v)) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new Error(`--preserve-fds: "${String(v)}" is not a number of file descriptors`);
+  return n;
+}
+
 function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit): Argv<GlobalArgs> {
   const id = (a: Argv<GlobalArgs>): Argv<GlobalArgs & { id: string }> =>
     a.positional('id', { type: 'string', demandOption: true, describe: 'container ID' }) as Argv<GlobalArgs & { id: string }>;
@@ -73,10 +82,10 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
       'create a container from a bundle; it waits for start',
       (a) =>
         id(a)
-          .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' })
-          .option('pid-file', { type: 'string', describe: 'write the PID to this file' })
-          .option('console-socket', { type: 'string', describe: 'unix socket that receives the terminal' })
-          .option('preserve-fds', { type: 'number', default: 0, describe: 'pass this many fds after stdio' })
+          .option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' })
+          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID to this file' })
+          .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal' })
+          .option('preserve-fds', { type: 'string', requiresArg: true, default: '0', coerce: fdCount, describe: 'pass this many fds after stdio' })
           .option('no-pivot', { type: 'boolean', describe: 'accepted for compatibility' })
           .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
       (a) =>
@@ -115,7 +124,7 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
     .command(
       'update <id>',
       'change the cgroup limits of a live container (runtime-spec LinuxResources JSON)',
-      (a) => id(a).option('resources', { alias: 'r', type: 'string', demandOption: true, describe: 'JSON file, or - for stdin' }),
+      (a) => id(a).option('resources', { alias: 'r', type: 'string', requiresArg: true, demandOption: true, describe: 'JSON file, or - for stdin' }),
       (a) => set('update', a.id, (ctx) => import('./commands/update.js').then((m) => m.update({ id: a.id, resources: a.resources }, ctx))),
     )
     .command(
@@ -124,7 +133,7 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
       (a) =>
         a
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'IDs only' })
-          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
+          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const, requiresArg: true }),
       (a) => set('list', '', (ctx) => import('./commands/list.js').then((m) => m.list({ quiet: a.quiet, format: a.format }, ctx))),
     )
     .command(
@@ -134,15 +143,15 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
         id(a)
           // Everything after the ID belongs to the command: `exec ID ls -l` gives -l to ls.
           .positional('command', { type: 'string', array: true, describe: 'command and arguments (without --process), passed as they are' })
-          .option('process', { alias: 'p', type: 'string', describe: 'runtime-spec Process JSON file' })
+          .option('process', { alias: 'p', type: 'string', requiresArg: true, describe: 'runtime-spec Process JSON file' })
           .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait; print nothing, write --pid-file' })
-          .option('pid-file', { type: 'string', describe: 'write the process PID to this file' })
-          .option('cwd', { type: 'string', describe: 'working directory in the container' })
-          .option('env', { alias: 'e', type: 'string', describe: 'KEY=VALUE, repeatable' })
-          .option('user', { alias: 'u', type: 'string', describe: 'UID[:GID]' })
+          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the process PID to this file' })
+          .option('cwd', { type: 'string', requiresArg: true, describe: 'working directory in the container' })
+          .option('env', { alias: 'e', type: 'string', requiresArg: true, describe: 'KEY=VALUE, repeatable' })
+          .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'UID[:GID]' })
           .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'give the process a terminal (process.terminal)' })
-          .option('console-socket', { type: 'string', describe: 'unix socket that receives the terminal' })
-          .option('preserve-fds', { type: 'number', default: 0, describe: 'pass this many fds after stdio' }),
+          .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal' })
+          .option('preserve-fds', { type: 'string', requiresArg: true, default: '0', coerce: fdCount, describe: 'pass this many fds after stdio' }),
       (a) =>
         set('exec', a.id, (ctx) =>
           import('./commands/exec.js').then((m) =>
@@ -171,7 +180,7 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
     .command(
       'run <id>',
       'create and start a container, wait for it, delete it; exits with its status',
-      (a) => id(a).option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' }),
+      (a) => id(a).option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' }),
       (a) => set('run', a.id, (ctx) => import('./commands/run.js').then((m) => m.run({ id: a.id, bundle: a.bundle }, ctx))),
     );
 }
@@ -198,6 +207,12 @@ async function versionText(): Promise<string> {
     /* the addon is optional for --version */
   }
   return `lxcri version ${VERSION}\nspec: ${OCI_VERSION}\nliblxc: ${lxcVersion}\n`;
+}
+
+/** The commands the parser knows, from its help text ("  lxcri create <id>  ..."). */
+async function commandNames(parser: Argv<GlobalArgs>): Promise<Set<string>> {
+  const help = await parser.getHelp();
+  return new Set([...help.matchAll(/^ {2}lxcri (\S+)/gm)].map((m) => m[1]!));
 }
 
 /** The command word: the first argument that is neither a global option nor its value. */
@@ -233,7 +248,7 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     .exitProcess(false)
     .parserConfiguration({ 'duplicate-arguments-array': false })
     .fail((msg, err) => {
-      usageError = msg || (err ? errorMessage(err) : 'invalid arguments');
+      usageError = usageLine(msg || (err ? errorMessage(err) : 'invalid arguments'));
     });
   let g: GlobalArgs;
   try {
@@ -246,8 +261,12 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
       }
     })) as GlobalArgs;
   } catch (err) {
-    usageError ??= errorMessage(err);
+    usageError ??= usageLine(errorMessage(err));
     g = {};
+  }
+  // yargs says "Unknown arguments: stat, x" for a misspelled command.
+  if (usageError && !chosen && word !== undefined && /^Unknown arguments?: /.test(usageError) && !(await commandNames(parser)).has(word)) {
+    usageError = `unknown command "${word}"`;
   }
   if (usageError) {
     writeErr(stdio, `lxcri: ${usageError} (see lxcri --help)\n`);
@@ -262,7 +281,9 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   let log: Logger | undefined;
   const { cmd, id, handler } = chosen;
   try {
-    const { config: cfg, logLevel: level, timestamp, settings, variables } = resolveGlobals(g, env);
+    const { config: cfg, logLevel: level, timestamp, settings, variables, warnings } = resolveGlobals(g, env);
+    // Before anything runs: a path that cannot take the log fails the call here, once.
+    checkLogFile(cfg.lxcLogFile!);
     log = createLogger({
       file: cfg.lxcLogFile!,
       level,
@@ -273,6 +294,10 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     });
     const l = log;
     for (const v of variables) l.trace('setting from variable', { env: v.env, source: v.source });
+    for (const w of warnings) {
+      writeErr(stdio, `lxcri: warning: ${w.text}\n`);
+      l.warn('unknown setting in the environment file', w.fields);
+    }
     let rt: Runtime | undefined;
     const runtime = async (): Promise<Runtime> => (rt ??= new (await import('../runtime/runtime.js')).Runtime(cfg, l));
     const createHook = settings.createHook ? { path: settings.createHook, timeoutMs: settings.createHookTimeout * 1000 } : undefined;

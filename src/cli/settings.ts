@@ -60,6 +60,19 @@ function parseValue(def: SettingDef, raw: string, from: string): string | boolea
 }
 
 /**
+ * A value from a flag or a variable. Empty is never taken as a value: `LXCRI_ROOT=` would
+ * otherwise put the containers in the working directory. Where the default itself is
+ * empty (libexec: next to lxcri; create hook: none), empty selects that default.
+ */
+function valueOf(def: SettingDef, raw: string, from: string): string | boolean | number {
+  if (raw.trim() === '') {
+    if (def.default === '') return parseValue(def, '', from);
+    throw new RuntimeError('invalid-argument', `${from} is empty (leave it out for the default, ${def.default})`);
+  }
+  return parseValue(def, raw, from);
+}
+
+/**
  * Resolve every setting. `flags` holds the parsed global flags by flag name (undefined
  * when not given), `env` the process environment, `file` the environment file's values.
  */
@@ -70,21 +83,61 @@ export function resolveSettings(
   fileName: string,
   /** Told of each setting that came from a variable (the log's "env" field). */
   fromVariable: (variable: string, source: 'environment' | 'file') => void = () => undefined,
+  /** The line of each variable in the file, for the error of a bad value. */
+  fileLines: ReadonlyMap<string, number> = new Map(),
 ): Settings {
   const out: Record<string, string | boolean | number> = {};
   for (const [name, def] of Object.entries(SETTINGS) as [SettingName, SettingDef][]) {
     const flag = flags[def.flag];
     if (flag !== undefined) {
-      out[name] = typeof flag === 'string' ? parseValue(def, flag, `--${def.flag}`) : (flag as boolean | number);
+      out[name] = typeof flag === 'string' ? valueOf(def, flag, `--${def.flag}`) : (flag as boolean | number);
     } else if (env[def.env] !== undefined) {
-      out[name] = parseValue(def, env[def.env]!, def.env);
+      out[name] = valueOf(def, env[def.env]!, def.env);
       fromVariable(def.env, 'environment');
     } else if (file[def.env] !== undefined) {
-      out[name] = parseValue(def, file[def.env]!, `${fileName}: ${def.env}`);
+      const line = fileLines.get(def.env);
+      out[name] = valueOf(def, file[def.env]!, `${fileName}${line ? `:${line}` : ''}: ${def.env}`);
       fromVariable(def.env, 'file');
     } else {
       out[name] = parseValue(def, def.default, 'default');
     }
   }
   return out as Settings;
+}
+
+const KNOWN = new Set<string>(Object.values(SETTINGS).map((d: SettingDef) => d.env));
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+export interface UnknownSetting {
+  name: string;
+  line: number;
+  /** The known name it is closest to, if close. */
+  suggestion?: string;
+}
+
+/** LXCRI_* names in the environment file that are no setting (typos would pass silently). */
+export function unknownSettings(fileLines: ReadonlyMap<string, number>): UnknownSetting[] {
+  const out: UnknownSetting[] = [];
+  for (const [name, line] of fileLines) {
+    if (!/^LXCRI_/i.test(name) || KNOWN.has(name)) continue;
+    let best: string | undefined;
+    // One edit away, two for longer names: LXCRI_FOO is no typo of LXCRI_ROOT.
+    let bestDist = name.length - 'LXCRI_'.length >= 8 ? 3 : 2;
+    for (const k of KNOWN) {
+      const d = distance(name.toUpperCase(), k);
+      if (d < bestDist) [best, bestDist] = [k, d];
+    }
+    out.push(best ? { name, line, suggestion: best } : { name, line });
+  }
+  return out.sort((a, b) => a.line - b.line);
 }

@@ -1,10 +1,10 @@
 // The runtime log: JSON lines with zerolog's field names (l, m, t, cmd, cid, ...), one file
 // shared with liblxc's own log. pino is loaded only when a line is actually written, so a
 // quiet successful command does not pay for it.
-import { mkdirSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { callerOf } from './caller.js';
+import { checkLogFile } from './logfile.js';
 import type { Fields, Logger } from './types.js';
 
 export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -56,7 +56,7 @@ export function createLogger(opts: LogOptions): Logger {
   const pino = (): PinoLike | undefined => {
     if (base || failed) return base;
     try {
-      mkdirSync(dirname(opts.file), { recursive: true, mode: 0o750 });
+      checkLogFile(opts.file);
       // A literal require() so the bundler includes pino (evaluated only here); the
       // library build (ES modules) has no require and loads it through createRequire.
       const p = (typeof require === 'function' ? require('pino') : createRequire(import.meta.url)('pino')) as typeof import('pino');

@@ -35,7 +35,16 @@ function filterOptions(type: string, options: string[]): string[] {
   return options.filter((o) => !d.includes(o));
 }
 
+/** liblxc logs mount paths unescaped, and its log is one record a line. */
+const LINE_BREAK = /[\n\r]/;
+
 export function mountEntry(m: Mount, bundle: string, rootfs: string): string {
+  const fields: Array<[string, string | undefined]> = [['destination', m.destination], ['source', m.source], ['type', m.type], ...(m.options ?? []).map((o): [string, string] => ['option', o])];
+  for (const [what, v] of fields) {
+    if (v !== undefined && LINE_BREAK.test(v)) {
+      throw new RuntimeError('invalid-spec', `invalid config.json: mount ${JSON.stringify(m.destination)}: a line break in its ${what} ${JSON.stringify(v)}`);
+    }
+  }
   if (!isAbsolute(m.destination)) {
     throw new RuntimeError('invalid-spec', `invalid config.json: mount destination "${m.destination}" must be absolute`);
   }

@@ -82,8 +82,12 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   const cfg = new LxcConfig();
   const namespaces = linux.namespaces ?? [];
 
+  // liblxc at trace level has libseccomp write its filter code into the log, as bare lines
+  // among lxcri's JSON and liblxc's "lxc ..." lines; debug is as far as it goes then.
+  const seccompOn = linux.seccomp !== undefined && opts.features.seccomp;
+  const lxcTrace = /^(trace|0)$/i.test(opts.lxcLogLevel.trim());
   if (opts.lxcLogFile) cfg.set('lxc.log.file', opts.lxcLogFile);
-  cfg.set('lxc.log.level', opts.lxcLogLevel);
+  cfg.set('lxc.log.level', seccompOn && lxcTrace ? 'debug' : opts.lxcLogLevel);
 
   // The bundle's rootfs is used in place: liblxc never manages, copies or destroys it.
   cfg.set('lxc.rootfs.path', `dir:${bundle.rootfs}`);
@@ -98,6 +102,7 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   applyNamespaces(cfg, namespaces);
   applyIdmaps(cfg, linux.uidMappings ?? [], linux.gidMappings ?? []);
   const warnings: string[] = [];
+  if (seccompOn && lxcTrace) warnings.push('liblxc logs at debug, not trace, for a container with seccomp: at trace it writes the filter code into the log as bare lines');
   const off = (what: string): void => {
     warnings.push(`${what} switched off by the operator: the container gets less confinement than its spec asks for`);
   };

@@ -3,11 +3,12 @@
 // nothing that existed before it (an existing container of the same ID) is touched.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, open, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths } from '../cgroup/paths.js';
 import { removeContainerCgroups } from '../cgroup/remove.js';
+import { checkLogFile } from '../log/logfile.js';
 import type { Logger } from '../log/types.js';
 import { hostId } from '../lxc/idmap.js';
 import { probeLsm } from '../lxc/lsm.js';
@@ -15,13 +16,14 @@ import { translate } from '../lxc/translate.js';
 import { loadBundle } from '../spec/load.js';
 import { processUser } from '../spec/user.js';
 import type { Spec } from '../spec/types.js';
-import { errnoCode, errorMessage, RuntimeError } from './errors.js';
+import { errnoCode, errnoText, errorMessage, RuntimeError } from './errors.js';
 import { checkId } from './id.js';
 import { startFailure, type MonitorEnd } from './startfailure.js';
 import { listenHooks, type HookServer } from './hookserver.js';
 import { writeInitDir } from './initdir.js';
 import { initDirOf, notifySocketOf } from './layout.js';
 import { lxc } from './native.js';
+import { makeDirs } from './mkdirs.js';
 import { listenNotify, type InitReport } from './notify.js';
 import { fileId, isAlive, procRef, runsExecutable } from './proc.js';
 import { closeStdio, resolveStdio, type StdioFds, type StdioOptions } from './stdio.js';
@@ -119,8 +121,13 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
   for (const warning of translation.warnings) log.warn(warning);
   const initExe = fileId(helperPath(cfg.libexecDir, 'lxcri-init'));
 
-  if (cfg.lxcLogFile) await prepareLogFile(cfg.lxcLogFile);
-  await mkdir(cfg.root, { recursive: true, mode: 0o711 });
+  // liblxc would make the log's directory 0755 and the file 0640; the log is private.
+  if (cfg.lxcLogFile) checkLogFile(cfg.lxcLogFile);
+  try {
+    makeDirs(cfg.root, 0o711);
+  } catch (err) {
+    throw new RuntimeError('system', `cannot make the runtime root ${cfg.root}: ${errnoText(err)}`);
+  }
   try {
     // Private, except that a container's root in a user namespace (a mapped ID) must be
     // able to search it to bind-mount init/ (everything else keeps its own mode).
@@ -236,7 +243,13 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     if (outcome === 'timeout') {
       throw new RuntimeError('timeout', `timed out after ${cfg.timeouts.create / 1000}s waiting for container "${req.id}" to be created`);
     }
-    if ('ended' in outcome) throw await startFailure(runtimeDir, outcome.ended, cfg.lxcLogFile, req.id, began);
+    if ('ended' in outcome) {
+      // The init's own report (the exec error) beats the monitor's exit status, whichever
+      // of the two Node saw first.
+      const report = await notify.drain();
+      if (report && !report.ok) throw initFailure(report);
+      throw await startFailure(runtimeDir, outcome.ended, cfg.lxcLogFile, req.id, began);
+    }
     if (!outcome.ok) throw initFailure(outcome);
 
     const initPid = await initPidOf(req.id, cfg.root);
@@ -262,12 +275,6 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log);
     throw err;
   }
-}
-
-/** liblxc would make the log's directory 0755 and the file 0640; the log is private. */
-async function prepareLogFile(file: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true, mode: 0o750 });
-  await (await open(file, 'a', 0o600)).close();
 }
 
 function saveLxcConfig(id: string, root: string, file: string, items: ReadonlyArray<readonly [string, string]>, log: Logger): void {

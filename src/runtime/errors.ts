@@ -40,3 +40,10 @@ export function errnoCode(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** A Node system error as the kernel's words only ("no such file or directory"), else its message. */
+export function errnoText(err: unknown): string {
+  const msg = errorMessage(err);
+  const m = /^E[A-Z0-9]+: (.+?), \w+ '.*'$/.exec(msg);
+  return m ? m[1]! : msg;
+}

@@ -13,7 +13,8 @@ import { errorMessage, RuntimeError } from './errors.js';
 /** What hooks get on stdin: the runtime-spec state. */
 export type HookState = Pick<State, 'ociVersion' | 'id' | 'status' | 'pid' | 'bundle' | 'annotations'>;
 
-const OUTPUT_LIMIT = 64 * 1024;
+/** Bytes of a hook's output kept for the log (lxcri-hook keeps as many). */
+export const OUTPUT_LIMIT = 64 * 1024;
 
 function envObject(env: string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -5,7 +5,9 @@
 // it sends its PID as the host sees it, create finds the container's init (the ancestor
 // whose parent is the monitor), runs prestart then createRuntime with that PID in the
 // state, writes the startContainer state for lxcri-init, and answers "ok\n<state JSON>"
-// (for the createContainer hooks lxcri-hook runs next) or "error <reason>".
+// (for the createContainer hooks lxcri-hook runs next) or "error <reason>". It then sends
+// each createContainer hook's output as "output\0<path>\0<bytes>", logged here like the
+// output of the hooks create runs itself (liblxc would log it raw, line by line).
 import { readFileSync } from 'node:fs';
 import { chmod, chown, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -13,7 +15,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log/types.js';
 import type { Hooks } from '../spec/types.js';
 import { errorMessage } from './errors.js';
-import { runHooks, type HookState } from './hooks.js';
+import { OUTPUT_LIMIT, runHooks, type HookState } from './hooks.js';
 import { initDirOf } from './layout.js';
 
 export const HOOK_SOCKET = 'hooks.sock';
@@ -55,10 +57,26 @@ export function initAncestor(pid: number, monitor: number): number | undefined {
   return undefined;
 }
 
+const OUTPUT = Buffer.from('output\0');
+/** The PID request is short; an output request carries up to 64 KiB (lxcri-hook's limit). */
+const MAX_REQUEST = OUTPUT_LIMIT + 8192;
+
+/** "output\0<hook path>\0<bytes>": the createContainer hook's output, into the log. */
+function logOutput(request: Buffer, log: Logger): string {
+  const rest = request.subarray(OUTPUT.length);
+  const nul = rest.indexOf(0);
+  if (nul < 0) return 'error malformed output request';
+  const output = rest.subarray(nul + 1, nul + 1 + OUTPUT_LIMIT).toString('utf8');
+  if (output) log.info('hook output', { kind: 'createContainer', path: rest.subarray(0, nul).toString('utf8'), output });
+  return 'ok';
+}
+
 export async function listenHooks(opts: HookServerOptions): Promise<HookServer> {
   const path = join(opts.runtimeDir, HOOK_SOCKET);
   let served = false;
-  const answer = async (request: string): Promise<string> => {
+  const answer = async (raw: Buffer): Promise<string> => {
+    if (raw.subarray(0, OUTPUT.length).equals(OUTPUT)) return logOutput(raw, opts.log);
+    const request = raw.toString('utf8');
     // One request per container: a second one is not lxcri-hook's.
     if (served) return 'error hooks already ran';
     served = true;
@@ -81,15 +99,16 @@ export async function listenHooks(opts: HookServerOptions): Promise<HookServer> 
     return `ok\n${JSON.stringify(creating)}`;
   };
   const serve = (sock: Socket): void => {
-    let buf = '';
-    sock.setEncoding('utf8');
+    const chunks: Buffer[] = [];
+    let size = 0;
     sock.on('error', () => undefined);
-    sock.on('data', (d: string) => {
-      buf += d;
-      if (buf.length > 64) sock.destroy();
+    sock.on('data', (d: Buffer) => {
+      chunks.push(d);
+      size += d.length;
+      if (size > MAX_REQUEST) sock.destroy();
     });
     sock.on('end', () => {
-      answer(buf).then(
+      answer(Buffer.concat(chunks)).then(
         (reply) => sock.end(reply),
         (err: unknown) => sock.end(`error ${errorMessage(err)}`),
       );

@@ -8,8 +8,17 @@ export type InitReport = { ok: true } | { ok: false; code: number; message: stri
 export interface NotifyListener {
   /** Resolves with the first report lxcri-init sends. */
   readonly report: Promise<InitReport>;
+  /**
+   * The report, if lxcri-init sent one, once the monitor has exited. The init reports
+   * and exits before its monitor does, so its connection is queued by then; but Node may
+   * hand us the monitor's exit before it accepts that connection (under load it does).
+   */
+  drain(): Promise<InitReport | undefined>;
   close(): void;
 }
+
+/** One turn of the event loop: its poll phase accepts and reads what is queued. */
+const turn = (): Promise<void> => new Promise((res) => setImmediate(res));
 
 export function parseReport(line: string): InitReport {
   const t = line.trim();
@@ -21,15 +30,22 @@ export function parseReport(line: string): InitReport {
 
 export async function listenNotify(path: string, uid: number, gid: number): Promise<NotifyListener> {
   let resolveReport!: (r: InitReport) => void;
+  let received: InitReport | undefined;
+  let open = 0;
   const report = new Promise<InitReport>((r) => (resolveReport = r));
   const server: Server = createServer((sock) => {
     let buf = '';
+    open++;
     sock.setEncoding('utf8');
     sock.on('data', (d: string) => {
       buf += d;
       if (buf.length > 8192) sock.destroy();
     });
-    sock.on('end', () => resolveReport(parseReport(buf)));
+    sock.on('end', () => {
+      received ??= parseReport(buf);
+      resolveReport(received);
+    });
+    sock.on('close', () => open--);
     sock.on('error', () => undefined);
   });
   await new Promise<void>((res, rej) => {
@@ -40,5 +56,13 @@ export async function listenNotify(path: string, uid: number, gid: number): Prom
   // fails before the switch: anyone who reaches this directory may connect.
   await chown(path, uid, gid);
   await chmod(path, 0o666);
-  return { report, close: () => server.close() };
+  const drain = async (): Promise<InitReport | undefined> => {
+    // Two poll phases accept a queued connection; the init wrote and closed it before it
+    // exited, so its data and end are queued as well and arrive within a few turns.
+    for (let i = 0; i < 3 && !received; i++) await turn();
+    const until = Date.now() + 2000;
+    while (!received && open > 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 5));
+    return received;
+  };
+  return { report, drain, close: () => server.close() };
 }

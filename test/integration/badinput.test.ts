@@ -1,6 +1,7 @@
 // Bad input to every command: one clear line on stderr, a non-zero exit, nothing left
 // behind, and no harm to other containers.
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, leftovers, makeBundle, withArgs, type Result } from '../helpers/lxcri.js';
@@ -74,6 +75,18 @@ describe('create refuses bad bundles and leaves nothing', () => {
   it('a non-executable file', async () => {
     await createFails('not-exe', makeBundle(env, 'not-exe', withArgs('/etc/passwd')), /permission denied/);
   });
+  it('a line break where liblxc takes a line (its config and its log)', async () => {
+    const m = makeBundle(env, 'bad-nl-mount', (s) => {
+      s.mounts!.push({ destination: '/tmp/a\nlxc.hook.pre-start = /bin/false', type: 'tmpfs', source: 'tmpfs' });
+    });
+    await createFails('bad-nl-mount', m, /^lxcri: invalid config\.json: mount "\/tmp\/a\\nlxc.hook.pre-start = \/bin\/false": a line break in its destination/);
+    const root = join(env.dir, 'root\nlxc.x = y');
+    mkdirSync(root);
+    const r = makeBundle(env, 'bad-nl-root', (s) => {
+      s.root = { path: root };
+    });
+    await createFails('bad-nl-root', r, /^lxcri: invalid config\.json: a line break in the value of lxc\.rootfs\.path/);
+  });
   it('an invalid container ID', async () => {
     await createFails('../evil', makeBundle(env, 'evil'), /invalid container ID/);
   });
@@ -144,6 +157,84 @@ describe('state machine misuse', () => {
     expect(r.stderr).toMatch(/^lxcri: /);
     const u = await env.run(['frobnicate', 'x']);
     expect(u.code).toBe(2);
-    expect(u.stderr).toMatch(/Unknown argument/);
+    expect(u.stderr).toBe('lxcri: unknown command "frobnicate" (see lxcri --help)\n');
+  });
+});
+
+describe('usage errors are one line for every command', () => {
+  const commands = ['create', 'start', 'state', 'kill', 'delete', 'inspect', 'pause', 'resume', 'update', 'list', 'exec', 'features', 'run'];
+  const withId = (c: string): boolean => c !== 'list' && c !== 'features';
+  it('unknown options, missing IDs, extra arguments, options without their value', async () => {
+    for (const c of commands) {
+      const bad: string[][] = [[c, '--bogus', 'bad-x'], [c, '--bogus=1', 'bad-x'], [c, 'bad-x', 'y', 'z', 'w']];
+      if (withId(c) && c !== 'update') bad.push([c]);
+      for (const args of bad) {
+        if (c === 'exec' && args[2] === 'y') continue; // exec's command takes the rest
+        const r = await env.run(args);
+        expect(r.code, args.join(' ')).toBe(2);
+        expectOneLineError(r, /^lxcri: .* \(see lxcri --help\)$/);
+      }
+    }
+  });
+  it('bad values: a choice, a count, a missing value', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['list', '--format=yaml'], /^lxcri: invalid value "yaml" for --format \(one of: table, json\)/],
+      [['list', '--format'], /Not enough arguments following: format/],
+      [['create', '--preserve-fds', 'abc', 'bad-x'], /--preserve-fds: "abc" is not a number of file descriptors/],
+      [['exec', '--preserve-fds', '-1', 'bad-x', 'true'], /--preserve-fds: "-1" is not a number/],
+      [['create', '--bundle'], /Not enough arguments following: bundle/],
+      [['update', '--resources', 'bad-x'], /Missing required argument: id|Not enough/],
+      [['--root'], /Not enough arguments following: root/],
+      [['stat', 'bad-x'], /^lxcri: unknown command "stat"/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await env.run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expectOneLineError(r, pattern);
+    }
+  });
+});
+
+describe('log file paths that cannot take the log', () => {
+  it('fail the call quickly with one line and leave nothing behind', async () => {
+    const fifo = join(env.dir, 'log.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const file = join(env.dir, 'plain');
+    writeFileSync(file, '');
+    const dir = join(env.dir, 'logdir');
+    mkdirSync(dir);
+    const cases: Array<[string, RegExp]> = [
+      ['/proc/nonexistent/x.log', /cannot make its directory: no such file or directory/],
+      [dir, /is a directory/],
+      ['/dev/full', /is a device, not a regular file/],
+      [join(file, 'x.log'), /not a directory/],
+      [fifo, /is a FIFO/],
+    ];
+    const b = makeBundle(env, 'bad-log', withArgs('true'));
+    for (const [path, pattern] of cases) {
+      for (const args of [['state', 'bad-log'], ['create', '--bundle', b, 'bad-log']]) {
+        const began = Date.now();
+        const r = await env.run(['--log-file', path, ...args], { timeoutMs: 15_000 });
+        expect(Date.now() - began, path).toBeLessThan(5_000);
+        expectOneLineError(r, new RegExp(`^lxcri: log file ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: ${pattern.source}`));
+        expect(leftovers(env, 'bad-log')).toEqual([]);
+      }
+    }
+    // podman's --log (the error of a failed call) on a FIFO without a reader: no hang.
+    const began = Date.now();
+    expectOneLineError(await env.run(['--log', fifo, 'state', 'bad-log'], { timeoutMs: 15_000 }), /container "bad-log" does not exist/);
+    expect(Date.now() - began).toBeLessThan(5_000);
+    // The runtime root is made the same way (Node's recursive mkdir spun here too).
+    const began2 = Date.now();
+    expectOneLineError(
+      await env.run(['--root', '/proc/nonexistent/root', 'create', '--bundle', b, 'bad-log'], { timeoutMs: 15_000 }),
+      /^lxcri: cannot make the runtime root \/proc\/nonexistent\/root: no such file or directory$/,
+    );
+    expect(Date.now() - began2).toBeLessThan(5_000);
+    // /dev/null is a log that throws everything away; a new directory is made.
+    expectOneLineError(await env.run(['--log-file', '/dev/null', 'state', 'bad-log']), /container "bad-log" does not exist/);
+    const fresh = join(env.dir, 'new/dir/lxcri.log');
+    expectOneLineError(await env.run(['--log-file', fresh, 'state', 'bad-log']), /does not exist/);
+    expect(readFileSync(fresh, 'utf8')).toMatch(/"m":"cmd failed"/);
   });
 });

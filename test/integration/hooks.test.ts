@@ -1,7 +1,7 @@
 // OCI hooks through the CLI with real containers: each kind at its time, in its namespaces,
 // with the state on stdin, the spec's argv (args[0] is argv[0]) and env, and the failure
 // rules (create-time and startContainer failures are fatal, poststart/poststop are not).
-import { existsSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, leftovers, makeBundle, type Result } from '../helpers/lxcri.js';
@@ -158,5 +158,85 @@ describe('hooks', () => {
     expect(r.stderr).toContain('lxcri-init: startContainer hook /bin/sh: exited with status 7\n');
     expect(existsSync(join(out, 'process'))).toBe(false);
     expect(leftovers(env, id)).toEqual([]);
+  });
+});
+
+describe('hook output in the log', () => {
+  // Several lines, one that looks like a log record, control characters, no final newline.
+  const NOISY =
+    '#!/bin/sh\necho "line one"\necho \'{"l":"error","m":"not lxcri"}\'\n' +
+    'printf \'ctrl \\033[31mred\\033[0m bell\\a cr\\rmid tab\\there\\n\'\necho "to stderr" >&2\nprintf "no newline"\n' +
+    '[ "$1" != fail ] || { printf "\\nlast words\\n"; exit 3; }\n';
+  // stdout and stderr are separate pipes for the hooks lxcri runs: their order may differ.
+  const PIECES = ['line one\n', '{"l":"error","m":"not lxcri"}\n', 'ctrl \x1b[31mred\x1b[0m bell\x07 cr\rmid tab\there\n', 'to stderr\n', 'no newline'];
+  const expectOutput = (output: unknown, extra = ''): void => {
+    expect(typeof output).toBe('string');
+    for (const p of PIECES) expect(output).toContain(p);
+    expect((output as string).length).toBe(PIECES.join('').length + extra.length);
+    if (extra) expect(output).toContain(extra);
+  };
+
+  /** Every line of the log is lxcri's JSON or liblxc's "lxc ..." (the README's grep | jq). */
+  function logRecords(): Array<Record<string, unknown>> {
+    const lines = readFileSync(env.logFile, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    const ours: Array<Record<string, unknown>> = [];
+    for (const line of lines) {
+      if (line.startsWith('lxc ')) continue;
+      let rec: Record<string, unknown> | undefined;
+      try {
+        rec = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        /* reported below */
+      }
+      expect(rec, `log line ${JSON.stringify(line)}`).toBeTypeOf('object');
+      ours.push(rec!);
+    }
+    return ours;
+  }
+
+  it('is a JSON field for every kind; each log line is JSON or liblxc\'s', async () => {
+    const script = join(env.dir, 'noisy.sh');
+    writeFileSync(script, NOISY, { mode: 0o755 });
+    const noisy: Hook = { path: script }; // no args: argv is just the path
+    // With a seccomp profile at liblxc's trace level, which would dump the filter code raw.
+    const { bundle } = bundleWith('bad-hookout', { createContainer: [noisy], prestart: [noisy], poststart: [noisy], poststop: [noisy] }, (s) => {
+      s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] };
+    });
+    writeFileSync(env.logFile, '');
+    const g = ['--log-level', 'debug', '--container-log-level', 'trace'];
+    const c = await env.run([...g, 'create', '--bundle', bundle, 'bad-hookout']);
+    expect(c.stderr).toBe('');
+    expect((await env.run([...g, 'start', 'bad-hookout'])).code).toBe(0);
+    expect((await env.run([...g, 'delete', '--force', 'bad-hookout'])).code).toBe(0);
+    const records = logRecords();
+    expect(records.find((r) => r.l === 'warn' && /liblxc logs at debug, not trace/.test(String(r.m)))).toBeDefined();
+    const outputs = records.filter((r) => r.m === 'hook output');
+    expect(outputs.map((r) => r.kind).sort()).toEqual(['createContainer', 'poststart', 'poststop', 'prestart']);
+    for (const r of outputs) {
+      expect(r).toMatchObject({ l: 'info', path: script });
+      expectOutput(r.output);
+    }
+    // liblxc's own lines are there too, and none of them carries the hook's text raw.
+    const lxcLines = readFileSync(env.logFile, 'utf8').split('\n').filter((l) => l.startsWith('lxc bad-hookout '));
+    expect(lxcLines.some((l) => / DEBUG /.test(l))).toBe(true);
+    expect(lxcLines.filter((l) => l.includes('line one'))).toEqual([]);
+  });
+
+  it('of a failing createContainer hook: its last line ends the error, the log stays clean', async () => {
+    const script = join(env.dir, 'noisy-fail.sh');
+    writeFileSync(script, NOISY, { mode: 0o755 });
+    const { bundle } = bundleWith('bad-hookfail', { createContainer: [{ path: script, args: ['noisy', 'fail'] }] });
+    writeFileSync(env.logFile, '');
+    const r = await env.run(['--container-log-level', 'debug', 'create', '--bundle', bundle, 'bad-hookfail']);
+    expectCreateFailed(r, new RegExp(`^lxcri: lxcri-hook: createContainer hook ${script}: exited with status 3: last words\n$`), 'bad-hookfail');
+    const recs = logRecords();
+    const rec = recs.find((x) => x.m === 'hook output');
+    expect(rec).toMatchObject({ kind: 'createContainer', path: script });
+    expectOutput(rec!.output, '\nlast words\n');
+    // lxcri-hook's reason reaches liblxc's log as one line, without an empty one after it.
+    const log = readFileSync(env.logFile, 'utf8');
+    expect(log).toMatch(/^lxc bad-hookfail .* produced output: lxcri-hook: createContainer hook .*: exited with status 3: last words$/m);
+    expect(log).not.toMatch(/\n\n/);
   });
 });

@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, leftovers, makeBundle, REPO, withArgs } from '../helpers/lxcri.js';
+import { Env, LAUNCHER, leftovers, MAIN, makeBundle, REPO, runCmd, withArgs } from '../helpers/lxcri.js';
 
 let env: Env;
 beforeAll(() => {
@@ -40,6 +40,47 @@ describe('environment file', () => {
     expect((await env.run(['delete', '--force', 'envf'], { env: e })).stderr).toMatch(/LXCRI_DELETE_TIMEOUT: "soon" is not a positive number/);
     writeFileSync(file, '');
     expect((await env.run(['delete', '--force', 'envf'], { env: e })).code).toBe(0);
+  });
+});
+
+describe('environment file mistakes', () => {
+  it('an unknown LXCRI_ name is a warning with file and line; the call goes on', async () => {
+    const file = join(env.dir, 'typo.env');
+    writeFileSync(file, '# typo below\nLXCRI_LOG_LEVEL=info\nLXCRI_ROOOT=/elsewhere\nOTHER=1\n');
+    writeFileSync(env.logFile, '');
+    const r = await env.run(['state', 'bad-typo'], { env: { LXCRI_ENV_FILE: file } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `lxcri: warning: ${file}:3: unknown setting LXCRI_ROOOT (did you mean LXCRI_ROOT?)\nlxcri: container "bad-typo" does not exist\n`,
+    );
+    const warn = readFileSync(env.logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.l === 'warn');
+    expect(warn).toMatchObject({ m: 'unknown setting in the environment file', file, line: 3, env: 'LXCRI_ROOOT' });
+  });
+  it('a missing LXCRI_ENV_FILE and empty settings are refused with one line', async () => {
+    const missing = join(env.dir, 'no-such.env');
+    const cases: Array<[NodeJS.ProcessEnv, RegExp]> = [
+      [{ LXCRI_ENV_FILE: missing }, new RegExp(`^lxcri: environment file ${missing} \\(LXCRI_ENV_FILE\\) does not exist$`)],
+      [{ LXCRI_ENV_FILE: '' }, /^lxcri: LXCRI_ENV_FILE is empty/],
+      [{ LXCRI_LOG_LEVEL: '' }, /^lxcri: LXCRI_LOG_LEVEL is empty \(leave it out for the default, info\)$/],
+      [{ LXCRI_CREATE_TIMEOUT: '' }, /^lxcri: LXCRI_CREATE_TIMEOUT is empty/],
+    ];
+    const b = makeBundle(env, 'bad-empty', withArgs('true'));
+    for (const [e, pattern] of cases) {
+      const r = await env.run(['create', '--bundle', b, 'bad-empty'], { env: e });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr.trimEnd()).toMatch(pattern);
+      expect(leftovers(env, 'bad-empty')).toEqual([]);
+    }
+    // LXCRI_ROOT= in the file, without the harness's --root: refused, not the working directory.
+    const file = join(env.dir, 'empty-root.env');
+    writeFileSync(file, 'LXCRI_LOG_LEVEL=info\nLXCRI_ROOT=\n');
+    const r = await runCmd(LAUNCHER, ['--log-file', env.logFile, 'create', '--bundle', b, 'bad-empty'], {
+      env: { ...process.env, LXCRI_MAIN: MAIN, LXCRI_ENV_FILE: file },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`lxcri: ${file}:2: LXCRI_ROOT is empty (leave it out for the default, /run/lxcri)\n`);
+    expect(existsSync(join(process.cwd(), 'bad-empty'))).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 // Failures around a container: a monitor that dies, a create that is killed half-way, a
 // custom cgroupsPath and a non-root process user.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupRoots, Env, LAUNCHER, leftovers, MAIN, makeBundle, pidAlive, waitFor, withArgs } from '../helpers/lxcri.js';
@@ -113,4 +113,64 @@ describe('robustness', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
+
+  it('create reports the init\'s exec error, not its monitor\'s exit, also under CPU load', async () => {
+    // Busy loops on both cores: the init's report and the monitor's exit arrive close
+    // together, in either order.
+    const busy = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    try {
+      const cases: Array<[string, string[], RegExp]> = [
+        ['noexec', ['/etc/passwd'], /^lxcri: exec: \/etc\/passwd: permission denied$/], // 126
+        ['missing', ['/no/such/program'], /^lxcri: exec: \/no\/such\/program: no such file or directory$/], // 127
+      ];
+      for (const [name, args, pattern] of cases) {
+        const b = makeBundle(env, `bad-race-${name}`, withArgs(...args));
+        for (let i = 0; i < 20; i++) {
+          const id = `bad-race-${name}-${i}`;
+          const r = await env.run(['create', '--bundle', b, id]);
+          expect(r.code, id).toBe(1);
+          expect(r.stderr.trimEnd(), id).toMatch(pattern);
+          expect(leftovers(env, id)).toEqual([]);
+        }
+      }
+    } finally {
+      for (const p of busy) p.kill('SIGKILL');
+    }
+  }, 600_000);
+
+  it('create reports the init\'s error even when it sees the monitor\'s exit first', async () => {
+    // lxcri is stopped while its monitor runs (a createContainer hook holds the start for
+    // a moment, after lxcri-hook's exchange with create) and continued once the monitor
+    // has exited: the init's report and the monitor's exit are then both waiting for it,
+    // and the exit (a signal, read first) used to win.
+    const marker = join(env.dir, 'bad-order-hook');
+    const b = makeBundle(env, 'bad-order', (s) => {
+      s.process!.args = ['/etc/passwd'];
+      s.hooks = { createContainer: [{ path: '/bin/sh', args: ['sh', '-c', `touch ${marker}; sleep 0.3`] }] };
+    });
+    let forced = 0;
+    for (let i = 0; i < 5; i++) {
+      const id = `bad-order-${i}`;
+      rmSync(marker, { force: true });
+      let done = false;
+      const run = env.run(['create', '--bundle', b, id]).finally(() => (done = true));
+      await waitFor(() => done || existsSync(marker), 10_000, 'the createContainer hook');
+      const monitor = monitorsOf(id)[0];
+      if (!done && monitor !== undefined) {
+        const lxcri = Number(/^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${monitor}/status`, 'latin1'))![1]);
+        process.kill(lxcri, 'SIGSTOP');
+        try {
+          await waitFor(() => !pidAlive(monitor), 10_000, 'the monitor to exit');
+          forced++;
+        } finally {
+          process.kill(lxcri, 'SIGCONT');
+        }
+      }
+      const r = await run;
+      expect(r.code, id).toBe(1);
+      expect(r.stderr, id).toBe('lxcri: exec: /etc/passwd: permission denied\n');
+      expect(leftovers(env, id)).toEqual([]);
+    }
+    expect(forced).toBeGreaterThan(0);
+  }, 120_000);
 });

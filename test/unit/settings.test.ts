@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkEnvFile } from '../../src/cli/envfile.js';
-import { resolveSettings, SETTINGS } from '../../src/cli/settings.js';
+import { resolveSettings, SETTINGS, unknownSettings } from '../../src/cli/settings.js';
+import { usageLine } from '../../src/cli/usage.js';
 import { REPO } from '../helpers/lxcri.js';
 
 describe('settings precedence', () => {
@@ -20,6 +21,40 @@ describe('settings precedence', () => {
   it('names the source of a bad value', () => {
     expect(() => resolveSettings({}, {}, { LXCRI_SECCOMP: 'maybe' }, '/etc/default/lxcri')).toThrow(/\/etc\/default\/lxcri: LXCRI_SECCOMP: "maybe" is not a boolean/);
     expect(() => resolveSettings({}, { LXCRI_KILL_TIMEOUT: '-1' }, {}, 'f')).toThrow(/LXCRI_KILL_TIMEOUT: "-1" is not a positive number/);
+  });
+});
+
+describe('empty values', () => {
+  it('are refused where the default is not empty, from every source', () => {
+    expect(() => resolveSettings({}, { LXCRI_ROOT: '' }, {}, 'f')).toThrow(/^LXCRI_ROOT is empty \(leave it out for the default, \/run\/lxcri\)$/);
+    expect(() => resolveSettings({}, {}, { LXCRI_LOG_FILE: ' ' }, 'f', undefined, new Map([['LXCRI_LOG_FILE', 7]]))).toThrow(/^f:7: LXCRI_LOG_FILE is empty/);
+    expect(() => resolveSettings({ root: '' }, {}, {}, 'f')).toThrow(/^--root is empty/);
+    expect(() => resolveSettings({}, { LXCRI_SECCOMP: '' }, {}, 'f')).toThrow(/^LXCRI_SECCOMP is empty/);
+    expect(() => resolveSettings({}, { LXCRI_KILL_TIMEOUT: '' }, {}, 'f')).toThrow(/^LXCRI_KILL_TIMEOUT is empty/);
+  });
+  it('select the default where it is empty (libexec next to lxcri, no create hook)', () => {
+    const s = resolveSettings({}, { LXCRI_LIBEXEC: '', LXCRI_CREATE_HOOK: '' }, {}, 'f');
+    expect(s.libexec).toBe('');
+    expect(s.createHook).toBe('');
+  });
+});
+
+describe('unknown settings in the environment file', () => {
+  it('are found with their line and the name they are a typo of', () => {
+    const lines = checkEnvFile('# c\nLXCRI_ROOT=/r\nLXCRI_ROOOT=/x\nLXCRI_FOO=1\nPATH=/bin\nLXCRI_CREATE_TIMEOTU=5\n', 'f');
+    expect(unknownSettings(lines)).toEqual([
+      { name: 'LXCRI_ROOOT', line: 3, suggestion: 'LXCRI_ROOT' },
+      { name: 'LXCRI_FOO', line: 4 },
+      { name: 'LXCRI_CREATE_TIMEOTU', line: 6, suggestion: 'LXCRI_CREATE_TIMEOUT' },
+    ]);
+  });
+});
+
+describe('usage errors', () => {
+  it('are one line', () => {
+    expect(usageLine('Invalid values:\n  Argument: format, Given: "yaml", Choices: "table", "json"')).toBe('invalid value "yaml" for --format (one of: table, json)');
+    expect(usageLine('Missing required argument: id')).toBe('Missing required argument: id');
+    expect(usageLine('first\n  second\n')).toBe('first second');
   });
 });
 
