@@ -12,6 +12,9 @@ import { writeErr, writeOut, type Context, type Env, type Stdio } from './contex
 import { writeFailureLog } from './failurelog.js';
 import { globalOptions, resolveGlobals, VALUE_FLAGS, type GlobalArgs } from './globals.js';
 import { usageLine } from './usage.js';
+
+/** Commands that touch no container and write no log line at the default level. */
+const INFORMATIONAL: ReadonlySet<string> = new Set(['features']);
 import { VERSION } from './version.js';
 
 /** `lxcri [globals] --version` / `-v` (yargs reserves "version" for its own). */
@@ -283,7 +286,8 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   try {
     const { config: cfg, logLevel: level, timestamp, settings, variables, warnings } = resolveGlobals(g, env);
     // Before anything runs: a path that cannot take the log fails the call here, once.
-    checkLogFile(cfg.lxcLogFile!);
+    // Commands that only print what lxcri supports run for any user, as runc's do.
+    if (!INFORMATIONAL.has(cmd)) checkLogFile(cfg.lxcLogFile!);
     log = createLogger({
       file: cfg.lxcLogFile!,
       level,
