@@ -68,9 +68,12 @@ export class Container {
     return { ociVersion: r.ociVersion, id: r.id, status: st.status, pid: st.pid, bundle: r.bundle, annotations: r.annotations };
   }
 
-  /** Signal every process in the container's cgroup (kill --all): also those outside its PID namespace. */
+  /**
+   * Signal every process in the container's cgroup (kill --all): also those outside its
+   * PID namespace. Also after the init exited, as runc does: CRI-O sends `kill --all ID 9`
+   * then to kill what a host-PID container left in its cgroup; none left is success.
+   */
   async killAll(signal: number): Promise<void> {
-    if (!hasProcess(containerStatus(this.record))) throw notRunning(this.id);
     const unified = cgroupMounts().unified;
     if (!unified) throw new RuntimeError('system', 'kill --all needs a cgroup2 hierarchy');
     for (const pid of await cgroupPids(join(unified, this.record.cgroup.container))) {
@@ -82,7 +85,7 @@ export class Container {
     }
   }
 
-  /** Send a signal to the container's init. */
+  /** Send a signal to the container's init; 0 only checks that the init is alive. */
   kill(signal: number): void {
     const init = this.record.init;
     if (!init || !hasProcess(containerStatus(this.record))) throw notRunning(this.id);
