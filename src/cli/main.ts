@@ -170,9 +170,34 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
     )
     .command(
       'run <id>',
-      'create and start a container, wait for it, delete it; exits with its status',
-      (a) => id(a).option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' }),
-      (a) => set('run', a.id, (ctx) => import('./commands/run.js').then((m) => m.run({ id: a.id, bundle: a.bundle }, ctx))),
+      'create and start a container; in the foreground wait for it, delete it and exit with its status',
+      (a) =>
+        id(a)
+          .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' })
+          .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return once the process runs; delete it later' })
+          .option('pid-file', { type: 'string', describe: 'write the PID (of the monitor, as create) to this file' })
+          .option('console-socket', { type: 'string', describe: 'unix socket that receives the terminal (with --detach)' })
+          .option('preserve-fds', { type: 'number', default: 0, describe: 'pass this many fds after stdio' })
+          .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' })
+          .option('no-pivot', { type: 'boolean', describe: 'accepted for compatibility' })
+          .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
+      (a) =>
+        set('run', a.id, (ctx) =>
+          import('./commands/run.js').then((m) =>
+            m.run(
+              {
+                id: a.id,
+                bundle: a.bundle,
+                detach: a.detach,
+                pidFile: a['pid-file'],
+                consoleSocket: a['console-socket'],
+                preserveFds: a['preserve-fds'],
+                keep: a.keep,
+              },
+              ctx,
+            ),
+          ),
+        ),
     );
 }
 
