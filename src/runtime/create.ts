@@ -96,6 +96,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     lsm: probeLsm(),
     features: cfg.features,
     ignoreUnavailableControllers: cfg.ignoreUnavailableControllers,
+    cgroup2Dir: mounts.unified !== undefined ? join(mounts.unified, cgroup.container) : undefined,
   });
   for (const warning of translation.warnings) log.warn(warning);
   const initExe = fileId(join(cfg.libexecDir, 'lxcri-init'));
