@@ -165,6 +165,15 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
           ),
         ),
     )
+    .command(
+      'spec',
+      'write a starter config.json into the bundle (as runc spec); never overwrites one',
+      (a) =>
+        a
+          .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' })
+          .option('rootless', { type: 'boolean', default: false, describe: 'map the caller to root in a user namespace, no network namespace' }),
+      (a) => set('spec', '', (ctx) => import('./commands/spec.js').then((m) => m.specCmd({ bundle: a.bundle, rootless: a.rootless }, ctx))),
+    )
     .command('features', 'print the runtime-spec Features JSON of this runtime', (a) => a, () =>
       set('features', '', (ctx) => import('./commands/features.js').then((m) => m.features(ctx))),
     )
