@@ -64,7 +64,26 @@ function splitExecCommand(args: string[], at: number): ExecSplit {
   return { args: kept, command: [], env };
 }
 
-function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit): Argv<GlobalArgs> {
+/** ps's options that take a value. */
+const PS_VALUE_FLAGS = new Set(['--format', '-f']);
+
+/**
+ * `ps [options] ID PS-OPTIONS...`: what follows the ID is for ps(1) (`ps ID -o pid,comm`),
+ * split off before yargs sees it; one "--" right after the ID is dropped.
+ */
+function splitPsOptions(args: string[], at: number): { args: string[]; trailing: string[] } {
+  for (let i = at + 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (PS_VALUE_FLAGS.has(a) || VALUE_FLAGS.has(a)) i++;
+    else if (!a.startsWith('-') || a === '-') {
+      const rest = args.slice(i + 1);
+      return { args: args.slice(0, i + 1), trailing: rest[0] === '--' ? rest.slice(1) : rest };
+    }
+  }
+  return { args, trailing: [] };
+}
+
+function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit, psOptions: string[]): Argv<GlobalArgs> {
   const id = (a: Argv<GlobalArgs>): Argv<GlobalArgs & { id: string }> =>
     a.positional('id', { type: 'string', demandOption: true, describe: 'container ID' }) as Argv<GlobalArgs & { id: string }>;
   return y
@@ -174,6 +193,12 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
           .option('rootless', { type: 'boolean', default: false, describe: 'map the caller to root in a user namespace, no network namespace' }),
       (a) => set('spec', '', (ctx) => import('./commands/spec.js').then((m) => m.specCmd({ bundle: a.bundle, rootless: a.rootless }, ctx))),
     )
+    .command(
+      'ps <id>',
+      "list the container's processes: ps(1) lines (options after the ID, default -ef) or --format json host PIDs",
+      (a) => id(a).option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
+      (a) => set('ps', a.id, (ctx) => import('./commands/ps.js').then((m) => m.ps({ id: a.id, format: a.format, psArgs: psOptions }, ctx))),
+    )
     .command('features', 'print the runtime-spec Features JSON of this runtime', (a) => a, () =>
       set('features', '', (ctx) => import('./commands/features.js').then((m) => m.features(ctx))),
     )
@@ -248,7 +273,9 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   const word = commandWord(args);
   if (word === 'exec') exec = splitExecCommand(args, args.indexOf(word));
   args = exec.args;
-  const parser = commands(globalOptions(yargs().version(false)), (cmd, id, handler) => (chosen = { cmd, id, handler }), exec)
+  let psOptions: string[] = [];
+  if (word === 'ps') ({ args, trailing: psOptions } = splitPsOptions(args, args.indexOf(word)));
+  const parser = commands(globalOptions(yargs().version(false)), (cmd, id, handler) => (chosen = { cmd, id, handler }), exec, psOptions)
     .scriptName('lxcri')
     .usage('$0 [global options] <command> [options] <id>')
     .help('help')
@@ -276,7 +303,8 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     g = {};
   }
   if (usageError) {
-    writeErr(stdio, `lxcri: ${usageError} (see lxcri --help)\n`);
+    // yargs spreads some messages (invalid choices) over several lines: one line, always.
+    writeErr(stdio, `lxcri: ${usageError.replace(/:?\s*\n\s*/g, ': ')} (see lxcri --help)\n`);
     return 2;
   }
   if (!chosen) {
