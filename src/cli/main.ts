@@ -199,6 +199,15 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
       (a) => id(a).option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
       (a) => set('ps', a.id, (ctx) => import('./commands/ps.js').then((m) => m.ps({ id: a.id, format: a.format, psArgs: psOptions }, ctx))),
     )
+    .command(
+      'events <id>',
+      "print the container's cgroup statistics as JSON lines (runc's stats events): once with --stats, else every --interval until it stops",
+      (a) =>
+        id(a)
+          .option('stats', { type: 'boolean', default: false, describe: 'print one sample and exit' })
+          .option('interval', { type: 'string', default: '5s', describe: 'time between samples (5s, 100ms, 1m)' }),
+      (a) => set('events', a.id, (ctx) => import('./commands/events.js').then((m) => m.events({ id: a.id, stats: a.stats, interval: a.interval }, ctx))),
+    )
     .command('features', 'print the runtime-spec Features JSON of this runtime', (a) => a, () =>
       set('features', '', (ctx) => import('./commands/features.js').then((m) => m.features(ctx))),
     )

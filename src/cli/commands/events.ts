@@ -1,0 +1,46 @@
+// events [--stats] [--interval D] ID: the container's cgroup statistics as runc prints
+// them, {"type":"stats","id":ID,"data":{...}} per line. --stats prints one sample; without
+// it a sample follows every interval (default 5s) until the container stops, when runc
+// would go on printing the stale numbers of a cgroup that lxcri has already removed.
+import { cgroupStats, toJson } from '../../cgroup/stats.js';
+import { notRunning, RuntimeError } from '../../runtime/errors.js';
+import { containerStatus, hasProcess } from '../../runtime/status.js';
+import { writeOut, type Context } from '../context.js';
+
+export interface EventsArgs {
+  id: string;
+  stats: boolean;
+  /** A Go duration, as runc takes it: 5s, 100ms, 1m30s. */
+  interval: string;
+}
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds of a Go duration ("1m30s", "250ms"); positive only. */
+export function parseDuration(text: string): number {
+  const parts = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(text) ? text.match(/\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h)/g)! : undefined;
+  const ms = parts?.reduce((sum, p) => {
+    const [, n, unit] = /^(\d+(?:\.\d+)?)(.+)$/.exec(p)!;
+    return sum + Number(n) * UNIT_MS[unit!]!;
+  }, 0);
+  if (ms === undefined || !(ms > 0)) throw new RuntimeError('invalid-argument', `invalid --interval "${text}": a positive duration such as 5s or 100ms`);
+  return ms;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function events(args: EventsArgs, ctx: Context): Promise<number> {
+  const intervalMs = parseDuration(args.interval);
+  const c = await (await ctx.runtime()).get(args.id);
+  const live = (): boolean => hasProcess(containerStatus(c.record));
+  if (!live()) throw notRunning(args.id);
+  for (;;) {
+    const data = cgroupStats(c.record.cgroup.container);
+    // The sample counts only if the container still ran after it was taken.
+    if (!live()) return args.stats ? Promise.reject(notRunning(args.id)) : 0;
+    writeOut(ctx.stdio, `${toJson({ type: 'stats', id: args.id, data })}\n`);
+    if (args.stats) return 0;
+    await sleep(intervalMs);
+    if (!live()) return 0;
+  }
+}
