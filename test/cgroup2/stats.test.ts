@@ -1,0 +1,63 @@
+// events --stats and ps on a pure cgroup v2 host (in ../shared/cgroup2-vm, run by
+// scripts/test-cgroup2.sh; skipped elsewhere): the numbers come from the cgroup2 files
+// and the limits of the spec come back.
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostControllers } from '../../src/cgroup/controllers.js';
+import { cgroupMounts } from '../../src/cgroup/mounts.js';
+import { Env, leftovers, makeBundle, waitFor, withArgs } from '../helpers/lxcri.js';
+import { MIB, withResources } from '../helpers/resources.js';
+
+const mounts = cgroupMounts();
+const pureV2 = hostControllers(mounts).available.has('memory');
+const long = { timeoutMs: 300_000 };
+
+interface Sample {
+  type: string;
+  id: string;
+  data: {
+    cpu: { usage: { total?: number; kernel: number; user: number }; throttling: { periods?: number } };
+    memory: { usage: { limit: number; usage?: number }; swap: { limit: number }; raw?: Record<string, number> };
+    pids: { current?: number; limit?: number };
+    hugetlb: Record<string, { failcnt: number }>;
+  };
+}
+
+describe.skipIf(!pureV2)('events --stats and ps on cgroup v2', () => {
+  let env: Env;
+  beforeAll(() => {
+    env = new Env();
+  });
+  afterAll(async () => {
+    await env.cleanup();
+  });
+
+  it('reports the spec\'s limits and the live usage from the cgroup2 files', async () => {
+    const b = makeBundle(env, 'cli-st2', (s) => {
+      withArgs('sh', '-c', 'sleep 1000 & i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; wait')(s);
+      withResources({ memory: { limit: 64 * MIB, swap: 96 * MIB }, pids: { limit: 50 }, cpu: { quota: 50000, period: 100000 } })(s);
+    });
+    expect((await env.run(['run', '-d', '--bundle', b, 'cli-st2'], long)).code).toBe(0);
+    let pids: number[] = [];
+    await waitFor(async () => {
+      pids = JSON.parse((await env.run(['ps', '--format', 'json', 'cli-st2'], long)).stdout) as number[];
+      return pids.length === 2;
+    }, 60_000, 'two processes');
+    const r = await env.run(['events', '--stats', 'cli-st2'], long);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as Sample;
+    expect(s.type).toBe('stats');
+    expect(s.data.memory.usage.limit).toBe(64 * MIB);
+    expect(s.data.memory.usage.usage).toBeGreaterThan(0);
+    expect(s.data.memory.swap.limit).toBe(96 * MIB); // memory+swap, as runc reports it
+    expect(s.data.memory.raw?.anon).toBeGreaterThanOrEqual(0);
+    expect(s.data.pids).toEqual({ current: 2, limit: 50 });
+    expect(s.data.cpu.usage.total).toBeGreaterThan(0);
+    expect(s.data.cpu.throttling.periods).toBeGreaterThan(0);
+    const sizes = readdirSync(`${mounts.unified}/lxcri/cli-st2`).map((f) => /^hugetlb\.([^.]+)\.current$/.exec(f)?.[1]).filter(Boolean);
+    expect(Object.keys(s.data.hugetlb).sort()).toEqual(sizes.sort());
+    expect((await env.run(['delete', '--force', 'cli-st2'], long)).code).toBe(0);
+    expect(leftovers(env, 'cli-st2')).toEqual([]);
+  }, 600_000);
+});
