@@ -119,7 +119,7 @@ describe('state machine misuse', () => {
   it('a bad signal fails and the container keeps running', async () => {
     const b = makeBundle(env, 'badsig', withArgs('sleep', '60'));
     expect((await env.run(['create', '--bundle', b, 'badsig'])).code).toBe(0);
-    for (const sig of ['SIGNOPE', '0', '99', '-9', 'KILL9']) {
+    for (const sig of ['SIGNOPE', '65', '99', '-9', 'KILL9']) {
       expectOneLineError(await env.run(['kill', 'badsig', sig]), /invalid signal/);
     }
     expect((await env.state('badsig')).status).toBe('created');
