@@ -1,8 +1,9 @@
 // events --stats ID: one sample of the container's cgroup statistics in runc's shape,
 // compared with runc events --stats on the same bundle; events without --stats streams
 // a sample per --interval and ends when the container stops.
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, leftovers, makeBundle, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
+import { Env, LAUNCHER, MAIN, leftovers, makeBundle, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
 import { Runc } from '../helpers/runc.js';
 
 let env: Env;
@@ -91,6 +92,25 @@ describe('events', () => {
     expect((await env.state('cli-evs')).status).toBe('stopped');
     expect((await lxcri(['delete', 'cli-evs'])).code).toBe(0);
     expect(leftovers(env, 'cli-evs')).toEqual([]);
+  });
+
+  it('without --stats: ends with 0 when its reader goes away (events ID | head -1), the container runs on', async () => {
+    const bundle = makeBundle(env, 'cli-evp', withArgs('sleep', '60'));
+    expect((await lxcri(['run', '-d', '--bundle', bundle, 'cli-evp'])).code).toBe(0);
+    const p = spawn(LAUNCHER, [...env.globals(), 'events', '--interval', '100ms', 'cli-evp'], {
+      env: { ...process.env, LXCRI_MAIN: MAIN },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const exited = new Promise<number | null>((res) => p.once('exit', (code) => res(code)));
+    const first = await new Promise<string>((res) => p.stdout.once('data', (b: Buffer) => res(b.toString())));
+    expect(JSON.parse(first.split('\n')[0]!)).toMatchObject({ type: 'stats', id: 'cli-evp' });
+    p.stdout.destroy();
+    const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    expect(await exited).toBe(0);
+    clearTimeout(timer);
+    expect((await env.state('cli-evp')).status).toBe('running');
+    expect((await lxcri(['delete', '--force', 'cli-evp'])).code).toBe(0);
+    expect(leftovers(env, 'cli-evp')).toEqual([]);
   });
 
   it('refuses stopped and unknown containers and bad intervals in one line', async () => {

@@ -2,8 +2,9 @@
 // them, {"type":"stats","id":ID,"data":{...}} per line. --stats prints one sample; without
 // it a sample follows every interval (default 5s) until the container stops, when runc
 // would go on printing the stale numbers of a cgroup that lxcri has already removed.
+import { writeSync } from 'node:fs';
 import { cgroupStats, toJson } from '../../cgroup/stats.js';
-import { notRunning, RuntimeError } from '../../runtime/errors.js';
+import { errnoCode, notRunning, RuntimeError } from '../../runtime/errors.js';
 import { containerStatus, hasProcess } from '../../runtime/status.js';
 import { writeOut, type Context } from '../context.js';
 
@@ -27,6 +28,21 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
+/** Writes all of `text`; false once the reader has gone (EPIPE). */
+function writeLine(fd: number, text: string): boolean {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (err) {
+      if (errnoCode(err) === 'EAGAIN') continue;
+      if (errnoCode(err) === 'EPIPE') return false;
+      throw err;
+    }
+  }
+  return true;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function events(args: EventsArgs, ctx: Context): Promise<number> {
@@ -38,8 +54,13 @@ export async function events(args: EventsArgs, ctx: Context): Promise<number> {
     const data = cgroupStats(c.record.cgroup.container);
     // The sample counts only if the container still ran after it was taken.
     if (!live()) return args.stats ? Promise.reject(notRunning(args.id)) : 0;
-    writeOut(ctx.stdio, `${toJson({ type: 'stats', id: args.id, data })}\n`);
-    if (args.stats) return 0;
+    const line = `${toJson({ type: 'stats', id: args.id, data })}\n`;
+    if (args.stats) {
+      writeOut(ctx.stdio, line);
+      return 0;
+    }
+    // A reader that went away (`events ID | head -1`) ends the stream, as SIGPIPE ends runc's.
+    if (!writeLine(ctx.stdio.stdout, line)) return 0;
     await sleep(intervalMs);
     if (!live()) return 0;
   }
