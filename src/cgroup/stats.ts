@@ -248,6 +248,16 @@ export function cgroupStats(rel: string): Obj {
   };
 }
 
+/**
+ * How many processes of the cgroup `rel` the OOM killer has killed (memory.events on
+ * cgroup2, memory.oom_control on v1); undefined when that cannot be read.
+ */
+export function oomKills(rel: string): bigint | undefined {
+  const d = controllerDirs(rel).dir('memory');
+  if (!d) return undefined;
+  return keyed(d.path, d.v2 ? 'memory.events' : 'memory.oom_control').get('oom_kill');
+}
+
 /** JSON text with bigints as plain numbers (JSON.stringify refuses them). */
 export function toJson(v: Json): string {
   if (typeof v === 'bigint') return v.toString();

@@ -1,12 +1,13 @@
 // events --stats and ps on a pure cgroup v2 host (in ../shared/cgroup2-vm, run by
 // scripts/test-cgroup2.sh; skipped elsewhere): the numbers come from the cgroup2 files
 // and the limits of the spec come back.
+import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostControllers } from '../../src/cgroup/controllers.js';
 import { cgroupMounts } from '../../src/cgroup/mounts.js';
-import { Env, leftovers, makeBundle, waitFor, withArgs } from '../helpers/lxcri.js';
-import { MIB, withResources } from '../helpers/resources.js';
+import { Env, LAUNCHER, MAIN, leftovers, makeBundle, waitFor, withArgs } from '../helpers/lxcri.js';
+import { HOG, MIB, OOM_LIMITS, withResources } from '../helpers/resources.js';
 
 const mounts = cgroupMounts();
 const pureV2 = hostControllers(mounts).available.has('memory');
@@ -59,5 +60,32 @@ describe.skipIf(!pureV2)('events --stats and ps on cgroup v2', () => {
     expect(Object.keys(s.data.hugetlb).sort()).toEqual(sizes.sort());
     expect((await env.run(['delete', '--force', 'cli-st2'], long)).code).toBe(0);
     expect(leftovers(env, 'cli-st2')).toEqual([]);
+  }, 600_000);
+
+  it('events without --stats reports an OOM kill inside the container as {"type":"oom"}', async () => {
+    // The init waits for a go signal, then a subshell (the largest process) exceeds the limit.
+    const script = `while [ ! -e /tmp/go ]; do sleep 0.1; done; (${HOG[2]}); echo after; sleep 3`;
+    const b = makeBundle(env, 'cli-oom', (s) => {
+      withArgs('sh', '-c', script)(s);
+      withResources(OOM_LIMITS)(s);
+    });
+    expect((await env.run(['run', '-d', '--bundle', b, 'cli-oom'], long)).code).toBe(0);
+    const p = spawn(LAUNCHER, [...env.globals(), 'events', '--interval', '200ms', 'cli-oom'], {
+      env: { ...process.env, LXCRI_MAIN: MAIN },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((res) => p.once('exit', (code) => res(code)));
+    await waitFor(() => out.includes('\n'), 120_000, 'first sample');
+    expect((await env.run(['exec', 'cli-oom', 'touch', '/tmp/go'], long)).code).toBe(0);
+    const timer = setTimeout(() => p.kill('SIGKILL'), 400_000);
+    expect(await exited).toBe(0);
+    clearTimeout(timer);
+    const lines = out.trimEnd().split('\n');
+    expect(lines).toContain('{"type":"oom","id":"cli-oom"}');
+    expect(lines.filter((l) => l.startsWith('{"type":"stats","id":"cli-oom","data":')).length).toBeGreaterThan(0);
+    expect((await env.run(['delete', 'cli-oom'], long)).code).toBe(0);
+    expect(leftovers(env, 'cli-oom')).toEqual([]);
   }, 600_000);
 });

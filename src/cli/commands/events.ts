@@ -2,8 +2,10 @@
 // them, {"type":"stats","id":ID,"data":{...}} per line. --stats prints one sample; without
 // it a sample follows every interval (default 5s) until the container stops, when runc
 // would go on printing the stale numbers of a cgroup that lxcri has already removed.
+// Between samples {"type":"oom","id":ID} says the OOM killer killed a process of the
+// container (runc is told at once through an eventfd; here the interval is the delay).
 import { writeSync } from 'node:fs';
-import { cgroupStats, toJson } from '../../cgroup/stats.js';
+import { cgroupStats, oomKills, toJson } from '../../cgroup/stats.js';
 import { errnoCode, notRunning, RuntimeError } from '../../runtime/errors.js';
 import { containerStatus, hasProcess } from '../../runtime/status.js';
 import { writeOut, type Context } from '../context.js';
@@ -50,10 +52,15 @@ export async function events(args: EventsArgs, ctx: Context): Promise<number> {
   const c = await (await ctx.runtime()).get(args.id);
   const live = (): boolean => hasProcess(containerStatus(c.record));
   if (!live()) throw notRunning(args.id);
+  const rel = c.record.cgroup.container;
+  let ooms = oomKills(rel) ?? 0n;
   for (;;) {
-    const data = cgroupStats(c.record.cgroup.container);
+    const data = cgroupStats(rel);
     // The sample counts only if the container still ran after it was taken.
-    if (!live()) return args.stats ? Promise.reject(notRunning(args.id)) : 0;
+    if (!live()) {
+      if (args.stats) throw notRunning(args.id);
+      return 0;
+    }
     const line = `${toJson({ type: 'stats', id: args.id, data })}\n`;
     if (args.stats) {
       writeOut(ctx.stdio, line);
@@ -62,6 +69,11 @@ export async function events(args: EventsArgs, ctx: Context): Promise<number> {
     // A reader that went away (`events ID | head -1`) ends the stream, as SIGPIPE ends runc's.
     if (!writeLine(ctx.stdio.stdout, line)) return 0;
     await sleep(intervalMs);
+    const now = oomKills(rel);
+    if (now !== undefined && now > ooms) {
+      ooms = now;
+      if (!writeLine(ctx.stdio.stdout, `${toJson({ type: 'oom', id: args.id })}\n`)) return 0;
+    }
     if (!live()) return 0;
   }
 }

@@ -5,6 +5,7 @@
 // keeps running and `delete --force` removes it.
 import { constants } from 'node:os';
 import { resolve } from 'node:path';
+import type { Container } from '../../runtime/container.js';
 import { RuntimeError } from '../../runtime/errors.js';
 import { writeFileAtomic } from '../../runtime/files.js';
 import type { Runtime } from '../../runtime/runtime.js';
@@ -78,6 +79,6 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
   }
 }
 
-async function startWarn(rt: Runtime, container: Awaited<ReturnType<Runtime['create']>>['container'], ctx: Context): Promise<void> {
+async function startWarn(rt: Runtime, container: Container, ctx: Context): Promise<void> {
   for (const w of await container.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
 }
