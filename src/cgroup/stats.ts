@@ -1,5 +1,5 @@
 // A container's cgroup statistics in the shape of runc's `events --stats` data
-// (libcontainer's types.Stats: cpu, memory, pids, blkio, hugetlb). Each controller is read
+// (libcontainer's types.Stats: cpu, cpuset, memory, pids, blkio, hugetlb). Each controller is read
 // from the hierarchy that has it: a v1 hierarchy on a hybrid host, cgroup2 otherwise.
 // Counters are u64 and limits reach 2^64-1, beyond a JS number: values are bigints.
 // runc omits zero-valued fields marked omitempty; so does this.
@@ -98,6 +98,38 @@ function cpuStats(dirs: ControllerDirs, rel: string): Obj {
     put(throttling, 'throttledTime', cpu.v2 ? (st.get('throttled_usec') ?? 0n) * 1000n : st.get('throttled_time'));
   }
   return { usage, throttling };
+}
+
+/** A cpu or node list ("0-3,8") as numbers. */
+function cpuList(text: string | undefined): bigint[] | undefined {
+  if (text === undefined) return undefined;
+  const out: bigint[] = [];
+  for (const part of text.trim().split(',').filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) return undefined;
+    for (let i = BigInt(m[1]!); i <= BigInt(m[2] ?? m[1]!); i++) out.push(i);
+  }
+  return out;
+}
+
+const CPUSET_FLAGS = ['cpu_exclusive', 'mem_hardwall', 'mem_exclusive', 'memory_migrate', 'memory_spread_page', 'memory_spread_slab', 'memory_pressure', 'sched_load_balance'];
+
+/** runc's cpuset fields: the v1 files, or cgroup2's effective lists (the flags have no v2 files: 0). */
+function cpusetStats(dirs: ControllerDirs): Obj {
+  const d = dirs.dir('cpuset');
+  const out: Obj = {};
+  const suffix = d?.v2 ? '.effective' : '';
+  put(out, 'cpus', d && cpuList(read(d.path, `cpuset.cpus${suffix}`)));
+  out.cpu_exclusive = 0n;
+  put(out, 'mems', d && cpuList(read(d.path, `cpuset.mems${suffix}`)));
+  for (const f of CPUSET_FLAGS.slice(1)) out[f] = 0n;
+  out.sched_relax_domain_level = 0n;
+  if (d && !d.v2) {
+    for (const f of CPUSET_FLAGS) out[f] = u64(d.path, `cpuset.${f}`) ?? 0n;
+    const level = read(d.path, 'cpuset.sched_relax_domain_level')?.trim();
+    if (level !== undefined && /^-?\d+$/.test(level)) out.sched_relax_domain_level = BigInt(level);
+  }
+  return out;
 }
 
 function memoryEntry(limit: bigint | undefined, usage: bigint | undefined, max: bigint | undefined, failcnt: bigint | undefined): Obj {
@@ -239,6 +271,7 @@ export function cgroupStats(rel: string): Obj {
   const dirs = controllerDirs(rel);
   return {
     cpu: cpuStats(dirs, rel),
+    cpuset: cpusetStats(dirs),
     memory: memoryStats(dirs),
     pids: pidsStats(dirs),
     blkio: blkioStats(dirs),
