@@ -14,7 +14,7 @@ import { globalOptions, resolveGlobals, VALUE_FLAGS, type GlobalArgs } from './g
 import { usageLine } from './usage.js';
 
 /** Commands that touch no container and write no log line at the default level. */
-const INFORMATIONAL: ReadonlySet<string> = new Set(['features']);
+const INFORMATIONAL: ReadonlySet<string> = new Set(['features', 'spec']);
 import { VERSION } from './version.js';
 
 /** `lxcri [globals] --version` / `-v` (yargs reserves "version" for its own). */
@@ -76,7 +76,26 @@ function fdCount(v: unknown): number {
   return n;
 }
 
-function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit): Argv<GlobalArgs> {
+/** ps's options that take a value. */
+const PS_VALUE_FLAGS = new Set(['--format', '-f']);
+
+/**
+ * `ps [options] ID PS-OPTIONS...`: what follows the ID is for ps(1) (`ps ID -o pid,comm`),
+ * split off before yargs sees it; one "--" right after the ID is dropped.
+ */
+function splitPsOptions(args: string[], at: number): { args: string[]; trailing: string[] } {
+  for (let i = at + 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (PS_VALUE_FLAGS.has(a) || VALUE_FLAGS.has(a)) i++;
+    else if (!a.startsWith('-') || a === '-') {
+      const rest = args.slice(i + 1);
+      return { args: args.slice(0, i + 1), trailing: rest[0] === '--' ? rest.slice(1) : rest };
+    }
+  }
+  return { args, trailing: [] };
+}
+
+function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit, psOptions: string[]): Argv<GlobalArgs> {
   const id = (a: Argv<GlobalArgs>): Argv<GlobalArgs & { id: string }> =>
     a.positional('id', { type: 'string', demandOption: true, describe: 'container ID' }) as Argv<GlobalArgs & { id: string }>;
   return y
@@ -177,14 +196,63 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
           ),
         ),
     )
+    .command(
+      'spec',
+      'write a starter config.json into the bundle (as runc spec); never overwrites one',
+      (a) =>
+        a
+          .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' })
+          .option('rootless', { type: 'boolean', default: false, describe: 'map the caller to root in a user namespace, no network namespace' }),
+      (a) => set('spec', '', (ctx) => import('./commands/spec.js').then((m) => m.specCmd({ bundle: a.bundle, rootless: a.rootless }, ctx))),
+    )
+    .command(
+      'ps <id>',
+      "list the container's processes: ps(1) lines (options after the ID, default -ef) or --format json host PIDs",
+      (a) => id(a).option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
+      (a) => set('ps', a.id, (ctx) => import('./commands/ps.js').then((m) => m.ps({ id: a.id, format: a.format, psArgs: psOptions }, ctx))),
+    )
+    .command(
+      'events <id>',
+      "print the container's cgroup statistics as JSON lines (runc's stats events): once with --stats, else every --interval until it stops",
+      (a) =>
+        id(a)
+          .option('stats', { type: 'boolean', default: false, describe: 'print one sample and exit' })
+          .option('interval', { type: 'string', default: '5s', describe: 'time between samples (5s, 100ms, 1m)' }),
+      (a) => set('events', a.id, (ctx) => import('./commands/events.js').then((m) => m.events({ id: a.id, stats: a.stats, interval: a.interval }, ctx))),
+    )
     .command('features', 'print the runtime-spec Features JSON of this runtime', (a) => a, () =>
       set('features', '', (ctx) => import('./commands/features.js').then((m) => m.features(ctx))),
     )
     .command(
       'run <id>',
-      'create and start a container, wait for it, delete it; exits with its status',
-      (a) => id(a).option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' }),
-      (a) => set('run', a.id, (ctx) => import('./commands/run.js').then((m) => m.run({ id: a.id, bundle: a.bundle }, ctx))),
+      'create and start a container; in the foreground wait for it, delete it and exit with its status',
+      (a) =>
+        id(a)
+          .option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' })
+          .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return once the process runs; delete it later' })
+          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID (of the monitor, as create) to this file' })
+          .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal (with --detach)' })
+          .option('preserve-fds', { type: 'string', requiresArg: true, default: '0', coerce: fdCount, describe: 'pass this many fds after stdio' })
+          .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' })
+          .option('no-pivot', { type: 'boolean', describe: 'accepted for compatibility' })
+          .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
+      (a) =>
+        set('run', a.id, (ctx) =>
+          import('./commands/run.js').then((m) =>
+            m.run(
+              {
+                id: a.id,
+                bundle: a.bundle,
+                detach: a.detach,
+                pidFile: a['pid-file'],
+                consoleSocket: a['console-socket'],
+                preserveFds: a['preserve-fds'],
+                keep: a.keep,
+              },
+              ctx,
+            ),
+          ),
+        ),
     );
 }
 
@@ -192,8 +260,8 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
  * Every command and option, as --help shows them. The man pages and the shell completion
  * are generated from this too (src/cli/doc/), with a `y` that records the definitions.
  */
-export function cli(y: Argv, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit = { args: [], command: [], env: [] }): Argv<GlobalArgs> {
-  return commands(globalOptions(y.version(false)), set, exec)
+export function cli(y: Argv, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit = { args: [], command: [], env: [] }, psOptions: string[] = []): Argv<GlobalArgs> {
+  return commands(globalOptions(y.version(false)), set, exec, psOptions)
     .scriptName('lxcri')
     .usage('$0 [global options] <command> [options] <id>')
     .help('help')
@@ -245,7 +313,9 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   const word = commandWord(args);
   if (word === 'exec') exec = splitExecCommand(args, args.indexOf(word));
   args = exec.args;
-  const parser = cli(yargs(), (cmd, id, handler) => (chosen = { cmd, id, handler }), exec)
+  let psOptions: string[] = [];
+  if (word === 'ps') ({ args, trailing: psOptions } = splitPsOptions(args, args.indexOf(word)));
+  const parser = cli(yargs(), (cmd, id, handler) => (chosen = { cmd, id, handler }), exec, psOptions)
     .strict()
     .wrap(null)
     .exitProcess(false)
@@ -272,7 +342,8 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     usageError = `unknown command "${word}"`;
   }
   if (usageError) {
-    writeErr(stdio, `lxcri: ${usageError} (see lxcri --help)\n`);
+    // yargs spreads some messages (invalid choices) over several lines: one line, always.
+    writeErr(stdio, `lxcri: ${usageError.replace(/:?\s*\n\s*/g, ': ')} (see lxcri --help)\n`);
     return 2;
   }
   if (!chosen) {

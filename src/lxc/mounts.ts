@@ -38,7 +38,11 @@ function filterOptions(type: string, options: string[]): string[] {
 /** liblxc logs mount paths unescaped, and its log is one record a line. */
 const LINE_BREAK = /[\n\r]/;
 
-export function mountEntry(m: Mount, bundle: string, rootfs: string): string {
+/**
+ * `cgroupBind`: the host directory a `cgroup` mount binds instead of mounting cgroup2,
+ * when the container cannot mount it (see translate.ts).
+ */
+export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?: string): string {
   const fields: Array<[string, string | undefined]> = [['destination', m.destination], ['source', m.source], ['type', m.type], ...(m.options ?? []).map((o): [string, string] => ['option', o])];
   for (const [what, v] of fields) {
     if (v !== undefined && LINE_BREAK.test(v)) {
@@ -55,6 +59,11 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string): string {
   if (unsupported.length) {
     throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: option ${unsupported.join(', ')} is not supported by liblxc`);
   }
+  if (m.type === 'cgroup' && cgroupBind !== undefined) {
+    const opts = ['rbind', ...filterOptions('cgroup2', (m.options ?? []).filter((o) => o !== 'optional')), 'create=dir'];
+    const dest = resolveInRoot(rootfs, m.destination);
+    return [fstabEscape(cgroupBind), fstabEscape(dest), 'none', fstabEscape(opts.join(',')), '0', '0'].join(' ');
+  }
   // cgroup v1 is not offered to containers: a cgroup mount is the container's cgroup2 view.
   const type = m.type === 'cgroup' ? 'cgroup2' : m.type || (isBind(m) ? 'none' : 'none');
   let source = m.type === 'cgroup' ? 'cgroup2' : m.source ?? type;
@@ -66,6 +75,6 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string): string {
   return [fstabEscape(source), fstabEscape(dest), fstabEscape(type === 'bind' ? 'none' : type), fstabEscape(opts.join(',')), '0', '0'].join(' ');
 }
 
-export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string): void {
-  for (const m of mounts) cfg.set('lxc.mount.entry', mountEntry(m, bundle, rootfs));
+export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string, cgroupBind?: string): void {
+  for (const m of mounts) cfg.set('lxc.mount.entry', mountEntry(m, bundle, rootfs, cgroupBind));
 }

@@ -45,6 +45,8 @@ export interface TranslateOptions {
   ignoreUnavailableControllers?: boolean;
   /** The host path of the pty slave that is the container's terminal (process.terminal). */
   consoleSlave?: string;
+  /** The container's own cgroup in the host's cgroup2 hierarchy, if there is one. */
+  cgroup2Dir?: string;
 }
 
 export interface InitFiles {
@@ -124,7 +126,12 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // Without a terminal the container keeps create's stdio (conmon's pipes).
   cfg.set('lxc.console.path', 'none');
 
-  applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs);
+  // cgroup2 can only be mounted by the owner of the cgroup namespace: a container with a
+  // new user namespace but the host's cgroup namespace gets its own cgroup bound instead
+  // (runc binds the whole hierarchy there; its own cgroup is what a cgroup namespace shows).
+  const newNs = (t: string): boolean => namespaces.some((n) => n.type === t && !n.path);
+  const cgroupBind = newNs('user') && !newNs('cgroup') ? opts.cgroup2Dir : undefined;
+  applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs, cgroupBind);
   // As runc: the terminal is also /dev/console, so that its name resolves inside
   // (the host's /dev/pts/N does not exist in the container's devpts).
   if (proc.terminal && opts.consoleSlave !== undefined) {

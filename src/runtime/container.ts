@@ -98,10 +98,13 @@ export class Container {
     return { ociVersion: r.ociVersion, id: r.id, status: st.status, pid: st.pid, bundle: r.bundle, annotations: r.annotations };
   }
 
-  /** Signal every process in the container's cgroup (kill --all): also those outside its PID namespace. */
+  /**
+   * Signal every process in the container's cgroup (kill --all): also those outside its
+   * PID namespace. Also after the init exited, as runc does: CRI-O sends `kill --all ID 9`
+   * then to kill what a host-PID container left in its cgroup; none left is success.
+   */
   async killAll(sig: number | string): Promise<void> {
     const signal = toSignal(sig);
-    if (!hasProcess(containerStatus(this.record))) throw notRunning(this.id);
     const unified = cgroupMounts().unified;
     if (!unified) throw new RuntimeError('system', 'kill --all needs a cgroup2 hierarchy');
     for (const pid of await cgroupPids(join(unified, this.record.cgroup.container))) {
@@ -113,7 +116,10 @@ export class Container {
     }
   }
 
-  /** Send a signal to the container's init: a number or a name ("TERM", "SIGTERM", "term"). */
+  /**
+   * Send a signal to the container's init: a number or a name ("TERM", "SIGTERM", "term");
+   * 0 only checks that the init is alive.
+   */
   kill(sig: number | string = 'TERM'): void {
     const signal = toSignal(sig);
     const init = this.record.init;

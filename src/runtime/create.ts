@@ -117,6 +117,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     lsm: probeLsm(),
     features: cfg.features,
     ignoreUnavailableControllers: cfg.ignoreUnavailableControllers,
+    cgroup2Dir: mounts.unified !== undefined ? join(mounts.unified, cgroup.container) : undefined,
   });
   for (const warning of translation.warnings) log.warn(warning);
   const initExe = fileId(helperPath(cfg.libexecDir, 'lxcri-init'));

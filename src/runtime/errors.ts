@@ -1,5 +1,7 @@
 // Error kinds of the runtime. Messages are one line and use the wording managers match on
-// ("container does not exist", "container not running"; see managers.md section 7).
+// by substring: CRI-O takes "container not running" for "already dead", podman and CRI-O
+// take "does not exist" for "gone" (runc's words). The ID follows the phrase, so no
+// quoting or ID splits it.
 
 export type ErrorKind =
   | 'not-found'
@@ -20,11 +22,13 @@ export class RuntimeError extends Error {
   }
 }
 
-export const notFound = (id: string): RuntimeError =>
-  new RuntimeError('not-found', `container "${id}" does not exist`);
+/** The phrases managers match, exactly. */
+export const NOT_FOUND = 'container does not exist';
+export const NOT_RUNNING = 'container not running';
 
-export const notRunning = (id: string): RuntimeError =>
-  new RuntimeError('not-running', `container "${id}" not running`);
+export const notFound = (id: string): RuntimeError => new RuntimeError('not-found', `${NOT_FOUND}: ${id}`);
+
+export const notRunning = (id: string): RuntimeError => new RuntimeError('not-running', `${NOT_RUNNING}: ${id}`);
 
 /** One line: the message of an error and of its causes, without stack traces. */
 export function errorMessage(err: unknown): string {

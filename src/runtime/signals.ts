@@ -1,4 +1,5 @@
-// Signal names and numbers as `kill` accepts them: 9, KILL, kill, SIGKILL, sigkill.
+// Signal names and numbers as `kill` accepts them: 9, KILL, kill, SIGKILL, sigkill, and 0
+// (no signal: kill(2)'s existence check, which runc passes through as well).
 import { constants } from 'node:os';
 import { RuntimeError } from './errors.js';
 
@@ -10,8 +11,8 @@ export function parseSignal(input: string): number {
   const s = input.trim();
   if (/^\d+$/.test(s)) {
     const n = Number(s);
-    if (n >= 1 && n <= SIGRTMAX) return n;
-    throw new RuntimeError('invalid-argument', `invalid signal "${input}": out of range 1-${SIGRTMAX}`);
+    if (n >= 0 && n <= SIGRTMAX) return n;
+    throw new RuntimeError('invalid-argument', `invalid signal "${input}": out of range 0-${SIGRTMAX}`);
   }
   const name = s.toUpperCase().replace(/^SIG/, '');
   const rt = /^RTMIN(?:\+(\d+))?$/.exec(name) ?? /^RTMAX(?:-(\d+))?$/.exec(name);

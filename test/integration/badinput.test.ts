@@ -95,7 +95,7 @@ describe('create refuses bad bundles and leaves nothing', () => {
 describe('unknown IDs', () => {
   for (const cmd of [['state'], ['start'], ['kill'], ['delete']]) {
     it(`${cmd[0]} of an unknown ID fails`, async () => {
-      expectOneLineError(await env.run([...cmd, 'nosuch']), /container "nosuch" does not exist/);
+      expectOneLineError(await env.run([...cmd, 'nosuch']), /container does not exist: nosuch/);
     });
   }
   it('delete --force of an unknown ID succeeds', async () => {
@@ -132,7 +132,7 @@ describe('state machine misuse', () => {
   it('a bad signal fails and the container keeps running', async () => {
     const b = makeBundle(env, 'badsig', withArgs('sleep', '60'));
     expect((await env.run(['create', '--bundle', b, 'badsig'])).code).toBe(0);
-    for (const sig of ['SIGNOPE', '0', '99', '-9', 'KILL9']) {
+    for (const sig of ['SIGNOPE', '65', '99', '-9', 'KILL9']) {
       expectOneLineError(await env.run(['kill', 'badsig', sig]), /invalid signal/);
     }
     expect((await env.state('badsig')).status).toBe('created');
@@ -144,8 +144,8 @@ describe('state machine misuse', () => {
     expect((await env.run(['create', '--bundle', b, 'ended'])).code).toBe(0);
     expect((await env.run(['start', 'ended'])).code).toBe(0);
     for (let i = 0; i < 100 && (await env.state('ended')).status !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 50));
-    expectOneLineError(await env.run(['kill', 'ended']), /container "ended" not running/);
-    expectOneLineError(await env.run(['start', 'ended']), /container "ended" not running/);
+    expectOneLineError(await env.run(['kill', 'ended']), /container not running: ended/);
+    expectOneLineError(await env.run(['start', 'ended']), /container not running: ended/);
     expect((await env.run(['delete', 'ended'])).code).toBe(0);
     expect(existsSync(join(env.root, 'ended'))).toBe(false);
   });

@@ -50,7 +50,7 @@ describe('pause and resume', () => {
     const b = makeBundle(env, 'nopause', withArgs('sleep', '60'));
     expect((await env.run(['create', '--bundle', b, 'nopause'])).code).toBe(0);
     expect((await env.run(['pause', 'nopause'])).stderr).toMatch(/is created, not running/);
-    expect((await env.run(['pause', 'nosuch'])).stderr).toMatch(/does not exist/);
+    expect((await env.run(['pause', 'nosuch'])).stderr).toMatch(/container does not exist: nosuch/);
     expect((await env.run(['delete', '--force', 'nopause'])).code).toBe(0);
   });
 });
@@ -71,7 +71,7 @@ describe('kill --all', () => {
     expect(k.code).toBe(0);
     await waitFor(() => pids.every((p) => !pidAlive(p)), 10_000, 'all dead');
     expect((await env.run(['delete', 'kall'])).code).toBe(0);
-    expect((await env.run(['kill', '-a', 'kall', '9'])).stderr).toMatch(/does not exist/);
+    expect((await env.run(['kill', '-a', 'kall', '9'])).stderr).toMatch(/container does not exist: kall/);
   });
 });
 

@@ -186,7 +186,7 @@ print(ppid == str(os.getpid()), os.WIFEXITED(status) and os.WEXITSTATUS(status))
   it('fails on unknown and stopped containers', async () => {
     const u = await env.run(['exec', 'nonexistent', 'true']);
     expect(u.code).toBe(1);
-    expect(u.stderr).toContain('does not exist');
+    expect(u.stderr).toContain('container does not exist: nonexistent');
 
     const bundle = makeBundle(env, 'exstop', withArgs('true'));
     expect((await env.run(['create', '--bundle', bundle, 'exstop'])).code).toBe(0);
@@ -197,7 +197,7 @@ print(ppid == str(os.getpid()), os.WIFEXITED(status) and os.WEXITSTATUS(status))
     await waitFor(async () => (await env.state('exstop')).status === 'stopped', 10_000, 'stopped');
     const s = await env.run(['exec', 'exstop', 'true']);
     expect(s.code).toBe(1);
-    expect(s.stderr).toContain('container "exstop" not running');
+    expect(s.stderr).toContain('container not running: exstop');
   });
 });
 

@@ -63,7 +63,7 @@ describe('lifecycle', () => {
     expect(leftovers(env, 'life', [initPid, monitorPid])).toEqual([]);
     const gone = await env.run(['state', 'life']);
     expect(gone.code).not.toBe(0);
-    expect(gone.stderr).toMatch(/does not exist/);
+    expect(gone.stderr).toContain('container does not exist: life');
   });
 
   it('kill accepts names with and without SIG and numbers', async () => {
@@ -82,7 +82,7 @@ describe('lifecycle', () => {
       await waitFor(async () => (await env.state(id)).status === 'stopped');
       const again = await env.run(['kill', id, 'KILL']);
       expect(again.code).not.toBe(0);
-      expect(again.stderr).toMatch(/container "sig\d" not running/);
+      expect(again.stderr).toMatch(/container not running: sig\d/);
       expect((await env.run(['delete', id])).code).toBe(0);
       expect(leftovers(env, id, [pid])).toEqual([]);
     }

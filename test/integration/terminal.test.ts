@@ -130,6 +130,24 @@ describe('terminal', () => {
     await env.run(['delete', '--force', 'tty1']);
   });
 
+  it('run --detach --console-socket: the master goes to the socket before run returns, the process runs', async () => {
+    const bundle = makeBundle(env, 'cli-rtty', (s) => {
+      withArgs('sh', '-c', `${SHOW_TTY}; exit 6`)(s);
+      s.process!.terminal = true;
+      s.process!.consoleSize = { height: 25, width: 100 };
+    });
+    const pidFile = join(env.dir, 'cli-rtty.pid');
+    const r = await manage([lxcri('run', '--detach', '--pid-file', pidFile, '--console-socket', '{SOCK}', '--bundle', bundle, 'cli-rtty')]);
+    expect(r.stderr).toEqual(['']);
+    expect(r.codes).toEqual([0]);
+    expect(r.nfds).toBe(1);
+    expect(r.output).toMatch(/^\/dev\/console\r\n25 100\r\nctty=[1-9]\d*\r\n$/);
+    // The pid file's process (the monitor) was orphaned to the helper with the exit status.
+    expect(Number(readFileSync(pidFile, 'utf8'))).toBeGreaterThan(0);
+    expect(r.orphans).toContain(6);
+    expect((await env.run(['delete', '--force', 'cli-rtty'])).code).toBe(0);
+  });
+
   it('refuses process.terminal without --console-socket, and the other way round', async () => {
     const tty = makeBundle(env, 'tty2', (s) => {
       s.process!.terminal = true;

@@ -162,6 +162,11 @@ describe('helpers', () => {
   it('escapes mount entry fields', () => {
     expect(fstabEscape('/a b\\c')).toBe('/a\\040b\\134c');
   });
+  it('mounts cgroup as cgroup2, or binds the given cgroup directory (user namespace without a cgroup namespace)', () => {
+    const m = { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'ro'] };
+    expect(mountEntry(m, '/b', '/nonexistent-rootfs')).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,ro,create=dir 0 0');
+    expect(mountEntry(m, '/b', '/nonexistent-rootfs', '/sys/fs/cgroup/unified/lxcri/c1')).toBe('/sys/fs/cgroup/unified/lxcri/c1 sys/fs/cgroup none rbind,nosuid,ro,create=dir 0 0');
+  });
   it('resolves bind sources against the bundle and requires them unless optional', () => {
     expect(() => mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind'] }, '/nonexistent-bundle', '/nonexistent-rootfs')).toThrow(/does not exist/);
     expect(mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind', 'optional'] }, '/b', '/nonexistent-rootfs')).toBe('/b/nope x none rbind,optional 0 0');
@@ -179,7 +184,8 @@ describe('helpers', () => {
     expect(parseSignal('SIGTERM')).toBe(15);
     expect(parseSignal('term')).toBe(15);
     expect(parseSignal('RTMIN+1')).toBe(35);
-    for (const bad of ['0', '65', 'NOPE', '', '-1', '9x']) expect(() => parseSignal(bad)).toThrow(/invalid signal/);
+    expect(parseSignal('0')).toBe(0);
+    for (const bad of ['65', 'NOPE', '', '-1', '9x']) expect(() => parseSignal(bad)).toThrow(/invalid signal/);
   });
   it('parses init reports', () => {
     expect(parseReport('ok\n')).toEqual({ ok: true });

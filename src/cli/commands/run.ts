@@ -1,18 +1,60 @@
-// run --bundle DIR ID: create, start, wait for the container to exit and exit with its
-// status (128+N after signal N), then delete it. Signals to lxcri are passed on to it.
+// run [--detach] [--pid-file F] [--console-socket S] [--preserve-fds N] [--keep] --bundle DIR ID:
+// create and start. In the foreground lxcri waits for the container, exits with its
+// status (128+N after signal N), passes its own signals on, and deletes it (unless
+// --keep). With --detach it returns once the process runs, as runc does; the container
+// keeps running and `delete --force` removes it.
 import { constants } from 'node:os';
+import { resolve } from 'node:path';
+import type { Container } from '../../runtime/container.js';
+import { RuntimeError } from '../../runtime/errors.js';
+import { writeFileAtomic } from '../../runtime/files.js';
+import type { Runtime } from '../../runtime/runtime.js';
 import { writeErr, type Context } from '../context.js';
 
 export interface RunArgs {
   id: string;
   bundle: string;
+  detach?: boolean;
+  /** Gets the monitor's PID, as with create (see K8S.md, "The pid file"). */
+  pidFile?: string;
+  /** Only with --detach and process.terminal (runc's rule). */
+  consoleSocket?: string;
+  preserveFds?: number;
+  /** Foreground only: leave the stopped container for the caller to delete. */
+  keep?: boolean;
 }
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
+function checkArgs(args: RunArgs): void {
+  // runc refuses these too: lxcri would have no pty of its own to relay, and a detached
+  // run has nobody left to delete a kept container's leftovers.
+  if (args.consoleSocket !== undefined && !args.detach) throw new RuntimeError('invalid-argument', '--console-socket needs --detach');
+  if (args.keep && args.detach) throw new RuntimeError('invalid-argument', '--keep and --detach cannot be used together');
+}
+
 export async function run(args: RunArgs, ctx: Context): Promise<number> {
+  checkArgs(args);
   const rt = await ctx.runtime();
-  const { container, monitor } = await rt.create({ id: args.id, bundle: args.bundle, keepMonitor: true });
+  const { container, record, monitor } = await rt.create({
+    id: args.id,
+    bundle: args.bundle,
+    keepMonitor: !args.detach,
+    consoleSocket: args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined,
+    preserveFds: args.preserveFds,
+  });
+  if (args.detach) {
+    // Nothing of the container may stay behind when the pid file or start fails.
+    try {
+      if (args.pidFile) await writeFileAtomic(args.pidFile, String(record.monitor!.pid), 0o644);
+      await startWarn(rt, container, ctx);
+    } catch (err) {
+      await rt.delete(args.id, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    ctx.log.debug('container runs detached', { pid: record.init?.pid, monitor: record.monitor?.pid });
+    return 0;
+  }
   // The monitor mirrors the container's end: same exit status, or death by the same signal.
   const exited = new Promise<number>((res) =>
     monitor!.once('exit', (code, signal) => res(signal ? 128 + constants.signals[signal] : code ?? 255)),
@@ -25,11 +67,18 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
     }
   };
   for (const s of FORWARDED) process.on(s, forward);
+  let started = false;
   try {
-    for (const w of await container.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
+    if (args.pidFile) await writeFileAtomic(args.pidFile, String(record.monitor!.pid), 0o644);
+    await startWarn(rt, container, ctx);
+    started = true;
     return await exited;
   } finally {
     for (const s of FORWARDED) process.off(s, forward);
-    for (const w of await rt.delete(args.id, { force: true })) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
+    if (!args.keep || !started) for (const w of await rt.delete(args.id, { force: true })) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
   }
+}
+
+async function startWarn(rt: Runtime, container: Container, ctx: Context): Promise<void> {
+  for (const w of await container.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
 }

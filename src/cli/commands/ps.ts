@@ -1,0 +1,45 @@
+// ps [--format table|json] ID [PS-OPTIONS...]: the container's processes. json is the
+// array of their host PIDs; table runs the host's ps with the options (default -ef) and
+// keeps its header and the lines of those PIDs, as runc ps does.
+import { spawnSync } from 'node:child_process';
+import { RuntimeError } from '../../runtime/errors.js';
+import { containerPids } from '../../runtime/processes.js';
+import { writeOut, type Context } from '../context.js';
+
+export interface PsArgs {
+  id: string;
+  format: 'table' | 'json';
+  /** Options for ps(1), after the ID (table only; runc ignores them for json too). */
+  psArgs: string[];
+}
+
+/** The header and the lines whose PID column names one of `pids`. */
+export function filterPsOutput(out: string, pids: ReadonlySet<number>): string {
+  const lines = out.split('\n');
+  const header = lines[0] ?? '';
+  const col = header.trim().split(/\s+/).indexOf('PID');
+  if (col < 0) throw new RuntimeError('invalid-argument', 'ps output has no PID column (give -o with pid)');
+  const kept = lines.slice(1).filter((l) => {
+    const f = l.trim().split(/\s+/);
+    return f.length > col && pids.has(Number(f[col]));
+  });
+  return [header, ...kept].map((l) => `${l}\n`).join('');
+}
+
+export async function ps(args: PsArgs, ctx: Context): Promise<number> {
+  const c = await (await ctx.runtime()).get(args.id);
+  const pids = await containerPids(c.record);
+  if (args.format === 'json') {
+    writeOut(ctx.stdio, `${JSON.stringify(pids)}\n`);
+    return 0;
+  }
+  const psArgs = args.psArgs.length ? args.psArgs : ['-ef'];
+  const r = spawnSync('ps', psArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  if (r.error) throw new RuntimeError('system', `cannot run ps: ${r.error.message}`);
+  if (r.status !== 0) {
+    const why = (r.stderr || r.stdout).trim().split('\n')[0] ?? '';
+    throw new RuntimeError('invalid-argument', `ps ${psArgs.join(' ')} failed (exit ${r.status ?? r.signal}): ${why}`);
+  }
+  writeOut(ctx.stdio, filterPsOutput(r.stdout, new Set(pids)));
+  return 0;
+}

@@ -1,0 +1,40 @@
+// spec [--bundle DIR] [--rootless]: write a starter config.json into the bundle, as
+// `runc spec` does; an existing one is never overwritten.
+import { writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cgroupMounts } from '../../cgroup/mounts.js';
+import { errnoCode, RuntimeError } from '../../runtime/errors.js';
+import { exampleSpec } from '../../spec/example.js';
+import type { Context } from '../context.js';
+
+export interface SpecArgs {
+  bundle: string;
+  rootless: boolean;
+}
+
+export async function specCmd(args: SpecArgs, ctx: Context): Promise<number> {
+  const dir = resolve(args.bundle);
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (err) {
+    throw new RuntimeError('invalid-argument', `bundle ${dir}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : String(err)}`);
+  }
+  if (!isDir) throw new RuntimeError('invalid-argument', `bundle ${dir}: not a directory`);
+  const mounts = cgroupMounts();
+  const spec = exampleSpec({
+    cgroupns: mounts.unified !== undefined && mounts.v1.length === 0,
+    rootless: args.rootless ? { uid: process.geteuid!(), gid: process.getegid!() } : undefined,
+  });
+  const file = join(dir, 'config.json');
+  try {
+    // 'wx': the check and the creation are one step, so a concurrent writer is not overwritten either.
+    await writeFile(file, `${JSON.stringify(spec, null, '\t')}\n`, { flag: 'wx', mode: 0o666 });
+  } catch (err) {
+    if (errnoCode(err) === 'EEXIST') throw new RuntimeError('exists', `${file} exists: remove it first`);
+    throw err;
+  }
+  ctx.log.debug('wrote config.json', { file, rootless: args.rootless });
+  return 0;
+}
