@@ -22,7 +22,7 @@ ln -s "$repo/node_modules" "$copy/node_modules"
 make -C "$copy" -s clean >/dev/null
 echo "building with $("$node18" --version)"
 make -C "$copy" -s -j2 NODE="$node18" all >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-make -C "$copy" -s install NODE="$node18" PREFIX="$copy/prefix" >/dev/null
+make -C "$copy" -s install NODE="$node18" PREFIX="$copy/prefix" SYSCONFDIR="$copy/prefix/etc" >/dev/null
 # The launchers the tests run must exec Node 18, not the machine's node.
 for l in "$copy/libexec/lxcri-launch" "$copy/prefix/bin/lxcri"; do
   grep -qF "$node18" "$l" || { echo "test-node18: $l does not pin $node18" >&2; exit 1; }

@@ -114,7 +114,7 @@ describe.skipIf(!!skip)(`the .deb from make deb${skip ? ` (skipped: ${skip})` : 
     expect((await lxcri('delete', '--force', id)).code).toBe(0);
     await waitFor(() => !pidAlive(st.pid), 10_000, 'the container to stop');
     const s = await lxcri('state', id);
-    expect(s.stderr).toBe(`lxcri: container "${id}" does not exist\n`);
+    expect(s.stderr).toBe(`lxcri: container does not exist: ${id}\n`);
     const run = await lxcri('run', '--bundle', makeBundle(env, 'run', withArgs('sh', '-c', 'echo deb-run; exit 3')), `${id}-run`);
     expect(run.stdout).toBe('deb-run\n');
     expect(run.code).toBe(3);

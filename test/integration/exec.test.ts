@@ -103,7 +103,9 @@ describe('exec', () => {
     expect(pid).toBeGreaterThan(0);
     // lxcri has exited; the process runs on, in the container.
     expect(pidAlive(pid)).toBe(true);
-    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('sleep\x0030\x00');
+    // The attached child may not have reached its execve yet when lxcri returns (as with
+    // runc, which does not wait for it either).
+    await waitFor(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === 'sleep\x0030\x00', 5_000, 'the detached exec');
     expect(hostCgroup(pid).startsWith(hostCgroup(initPid))).toBe(true);
     expect(readlinkSync(`/proc/${pid}/ns/pid`)).toBe(readlinkSync(`/proc/${initPid}/ns/pid`));
     process.kill(pid, 'SIGKILL');

@@ -82,7 +82,7 @@ describe('library: bad input leaves nothing behind', () => {
     expect(await container.wait({ timeoutMs: 10_000 })).toBe(137);
     expect(readFileSync(out, 'utf8')).toBe('dup-ok\n');
     expect(await container.delete()).toEqual([]);
-    expect(await failure(container.delete())).toBe('not-found: container "lib-dup" does not exist');
+    expect(await failure(container.delete())).toBe('not-found: container does not exist: lib-dup');
     expect(bundles()).toEqual([]);
     expect(leftovers(env, 'lib-dup')).toEqual([]);
   });
@@ -105,14 +105,14 @@ describe('library: exec, kill, wait', () => {
     expect(await d.wait()).toBe(7);
     expect(await d.wait()).toBe(7); // the same answer again, not ECHILD
     expect(await failure(() => c.kill('NOPE'))).toBe('invalid-argument: invalid signal "NOPE"');
-    expect(await failure(() => c.kill(99))).toBe('invalid-argument: invalid signal "99": out of range 1-64');
+    expect(await failure(() => c.kill(99))).toBe('invalid-argument: invalid signal "99": out of range 0-64');
     expect(await failure(() => c.kill(1.5))).toMatch(/^invalid-argument: invalid signal "1.5"/);
     expect(await failure(c.wait({ timeoutMs: 200 }))).toBe('timeout: timed out waiting for container "lib-ex" to stop');
     c.kill(9);
     expect(await c.wait()).toBe(137);
-    expect(await failure(c.pause())).toBe('not-running: container "lib-ex" not running');
-    expect(await failure(c.update({ pids: { limit: 5 } }))).toMatch(/^(not-running: container "lib-ex" not running|invalid-argument: invalid resources: pids: )/);
-    expect(await failure(c.exec({ ...p, args: ['true'] }))).toBe('not-running: container "lib-ex" not running');
+    expect(await failure(c.pause())).toBe('not-running: container not running: lib-ex');
+    expect(await failure(c.update({ pids: { limit: 5 } }))).toMatch(/^(not-running: container not running: lib-ex|invalid-argument: invalid resources: pids: )/);
+    expect(await failure(c.exec({ ...p, args: ['true'] }))).toBe('not-running: container not running: lib-ex');
     expect(await c.delete()).toEqual([]);
     expect(leftovers(env, 'lib-ex')).toEqual([]);
   });

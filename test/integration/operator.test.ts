@@ -51,7 +51,7 @@ describe('environment file mistakes', () => {
     const r = await env.run(['state', 'bad-typo'], { env: { LXCRI_ENV_FILE: file } });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `lxcri: warning: ${file}:3: unknown setting LXCRI_ROOOT (did you mean LXCRI_ROOT?)\nlxcri: container "bad-typo" does not exist\n`,
+      `lxcri: warning: ${file}:3: unknown setting LXCRI_ROOOT (did you mean LXCRI_ROOT?)\nlxcri: container does not exist: bad-typo\n`,
     );
     const warn = readFileSync(env.logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.l === 'warn');
     expect(warn).toMatchObject({ m: 'unknown setting in the environment file', file, line: 3, env: 'LXCRI_ROOOT' });

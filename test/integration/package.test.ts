@@ -126,7 +126,7 @@ describe('the lxcri npm package', () => {
     expect(r.stoppedByName).toBe('stopped');
     expect(r.deleteWarnings).toEqual([]);
     expect(r.bundleDeletedKept).toBe(true);
-    expect(r.killDeleted).toBe('not-running: container "lib-pkg-b" not running');
+    expect(r.killDeleted).toBe('not-running: container not running: lib-pkg-b');
     expect(r.unknownSignal).toBe('invalid-argument: invalid signal "SIGNOPE"');
     expect(r.waitByNumber).toBe(137);
     // A spec object gets a private bundle, which delete removes.
@@ -137,7 +137,7 @@ describe('the lxcri npm package', () => {
     expect(r.missingHelper).toBe(`system: lxcri-init not found (looked in ${partial})`);
     expect(r.missingLeft).toBe(false);
     expect(r.noBundle).toBe('invalid-argument: create needs either a bundle or a spec');
-    expect(r.unknownId).toBe('not-found: container "lib-pkg-none" does not exist');
+    expect(r.unknownId).toBe('not-found: container does not exist: lib-pkg-none');
     for (const id of ['lib-pkg-b', 'lib-pkg-s', 'lib-pkg-m']) expect(leftovers(env, id)).toEqual([]);
   }, 180_000);
 });

@@ -95,7 +95,7 @@ describe('ps', () => {
     expect((await lxcri(['run', '-d', '--bundle', bundle, 'cli-psbad'])).code).toBe(0);
     one(await lxcri(['ps', 'cli-psbad', '-o', 'comm']), 1, /^lxcri: ps output has no PID column/m);
     one(await lxcri(['ps', 'cli-psbad', '--no-such-option']), 1, /^lxcri: ps --no-such-option failed/m);
-    one(await lxcri(['ps', '--format', 'xml', 'cli-psbad']), 2, /^lxcri: Invalid values: .*"xml"/m);
+    one(await lxcri(['ps', '--format', 'xml', 'cli-psbad']), 2, /^lxcri: invalid value "xml" for --format/m);
     one(await lxcri(['ps']), 2, /^lxcri: Missing required argument: id/m);
     expect((await lxcri(['delete', '--force', 'cli-psbad'])).code).toBe(0);
     expect(leftovers(env, 'cli-psbad')).toEqual([]);

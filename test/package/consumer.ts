@@ -87,6 +87,10 @@ stream.close();
 result.specBundle = s.state().bundle;
 result.specBundleConfig = existsSync(join(s.state().bundle, 'config.json'));
 await s.start();
+// The shell writes before it sleeps; KILL only once it has (start returns at its execve).
+for (let i = 0; i < 500 && !readFileSync(join(outDir, 'spec.out'), 'utf8').includes('from-spec-object'); i++) {
+  await new Promise((r) => setTimeout(r, 20));
+}
 try {
   s.kill('SIGNOPE');
 } catch (err) {
