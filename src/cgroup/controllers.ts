@@ -44,10 +44,15 @@ export function v1Controllers(h: V1Hierarchies, rel?: string): ControllerHost {
   };
 }
 
-/** What a new container can get on this host (create). */
-export function hostControllers(mounts: CgroupMounts, hierarchies?: V1Hierarchies): ControllerHost {
-  if (mounts.v1.length > 0) return v1Controllers(hierarchies ?? v1Hierarchies());
+/** Where a new container's limits go (create): the v1 hierarchies if the host has any, else cgroup2. */
+export function hostLimitControllers(mounts: CgroupMounts, hierarchies?: V1Hierarchies): ControllerHost {
+  return mounts.v1.length > 0 ? v1Controllers(hierarchies ?? v1Hierarchies()) : hostControllers(mounts);
+}
+
+/** What a new container can get from cgroup2 on this host. */
+export function hostControllers(mounts: CgroupMounts): ControllerHost {
   if (!mounts.unified) return { available: new Set(), why: 'this host has no cgroup2 hierarchy' };
+  if (mounts.v1.length > 0) return { available: new Set(), why: 'this host has cgroup v1 controllers' };
   const available = readControllers(join(mounts.unified, 'cgroup.controllers')) ?? new Set<string>();
   return { available, why: `the cgroup2 root offers: ${[...available].join(' ') || 'none'}` };
 }

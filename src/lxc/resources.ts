@@ -5,7 +5,7 @@
 // made, unless the operator chose to run without it (then it is a warning).
 import { hasLimits, limitsFor, lxcCgroupKey } from '../cgroup/backend.js';
 import { cgroupMounts } from '../cgroup/mounts.js';
-import { hostControllers, limitUsable, unavailableLimits, type ControllerHost } from '../cgroup/controllers.js';
+import { hostLimitControllers, limitUsable, unavailableLimits, type ControllerHost } from '../cgroup/controllers.js';
 import { LimitError } from '../cgroup/limits.js';
 import { resolveV1Files } from '../cgroup/v1/files.js';
 import { RuntimeError } from '../runtime/errors.js';
@@ -23,7 +23,7 @@ export interface ResourceOptions {
 /** Adds the limits to cfg; returns warnings for limits left out. */
 export function applyResources(cfg: LxcConfig, resources: unknown, opts: ResourceOptions = {}): string[] {
   if (!hasLimits(resources)) return [];
-  const host = opts.controllers ?? hostControllers(cgroupMounts());
+  const host = opts.controllers ?? hostLimitControllers(cgroupMounts());
   let conv;
   try {
     conv = limitsFor(host.version, resources);
