@@ -57,11 +57,10 @@ export function hostControllers(mounts: CgroupMounts): ControllerHost {
   return { available, why: `the cgroup2 root offers: ${[...available].join(' ') || 'none'}` };
 }
 
-/** What an existing cgroup has enabled (update): its cgroup.controllers. */
-export function cgroupControllers(dir: string, hybrid: boolean): ControllerHost {
+/** What an existing cgroup2 cgroup has enabled (update): its cgroup.controllers. */
+export function cgroupControllers(dir: string): ControllerHost {
   const available = readControllers(join(dir, 'cgroup.controllers'));
   if (!available) return { available: new Set(), why: `the container's cgroup ${dir} cannot be read` };
-  if (hybrid) return { available, why: 'this host has cgroup v1 controllers' };
   return { available, why: `the container's cgroup has: ${[...available].join(' ') || 'none'}` };
 }
 

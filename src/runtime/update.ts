@@ -51,7 +51,7 @@ function target(rel: string): Target {
   }
   if (!mounts.unified) throw new RuntimeError('system', 'update: this host has no cgroup2 hierarchy');
   const dir = join(mounts.unified, rel);
-  return { host: cgroupControllers(dir, false), usage: () => memoryUsage(dir), write: (l) => writeLimits(dir, l) };
+  return { host: cgroupControllers(dir), usage: () => memoryUsage(dir), write: (l) => writeLimits(dir, l) };
 }
 
 export async function updateContainer(c: Container, resources: Record<string, unknown>, log: Logger): Promise<void> {

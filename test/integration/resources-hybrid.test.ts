@@ -247,6 +247,8 @@ describe.skipIf(!hybrid)('resource limits on a hybrid cgroup host (cgroup v1 con
     expect(swap.stderr).toBe(`lxcri: invalid resources: memory.swap: memory+swap (${32 * MIB}) must not be less than memory.limit (${64 * MIB})\n`);
     const huge = await env.run(['update', '-r', '-', 'v1-upd'], { input: '{"hugepageLimits":[{"pageSize":"2MB","limit":0}]}' });
     if (!H.has('hugetlb')) expect(huge.stderr).toMatch(/^lxcri: invalid resources: hugepageLimits: the hugetlb controller is not available in cgroup v1 \(this host's cgroup v1 hierarchies have: .*memory.*\)\n$/);
+    const low = await env.run(['update', '-r', '-', 'v1-upd'], { input: '{"memory":{"limit":4096,"checkBeforeUpdate":true}}' });
+    expect(low.stderr).toMatch(/^lxcri: invalid resources: memory\.limit 4096 is below the container's current usage \d+ \(checkBeforeUpdate\)\n$/);
     expect(v1('lxcri/v1-upd', 'memory.limit_in_bytes')).toBe(before);
     expect((await env.run(['update', 'v1-upd'])).code).toBe(2);
     expect((await env.run(['delete', '--force', 'v1-upd'])).code).toBe(0);
