@@ -39,7 +39,7 @@ describe('cgroup v1 conversions (runc fs manager units: as given)', () => {
       { blockIO: { throttleReadBpsDevice: [{ major: 7, minor: 0, rate: 1048576 }], throttleWriteIOPSDevice: [{ major: 7, minor: 0, rate: 0 }] } },
       [['blkio.throttle.read_bps_device', '7:0 1048576'], ['blkio.throttle.write_iops_device', '7:0 0']],
     ],
-    [{ hugepageLimits: [{ pageSize: '2MB', limit: 4 * MIB }] }, [['hugetlb.2MB.limit_in_bytes', String(4 * MIB)]]],
+    [{ hugepageLimits: [{ pageSize: '2MB', limit: 4 * MIB }] }, [['hugetlb.2MB.rsvd.limit_in_bytes', String(4 * MIB)], ['hugetlb.2MB.limit_in_bytes', String(4 * MIB)]]],
     [{ network: { classID: 1048577, priorities: [{ name: 'eth0', priority: 5 }, { name: 'lo', priority: 1 }] } }, [['net_cls.classid', '1048577'], ['net_prio.ifpriomap', 'eth0 5'], ['net_prio.ifpriomap', 'lo 1']]],
   ])('%j', (r, want) => {
     expect(files(r)).toEqual(want);
@@ -117,6 +117,12 @@ describe('cgroup v1 hierarchies, keys and files', () => {
     const limits = resourceLimitsV1({ blockIO: { weight: 100, weightDevice: [{ major: 8, minor: 0, weight: 200 }] } }).limits;
     expect(resolveV1Files(limits, (f) => f.startsWith('blkio.bfq.')).map((l) => l.file)).toEqual(['blkio.bfq.weight', 'blkio.bfq.weight_device']);
     expect(resolveV1Files(limits, () => true).map((l) => l.file)).toEqual(['blkio.weight', 'blkio.weight_device']);
+  });
+
+  it('writes hugetlb reservation limits only where the kernel has them', () => {
+    const limits = resourceLimitsV1({ hugepageLimits: [{ pageSize: '2MB', limit: MIB }] }).limits;
+    expect(resolveV1Files(limits, () => true).map((l) => l.file)).toEqual(['hugetlb.2MB.rsvd.limit_in_bytes', 'hugetlb.2MB.limit_in_bytes']);
+    expect(resolveV1Files(limits, (f) => !f.includes('rsvd')).map((l) => l.file)).toEqual(['hugetlb.2MB.limit_in_bytes']);
   });
 });
 

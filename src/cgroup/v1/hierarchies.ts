@@ -28,7 +28,7 @@ export function v1Hierarchies(): V1Hierarchies {
 }
 
 /** Files the kernel gives only to non-root cgroups (absent from a hierarchy's root). */
-const NOT_IN_ROOT = new Set(['pids.max']);
+const NOT_IN_ROOT = new Set(['pids.max', 'rdma.max']);
 
 /** Whether a cgroup in this hierarchy can have `file`: look at `rel` or, without one, at the root. */
 export function v1HasFile(h: V1Hierarchies, controller: string, file: string, rel?: string): boolean {
