@@ -1,8 +1,9 @@
 // Which cgroup controllers can take the container's limits, and the check that every
-// limit has its controller (and, on cgroup v1, its file). On cgroup v2, liblxc enables what a cgroup needs in the subtree_control of
-// every parent it creates, from the hierarchy root down (measured with liblxc 5.0.2 on a
-// pure cgroup2 host, even re-enabling a controller disabled at the root), so a controller
-// is usable when the cgroup2 root offers it. On a host with v1 controllers (hybrid or
+// limit has its controller (and, on cgroup v1, its file). On cgroup v2, liblxc enables
+// what a cgroup needs in the subtree_control of every parent it creates, from the
+// hierarchy root down (measured with liblxc 5.0.2 on a pure cgroup2 host, even
+// re-enabling a controller disabled at the root), so a controller is usable when the
+// cgroup2 root offers it. On a host with v1 controllers (hybrid or
 // pure v1) liblxc ignores every lxc.cgroup2.* key ("Ignoring cgroup2 limits on legacy
 // cgroup system") and applies lxc.cgroup.* in the v1 hierarchies: there the limits are
 // cgroup v1 files (./v1/) and a controller is usable when a v1 hierarchy holds it.
