@@ -35,7 +35,7 @@ export function cpuMax(quota: number | undefined, period: number | undefined): s
 }
 
 /** A cpu or memory node list: "0-3,5". */
-const CPU_LIST = /^\s*(\d+(-\d+)?)(\s*,\s*\d+(-\d+)?)*\s*$/;
+export const CPU_LIST = /^\s*(\d+(-\d+)?)(\s*,\s*\d+(-\d+)?)*\s*$/;
 
 export function cpuLimits(v: unknown): CgroupLimit[] {
   const c = objectField('cpu', v);

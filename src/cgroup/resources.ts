@@ -15,6 +15,8 @@ export interface ResourceLimits {
   limits: CgroupLimit[];
   /** The controllers these files need. */
   controllers: Set<string>;
+  /** Fields accepted but not applied (cgroup v1's kernel memory), for the user. */
+  warnings?: string[];
 }
 
 /** net_cls/net_prio exist only in cgroup v1: refused when asking for anything. */

@@ -26,12 +26,13 @@ export function memoryUsage(dir: string): number | undefined {
   }
 }
 
-export function writeLimits(dir: string, limits: readonly CgroupLimit[]): void {
+/** `dir` is the cgroup, or (cgroup v1) the container's cgroup in the limit's hierarchy. */
+export function writeLimits(dir: string | ((l: CgroupLimit) => string), limits: readonly CgroupLimit[]): void {
   const written: string[] = [];
   for (const l of limits) {
     try {
       // One write per line: the kernel parses each write(2) as one setting.
-      writeFileSync(join(dir, l.file), l.value);
+      writeFileSync(join(typeof dir === 'string' ? dir : dir(l), l.file), l.value);
     } catch (err) {
       const done = written.length ? ` (already written: ${written.join(', ')})` : '';
       throw new WriteError(`cannot set ${l.file} to "${l.value}" (linux.resources.${l.field}): ${errorMessage(err)}${done}`, written);

@@ -1,11 +1,13 @@
-// linux.resources (all but devices) → lxc.cgroup2.<file> = <value>: liblxc writes them into
-// the container's cgroup after creating it and before the init runs, failing the start
-// when a write fails. A limit whose controller the host cannot give fails create before
-// anything is made, unless the operator chose to run without it (then it is a warning).
+// linux.resources (all but devices) → lxc.cgroup2.<file> (cgroup v2) or lxc.cgroup.<file>
+// (hosts with v1 controllers) = <value>: liblxc writes them into the container's cgroups
+// after creating them and before the init runs, failing the start when a write fails. A
+// limit whose controller or file the host cannot give fails create before anything is
+// made, unless the operator chose to run without it (then it is a warning).
+import { hasLimits, limitsFor, lxcCgroupKey } from '../cgroup/backend.js';
 import { cgroupMounts } from '../cgroup/mounts.js';
-import { hostControllers, unavailableLimits, type ControllerHost } from '../cgroup/controllers.js';
+import { hostLimitControllers, limitUsable, unavailableLimits, type ControllerHost } from '../cgroup/controllers.js';
 import { LimitError } from '../cgroup/limits.js';
-import { resourceLimits } from '../cgroup/resources.js';
+import { resolveV1Files } from '../cgroup/v1/files.js';
 import { RuntimeError } from '../runtime/errors.js';
 import type { LxcConfig } from './config.js';
 
@@ -20,17 +22,19 @@ export interface ResourceOptions {
 
 /** Adds the limits to cfg; returns warnings for limits left out. */
 export function applyResources(cfg: LxcConfig, resources: unknown, opts: ResourceOptions = {}): string[] {
-  let limits;
+  if (!hasLimits(resources)) return [];
+  const host = opts.controllers ?? hostLimitControllers(cgroupMounts());
+  let conv;
   try {
-    ({ limits } = resourceLimits(resources ?? {}));
+    conv = limitsFor(host.version, resources);
   } catch (err) {
     if (err instanceof LimitError) throw new RuntimeError('invalid-spec', `${PREFIX}.${err.field}: ${err.reason}`);
     throw err;
   }
-  if (limits.length === 0) return [];
-  const host = opts.controllers ?? hostControllers(cgroupMounts());
+  const warnings = [...(conv.warnings ?? [])];
+  if (conv.limits.length === 0) return warnings;
+  const limits = host.hasFile ? resolveV1Files(conv.limits, host.hasFile) : conv.limits;
   const missing = unavailableLimits(limits, host);
-  const warnings: string[] = [];
   if (missing.length) {
     if (!opts.ignoreUnavailable) {
       const m = missing[0]!;
@@ -38,7 +42,6 @@ export function applyResources(cfg: LxcConfig, resources: unknown, opts: Resourc
     }
     for (const m of missing) warnings.push(`linux.resources.${m.field} is not applied: ${m.message}`);
   }
-  const skip = new Set(missing.map((m) => m.controller));
-  for (const l of limits) if (!skip.has(l.controller)) cfg.set(`lxc.cgroup2.${l.file}`, l.value);
+  for (const l of limits) if (limitUsable(l, host)) cfg.set(lxcCgroupKey(host.version, l.file), l.value);
   return warnings;
 }

@@ -1,11 +1,15 @@
 // update: change the cgroup limits of a live container (created, running or paused) from a
-// runtime-spec LinuxResources object, by writing the container's cgroup v2 files.
+// runtime-spec LinuxResources object, by writing the container's cgroup v2 files or, on a
+// host with v1 controllers, its cgroup v1 files (the same conversions as create).
 import { join } from 'node:path';
-import { cgroupControllers, unavailableLimits } from '../cgroup/controllers.js';
-import { LimitError } from '../cgroup/limits.js';
+import { limitsFor } from '../cgroup/backend.js';
+import { cgroupControllers, unavailableLimits, v1Controllers, type ControllerHost } from '../cgroup/controllers.js';
+import { type CgroupLimit, LimitError } from '../cgroup/limits.js';
 import { cgroupMounts } from '../cgroup/mounts.js';
-import { resourceLimits } from '../cgroup/resources.js';
 import { memoryUsage, writeLimits } from '../cgroup/write.js';
+import { resolveV1Files } from '../cgroup/v1/files.js';
+import { v1Hierarchies } from '../cgroup/v1/hierarchies.js';
+import { memoryUsageV1, writeV1Limits } from '../cgroup/v1/write.js';
 import type { Logger } from '../log/types.js';
 import { validateSchema } from '../spec/validate.js';
 import type { Container } from './container.js';
@@ -37,35 +41,53 @@ export async function checkResources(body: unknown): Promise<Record<string, unkn
   return body as Record<string, unknown>;
 }
 
+/** Where update writes: the container's cgroup(s), what they can take and how to write. */
+interface Target {
+  host: ControllerHost;
+  usage(): number | undefined;
+  write(limits: readonly CgroupLimit[]): void;
+}
+
+function target(rel: string): Target {
+  const mounts = cgroupMounts();
+  if (mounts.v1.length > 0) {
+    const h = v1Hierarchies();
+    return { host: v1Controllers(h, rel), usage: () => memoryUsageV1(h, rel), write: (l) => writeV1Limits(h, rel, l) };
+  }
+  if (!mounts.unified) throw new RuntimeError('system', 'update: this host has no cgroup2 hierarchy');
+  const dir = join(mounts.unified, rel);
+  return { host: cgroupControllers(dir), usage: () => memoryUsage(dir), write: (l) => writeLimits(dir, l) };
+}
+
 export async function updateContainer(c: Container, resources: Record<string, unknown>, log: Logger): Promise<void> {
+  const t = target(c.record.cgroup.container);
   let conv;
   try {
-    conv = resourceLimits(resources);
+    conv = limitsFor(t.host.version, resources);
   } catch (err) {
     if (err instanceof LimitError) throw new RuntimeError('invalid-argument', `${PREFIX}: ${err.field}: ${err.reason}`);
     throw err;
   }
+  for (const w of conv.warnings ?? []) log.warn(w);
   if (Array.isArray(resources.devices) && resources.devices.length) log.warn('update does not change device rules; linux.resources.devices ignored');
   if (!hasProcess(containerStatus(c.record))) throw notRunning(c.id);
-  const mounts = cgroupMounts();
-  if (!mounts.unified) throw new RuntimeError('system', 'update: this host has no cgroup2 hierarchy');
-  const dir = join(mounts.unified, c.record.cgroup.container);
-  const missing = unavailableLimits(conv.limits, cgroupControllers(dir, mounts.v1.length > 0));
+  const limits = t.host.hasFile ? resolveV1Files(conv.limits, t.host.hasFile) : conv.limits;
+  const missing = unavailableLimits(limits, t.host);
   if (missing.length) throw new RuntimeError('invalid-argument', `${PREFIX}: ${missing[0]!.field}: ${missing[0]!.message}`);
 
   const mem = resources.memory as { limit?: number; checkBeforeUpdate?: boolean } | undefined;
   if (mem?.checkBeforeUpdate && mem.limit !== undefined && mem.limit > 0) {
-    const usage = memoryUsage(dir);
+    const usage = t.usage();
     if (usage !== undefined && usage > mem.limit) {
       throw new RuntimeError('invalid-argument', `${PREFIX}: memory.limit ${mem.limit} is below the container's current usage ${usage} (checkBeforeUpdate)`);
     }
   }
   try {
-    writeLimits(dir, conv.limits);
+    t.write(limits);
   } catch (err) {
     throw new RuntimeError('system', `update of container "${c.id}": ${errorMessage(err)}`);
   }
   // A state check after the writes: a container that stopped meanwhile lost its cgroup.
   if (!hasProcess(containerStatus(c.record))) throw notRunning(c.id);
-  log.info('container resources updated', { files: conv.limits.map((l) => l.file) });
+  log.info('container resources updated', { files: limits.map((l) => l.file) });
 }

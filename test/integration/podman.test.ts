@@ -2,9 +2,9 @@
 // lxcri ($LXCRI_TEST_PREFIX/bin/lxcri) end to end, isolated from the system's podman
 // configuration as in managers.md (c) and (f): private containers.conf, storage.conf and
 // registries.conf, vfs storage, cgroupfs manager, file locks, no network, pinned ulimits,
-// a private cgroup parent and a busybox image imported from busybox-static. pids_limit = 0:
-// podman's default pids.limit 2048 would be refused on a hybrid host, whose cgroup2 has
-// no pids controller (README, "Hybrid cgroup hosts"); update --memory checks that refusal.
+// a private cgroup parent and a busybox image imported from busybox-static. podman's own
+// defaults stay as they are (pids limit 2048 included): on a hybrid host lxcri applies the
+// limits through the v1 controllers, which the limits and update tests read back.
 //
 // podman is given a tracing wrapper as its runtime ("lxcri" in containers.conf): it appends
 // the argv of every runtime call to <W>/calls.log and execs the installed lxcri with a
@@ -14,6 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cgroupMounts } from '../../src/cgroup/mounts.js';
+import { v1Hierarchies } from '../../src/cgroup/v1/hierarchies.js';
 import { cgroupRoots, pidAlive, runCmd, waitFor, type Result } from '../helpers/lxcri.js';
 
 const prefix = process.env.LXCRI_TEST_PREFIX;
@@ -67,6 +69,20 @@ async function inspect(name: string, format: string): Promise<string> {
   const r = await podman(['inspect', '--format', format, name]);
   if (r.code !== 0) throw new Error(why(r));
   return r.stdout.trim();
+}
+
+/** The v1 hierarchy of a controller, if this host mounts one. */
+function v1Hierarchy(controller: string): string | undefined {
+  return v1Hierarchies().get(controller);
+}
+/** A podman container's cgroup (cgroupfs manager, our parent) in a controller's hierarchy. */
+function containerCgroup(controller: string, id: string): string {
+  return join(v1Hierarchy(controller) ?? cgroupMounts().unified!, CGPARENT, `libpod-${id}`);
+}
+/** The file holding a controller's main limit on this host. */
+function limitFile(controller: 'memory' | 'pids'): string {
+  if (controller === 'pids') return 'pids.max';
+  return v1Hierarchy('memory') ? 'memory.limit_in_bytes' : 'memory.max';
 }
 
 /** Ours: a process whose argv names the temp dir or whose cgroup is under our parents. */
@@ -131,7 +147,7 @@ beforeAll(async () => {
   writeFileSync(join(W, 'registries.conf'), 'unqualified-search-registries = []\n');
   writeFileSync(
     join(W, 'containers.conf'),
-    `[containers]\nnetns = "none"\nlog_driver = "k8s-file"\npids_limit = 0\ndefault_ulimits = ["nofile=${ul.nofile}:${ul.nofile}", "nproc=${ul.nproc}:${ul.nproc}"]\n\n` +
+    `[containers]\nnetns = "none"\nlog_driver = "k8s-file"\ndefault_ulimits = ["nofile=${ul.nofile}:${ul.nofile}", "nproc=${ul.nproc}:${ul.nproc}"]\n\n` +
       `[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nlock_type = "file"\nruntime = "lxcri"\n` +
       `runtime_supports_json = ["lxcri"]\nconmon_path = ["${CONMON}"]\ntmp_dir = "${W}/libpod-tmp"\n` +
       `static_dir = "${W}/storage/libpod"\nvolume_path = "${W}/volumes"\n\n` +
@@ -275,8 +291,29 @@ describe.skipIf(!!skipReason)('podman with lxcri as its runtime', () => {
     expect(e.stdout, why(e)).toBe('alive\n');
   });
 
-  it('update --memory 32m: the refusal names the memory controller', async () => {
-    const d = await run(['-d', '--name', 'up'], ['sleep', '1000']);
+  it('run --memory 64m --cpus 0.5 --pids-limit 50: the cgroup files and podman stats show the limits', async () => {
+    const d = await run(['-d', '--name', 'lim', '--memory', '64m', '--cpus', '0.5', '--pids-limit', '50'], ['sleep', '1000']);
+    expect(d.code, why(d)).toBe(0);
+    const id = await inspect('lim', '{{.Id}}');
+    const f = (file: string): string => readFileSync(join(containerCgroup(file.split('.')[0]!, id), file), 'utf8').trim();
+    expect(f(limitFile('memory'))).toBe(String(64 << 20));
+    expect(f(limitFile('pids'))).toBe('50');
+    if (v1Hierarchy('cpu')) expect([f('cpu.cfs_quota_us'), f('cpu.cfs_period_us')]).toEqual(['50000', '100000']);
+    else expect(f('cpu.max')).toBe('50000 100000');
+    const s = await podman(['stats', '--no-stream', '--format', '{{.MemUsage}}', 'lim']);
+    expect(s.code, why(s)).toBe(0);
+    expect(s.stdout.trim()).toMatch(/ \/ 67\.11MB$/);
+  });
+
+  it('the default pids limit (2048 in podman\'s containers.conf) reaches the container', async () => {
+    const d = await run(['-d', '--name', 'dpl'], ['sleep', '1000']);
+    expect(d.code, why(d)).toBe(0);
+    const id = await inspect('dpl', '{{.Id}}');
+    expect(readFileSync(join(containerCgroup('pids', id), limitFile('pids')), 'utf8').trim()).toBe('2048');
+  });
+
+  it('update --memory 32m changes the live cgroup', async () => {
+    const d = await run(['-d', '--name', 'up', '--memory', '64m'], ['sleep', '1000']);
     expect(d.code, why(d)).toBe(0);
     const u = await podman(['update', '--memory', '32m', 'up']);
     const called = /update --resources/.test(calls());
@@ -284,10 +321,9 @@ describe.skipIf(!!skipReason)('podman with lxcri as its runtime', () => {
       console.warn(`podman update did not call the runtime (exit ${u.code}: ${u.stderr.trim()}); nothing to check`);
       return;
     }
-    // this host is hybrid: lxcri's cgroup2 has no memory controller, so the limit is refused
-    expect(u.code, why(u)).not.toBe(0);
-    expect(u.stderr).toMatch(/memory/);
-    expect(u.stderr).toMatch(/controller/);
+    expect(u.code, why(u)).toBe(0);
+    const id = await inspect('up', '{{.Id}}');
+    expect(readFileSync(join(containerCgroup('memory', id), limitFile('memory')), 'utf8').trim()).toBe(String(32 << 20));
     expect(await inspect('up', '{{.State.Status}}')).toBe('running');
   });
 

@@ -24,7 +24,7 @@ export function featuresJson(): Record<string, unknown> {
     linux: {
       namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'user', 'uts'],
       capabilities: ALL_CAPABILITIES.bounding,
-      cgroup: { v1: false, v2: true, systemd: false, systemdUser: false },
+      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false },
       seccomp: {
         enabled: true,
         // What src/lxc/seccomp.ts translates for liblxc; the others are refused there.
