@@ -52,7 +52,7 @@ test-deps:
 $(VALIDATORS): scripts/gen-validators.mjs $(wildcard $(OCI_SCHEMA_DIR)/*.json)
 	$(NODE) scripts/gen-validators.mjs $(OCI_SCHEMA_DIR) src/spec/generated
 
-libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h
+libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
 libexec/lxcri-init: libexec/lxcri-init.c libexec/util.h libexec/ocihook.h

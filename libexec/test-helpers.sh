@@ -542,7 +542,7 @@ check "userns hook: host mount table unchanged" test "$(wc -l </proc/self/mounti
 echo "# lxcri-start"
 "$HERE/lxcri-start" a b 2>"$T/usage.err"
 expect "start: usage exit code" "$?" 2
-expect "start: usage message" "$(cat "$T/usage.err")" "usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds]"
+expect "start: usage message" "$(cat "$T/usage.err")" "usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds] [--rootfs SOURCE TARGET [--idmap UIDMAP GIDMAP]]"
 
 LP=$T/lxc
 # container NAME INIT [CONFIG-LINES...]: a minimal busybox container

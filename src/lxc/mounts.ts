@@ -35,7 +35,8 @@ function filterOptions(type: string, options: string[]): string[] {
   return options.filter((o) => !d.includes(o));
 }
 
-export function mountEntry(m: Mount, bundle: string, rootfs: string): string {
+/** cgroupBind: the host's cgroup2 hierarchy to bind for a cgroup mount (see userns.ts). */
+export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?: string): string {
   if (!isAbsolute(m.destination)) {
     throw new RuntimeError('invalid-spec', `invalid config.json: mount destination "${m.destination}" must be absolute`);
   }
@@ -45,6 +46,9 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string): string {
   const unsupported = (m.options ?? []).filter((o) => UNSUPPORTED_OPTIONS.has(o));
   if (unsupported.length) {
     throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: option ${unsupported.join(', ')} is not supported by liblxc`);
+  }
+  if (cgroupBind !== undefined && (m.type === 'cgroup' || m.type === 'cgroup2')) {
+    m = { ...m, type: 'bind', source: cgroupBind, options: [...filterOptions('cgroup2', m.options ?? []), 'bind'] };
   }
   // cgroup v1 is not offered to containers: a cgroup mount is the container's cgroup2 view.
   const type = m.type === 'cgroup' ? 'cgroup2' : m.type || (isBind(m) ? 'none' : 'none');
@@ -57,6 +61,6 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string): string {
   return [fstabEscape(source), fstabEscape(dest), fstabEscape(type === 'bind' ? 'none' : type), fstabEscape(opts.join(',')), '0', '0'].join(' ');
 }
 
-export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string): void {
-  for (const m of mounts) cfg.set('lxc.mount.entry', mountEntry(m, bundle, rootfs));
+export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string, cgroupBind?: string): void {
+  for (const m of mounts) cfg.set('lxc.mount.entry', mountEntry(m, bundle, rootfs, cgroupBind));
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../log/types.js';
 import { hostId } from '../lxc/idmap.js';
 import { probeLsm } from '../lxc/lsm.js';
 import { translate } from '../lxc/translate.js';
+import type { RootfsPrep } from '../lxc/userns.js';
 import { loadBundle } from '../spec/load.js';
 import { processUser } from '../spec/user.js';
 import { errnoCode, errorMessage, RuntimeError } from './errors.js';
@@ -97,6 +98,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     lsm: probeLsm(),
     features: cfg.features,
     ignoreUnavailableControllers: cfg.ignoreUnavailableControllers,
+    cgroupUnified: mounts.unified,
   });
   for (const warning of translation.warnings) log.warn(warning);
   const initExe = fileId(join(cfg.libexecDir, 'lxcri-init'));
@@ -160,6 +162,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
       annotations: spec.annotations ?? {},
       cgroup,
       initExe,
+      initDir: translation.initDir,
     };
     // Kept for start and delete, which run them.
     if (spec.hooks?.poststart?.length || spec.hooks?.poststop?.length) {
@@ -188,7 +191,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     // not close the monitor's inherited fds (it can only keep all or none).
     const std = pty ? [pty.slave, pty.slave, pty.slave] : [0, 1, 2];
     const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
-    const monitorArgs = [req.id, cfg.root, configFile, ...(preserveFds > 0 ? ['--keep-fds'] : [])];
+    const monitorArgs = [req.id, cfg.root, configFile, ...(preserveFds > 0 ? ['--keep-fds'] : []), ...(await rootfsArgs(translation.rootfsPrep))];
     monitor = spawn(join(cfg.libexecDir, 'lxcri-start'), monitorArgs, {
       cwd: runtimeDir,
       detached: true,
@@ -244,6 +247,13 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log);
     throw err;
   }
+}
+
+/** lxcri-start's arguments for the rootfs it binds as host root, and the bind's target. */
+async function rootfsArgs(prep: RootfsPrep | undefined): Promise<string[]> {
+  if (!prep) return [];
+  await mkdir(prep.target, { mode: 0o755 });
+  return ['--rootfs', prep.source, prep.target, ...(prep.idmap ? ['--idmap', prep.idmap.uid, prep.idmap.gid] : [])];
 }
 
 /** liblxc would make the log's directory 0755 and the file 0640; the log is private. */
