@@ -1,6 +1,6 @@
 // Bad input to every command: one clear line on stderr, a non-zero exit, nothing left
 // behind, and no harm to other containers.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, leftovers, makeBundle, withArgs, type Result } from '../helpers/lxcri.js';
@@ -57,7 +57,9 @@ describe('create refuses bad bundles and leaves nothing', () => {
     const b = makeBundle(env, 'no-mntns', (s) => {
       s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'mount');
     });
-    await createFails('no-mntns', b, /mount namespace is required/);
+    // Refused with liblxc's reason (see src/spec/load.ts), before anything is touched.
+    await createFails('no-mntns', b, /^lxcri: invalid config\.json: a mount namespace is required: liblxc pivot_roots .* root\.path .*host's$/);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(b);
   });
   it('duplicate namespace', async () => {
     const b = makeBundle(env, 'dup-ns', (s) => {
