@@ -135,7 +135,9 @@ static int prepare_rootfs(const char *source, const char *target, const char *ui
 			goto fail;
 		struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (unsigned long long)ns };
 		if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
-			snprintf(err, cap, "idmap the rootfs %s: %s", source, strerror(errno));
+			snprintf(err, cap, "idmap the rootfs %s: %s%s", source, strerror(errno),
+				 errno == EINVAL || errno == EOPNOTSUPP ?
+					 " (its file system may not support idmapped mounts)" : "");
 			goto fail;
 		}
 		close(ns);
