@@ -10,7 +10,7 @@ CONTAINER_HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook
 
 container-helpers: $(CONTAINER_HELPERS)
 
-libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h
+libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
 libexec/lxcri-init: libexec/lxcri-init.c libexec/util.h libexec/ocihook.h

@@ -49,6 +49,10 @@
 #define LXCRI_DIR "/.lxcri"
 #endif
 
+/* Where our files are: the directory we were started from, LXCRI_DIR or
+ * another one (/dev/.lxcri in a user namespace, see src/lxc/userns.ts). */
+static char init_dir[256] = LXCRI_DIR;
+
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Exit codes, as shells and other OCI runtimes use them. */
@@ -74,6 +78,16 @@ static void str_append(char *buf, size_t cap, const char **parts)
 		len += n;
 	}
 	buf[len] = '\0';
+}
+
+/* <init_dir>/<name>, in a buffer of the caller's block (INIT_FILE). */
+#define INIT_FILE_MAX (sizeof(init_dir) + 32)
+#define INIT_FILE(name) init_file((name), (char[INIT_FILE_MAX]){ 0 })
+static const char *init_file(const char *name, char *buf)
+{
+	buf[0] = '\0';
+	str_append(buf, INIT_FILE_MAX, (const char *[]){ init_dir, "/", name, NULL });
+	return buf;
 }
 
 #define FAIL(f, c, ...)                                                      \
@@ -397,9 +411,17 @@ static void format_notify(const struct failure *f, char *line, size_t cap)
 /* Tell `lxcri create` the outcome; 0 on success. */
 static int notify(const struct failure *f)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = LXCRI_DIR "/notify" };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char line[sizeof(f->msg) + 16];
 	int fd, ret, err;
+
+	const char *path = INIT_FILE("notify");
+
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(addr.sun_path, path, strlen(path) + 1);
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -418,7 +440,7 @@ static int notify(const struct failure *f)
  * write (a liveness probe) yields EOF and is simply waited out. */
 static void wait_for_start(void)
 {
-	static const char fifo[] = LXCRI_DIR "/syncfifo";
+	const char *fifo = INIT_FILE("syncfifo");
 	struct failure f;
 
 	for (;;) {
@@ -686,22 +708,22 @@ static void read_start_hooks(struct failure *f)
 {
 	size_t len;
 	int err = 0;
-	char *buf = read_file(LXCRI_DIR "/hooks", &len, &err);
+	char *buf = read_file(INIT_FILE("hooks"), &len, &err);
 
 	if (!buf) {
 		if (err != ENOENT)
-			FAIL_SYS(f, "read", LXCRI_DIR "/hooks", err);
+			FAIL_SYS(f, "read", INIT_FILE("hooks"), err);
 		return;
 	}
 	/* The records point into buf, which lives as long as we do. */
 	n_start_hooks = ocihook_parse(buf, len, &start_hooks);
 	if (n_start_hooks < 0) {
-		FAIL_SYS(f, "read", LXCRI_DIR "/hooks", errno);
+		FAIL_SYS(f, "read", INIT_FILE("hooks"), errno);
 		return;
 	}
-	start_state = read_file(LXCRI_DIR "/hooks.state", &start_state_len, &err);
+	start_state = read_file(INIT_FILE("hooks.state"), &start_state_len, &err);
 	if (!start_state)
-		FAIL_SYS(f, "read", LXCRI_DIR "/hooks.state", err);
+		FAIL_SYS(f, "read", INIT_FILE("hooks.state"), err);
 }
 
 static void run_start_hooks(void)
@@ -741,11 +763,11 @@ static void close_unpreserved(struct failure *f)
 	size_t len;
 	int err = 0;
 	long n = 0;
-	char *text = read_file(LXCRI_DIR "/preserve-fds", &len, &err);
+	char *text = read_file(INIT_FILE("preserve-fds"), &len, &err);
 
 	if (!text) {
 		if (err != ENOENT)
-			FAIL_SYS(f, "read", LXCRI_DIR "/preserve-fds", err);
+			FAIL_SYS(f, "read", INIT_FILE("preserve-fds"), err);
 		else
 			close_from(STDERR_FILENO + 1, f);
 		return;
@@ -754,7 +776,7 @@ static void close_unpreserved(struct failure *f)
 	errno = 0;
 	n = strtol(text, &end, 10);
 	if (errno || *end || n < 0 || n > 1000000)
-		FAIL(f, CODE_INTERNAL, "lxcri-init: read " LXCRI_DIR "/preserve-fds: malformed");
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE("preserve-fds"), ": malformed");
 	else
 		close_from(STDERR_FILENO + 1 + (int)n, f);
 	free(text);
@@ -771,34 +793,34 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	close_unpreserved(f);
 	if (f->code)
 		return NULL;
-	*argsp = read_entries(LXCRI_DIR "/args", f);
+	*argsp = read_entries(INIT_FILE("args"), f);
 	if (!*argsp)
 		return NULL;
 	if (!(*argsp)[0]) {
-		FAIL(f, CODE_INTERNAL, "lxcri-init: read " LXCRI_DIR "/args: no arguments");
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE("args"), ": no arguments");
 		return NULL;
 	}
-	*envp = read_entries(LXCRI_DIR "/env", f);
+	*envp = read_entries(INIT_FILE("env"), f);
 	if (!*envp)
 		return NULL;
-	cwd = read_file(LXCRI_DIR "/cwd", &len, &err);
+	cwd = read_file(INIT_FILE("cwd"), &len, &err);
 	if (!cwd) {
-		FAIL_SYS(f, "read", LXCRI_DIR "/cwd", err);
+		FAIL_SYS(f, "read", INIT_FILE("cwd"), err);
 		return NULL;
 	}
-	text = read_file(LXCRI_DIR "/identity", &len, &err);
+	text = read_file(INIT_FILE("identity"), &len, &err);
 	if (!text) {
-		FAIL_SYS(f, "read", LXCRI_DIR "/identity", err);
+		FAIL_SYS(f, "read", INIT_FILE("identity"), err);
 		free(cwd);
 		return NULL;
 	}
 	if (parse_identity(text, &id) < 0)
-		FAIL(f, CODE_INTERNAL, "lxcri-init: read " LXCRI_DIR "/identity: malformed");
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE("identity"), ": malformed");
 	free(text);
-	if (!f->code && access(LXCRI_DIR "/terminal", F_OK) == 0)
+	if (!f->code && access(INIT_FILE("terminal"), F_OK) == 0)
 		take_terminal(f);
 	else if (!f->code && errno != ENOENT)
-		FAIL_SYS(f, "check", LXCRI_DIR "/terminal", errno);
+		FAIL_SYS(f, "check", INIT_FILE("terminal"), errno);
 	if (!f->code)
 		read_start_hooks(f);
 	if (!f->code)
@@ -945,6 +967,12 @@ int main(int argc, char **argv, char **envp)
 
 	if (argc > 1 && strcmp(argv[1], "--exec") == 0)
 		return exec_mode(argc, argv, envp);
+	/* liblxc starts us by the absolute path of our mount, in our files' dir. */
+	const char *slash = strrchr(argv[0], '/');
+	if (slash && slash != argv[0] && (size_t)(slash - argv[0]) < sizeof(init_dir)) {
+		memcpy(init_dir, argv[0], (size_t)(slash - argv[0]));
+		init_dir[slash - argv[0]] = '\0';
+	}
 	catch_terminating_signals();
 	path = prepare(&args, &env, &f);
 

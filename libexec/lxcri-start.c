@@ -2,9 +2,13 @@
  * lxcri-start: the per-container monitor.
  *
  * Usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds]
+ *                    [--rootfs SOURCE TARGET [--idmap UIDMAP GIDMAP]]
  *
  * --keep-fds (for --preserve-fds): liblxc keeps every fd we inherited above
  * stdio open for the init (it can close all of them or none).
+ * --rootfs (a container in a new user namespace): SOURCE is bind-mounted at
+ * TARGET, the config's rootfs, as host root first (see rootfs.h); --idmap
+ * makes that bind idmapped with these uid_map and gid_map texts.
  *
  * Runs the container in the foreground through liblxc (lxc->start blocks for
  * the container's whole life) and then terminates the way the container's
@@ -23,6 +27,7 @@
 
 #include <lxc/lxccontainer.h>
 
+#include "rootfs.h"
 #include "util.h"
 
 static char errfile[4096];
@@ -172,17 +177,36 @@ static void record_exit(int status)
 	if (append_line(exitfile, line) < 0)
 		report("cannot write %s: %s", exitfile, strerror(errno));
 }
+#define USAGE "usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds] [--rootfs SOURCE TARGET [--idmap UIDMAP GIDMAP]]\n"
 
 int main(int argc, char *argv[])
 {
 	struct lxc_container *c;
 	const char *name, *lxcpath, *config;
-	bool started, keep_fds;
-	int status;
+	const char *rootfs_source = NULL, *rootfs_target = NULL, *uid_map = NULL, *gid_map = NULL;
+	bool started, keep_fds = false;
+	int status, i;
 
-	keep_fds = argc == 5 && strcmp(argv[4], "--keep-fds") == 0;
-	if (argc != 4 && !keep_fds) {
-		fprintf(stderr, "usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds]\n");
+	if (argc < 4) {
+		fprintf(stderr, USAGE);
+		return 2;
+	}
+	for (i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "--keep-fds") == 0) {
+			keep_fds = true;
+		} else if (strcmp(argv[i], "--rootfs") == 0 && i + 2 < argc) {
+			rootfs_source = argv[++i];
+			rootfs_target = argv[++i];
+		} else if (strcmp(argv[i], "--idmap") == 0 && i + 2 < argc) {
+			uid_map = argv[++i];
+			gid_map = argv[++i];
+		} else {
+			fprintf(stderr, USAGE);
+			return 2;
+		}
+	}
+	if (uid_map && !rootfs_source) {
+		fprintf(stderr, USAGE);
 		return 2;
 	}
 	name = argv[1];
@@ -199,6 +223,14 @@ int main(int argc, char *argv[])
 	    sizeof(exitfile)) {
 		report("container path too long");
 		return 1;
+	}
+
+	if (rootfs_source) {
+		char err[512];
+		if (prepare_rootfs(rootfs_source, rootfs_target, uid_map, gid_map, err, sizeof(err)) < 0) {
+			report("%s", err);
+			return 1;
+		}
 	}
 
 	if (become_session_leader() < 0)

@@ -541,7 +541,11 @@ check "userns hook: host mount table unchanged" test "$(wc -l </proc/self/mounti
 echo "# lxcri-start"
 "$HERE/lxcri-start" a b 2>"$T/usage.err"
 expect "start: usage exit code" "$?" 2
-expect "start: usage message" "$(cat "$T/usage.err")" "usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds]"
+expect "start: usage message" "$(cat "$T/usage.err")" "usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds] [--rootfs SOURCE TARGET [--idmap UIDMAP GIDMAP]]"
+"$HERE/lxcri-start" a b c --idmap '0 0 1' '0 0 1' 2>/dev/null
+expect "start: --idmap needs --rootfs" "$?" 2
+"$HERE/lxcri-start" a b c --rootfs /only-source 2>/dev/null
+expect "start: --rootfs needs a target" "$?" 2
 
 LP=$T/lxc
 # container NAME INIT [CONFIG-LINES...]: a minimal busybox container

@@ -38,10 +38,7 @@ function filterOptions(type: string, options: string[]): string[] {
 /** liblxc logs mount paths unescaped, and its log is one record a line. */
 const LINE_BREAK = /[\n\r]/;
 
-/**
- * `cgroupBind`: the host directory a `cgroup` mount binds instead of mounting cgroup2,
- * when the container cannot mount it (see translate.ts).
- */
+/** cgroupBind: the host's cgroup2 hierarchy to bind for a cgroup mount (see userns.ts). */
 export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?: string): string {
   const fields: Array<[string, string | undefined]> = [['destination', m.destination], ['source', m.source], ['type', m.type], ...(m.options ?? []).map((o): [string, string] => ['option', o])];
   for (const [what, v] of fields) {
@@ -59,10 +56,8 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?
   if (unsupported.length) {
     throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: option ${unsupported.join(', ')} is not supported by liblxc`);
   }
-  if (m.type === 'cgroup' && cgroupBind !== undefined) {
-    const opts = ['rbind', ...filterOptions('cgroup2', (m.options ?? []).filter((o) => o !== 'optional')), 'create=dir'];
-    const dest = resolveInRoot(rootfs, m.destination);
-    return [fstabEscape(cgroupBind), fstabEscape(dest), 'none', fstabEscape(opts.join(',')), '0', '0'].join(' ');
+  if (cgroupBind !== undefined && (m.type === 'cgroup' || m.type === 'cgroup2')) {
+    m = { ...m, type: 'bind', source: cgroupBind, options: [...filterOptions('cgroup2', m.options ?? []), 'bind'] };
   }
   // cgroup v1 is not offered to containers: a cgroup mount is the container's cgroup2 view.
   const type = m.type === 'cgroup' ? 'cgroup2' : m.type || (isBind(m) ? 'none' : 'none');

@@ -4,7 +4,7 @@ import { machine } from 'node:os';
 import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { RuntimeError } from '../runtime/errors.js';
-import { INIT_BINARY, INIT_DIR } from '../runtime/layout.js';
+import { INIT_BINARY } from '../runtime/layout.js';
 import type { Bundle } from '../spec/load.js';
 import { fstabEscape, LxcConfig } from './config.js';
 import { applyDeviceRules } from './devicerules.js';
@@ -25,6 +25,7 @@ import { applyRlimits } from './rlimits.js';
 import { applyResources } from './resources.js';
 import type { ControllerHost } from '../cgroup/controllers.js';
 import { sysctlInstructions } from './sysctl.js';
+import { cgroupBindSource, initDirFor, newUserns, rootfsPrep, type RootfsPrep } from './userns.js';
 
 
 export interface TranslateOptions {
@@ -45,8 +46,8 @@ export interface TranslateOptions {
   ignoreUnavailableControllers?: boolean;
   /** The host path of the pty slave that is the container's terminal (process.terminal). */
   consoleSlave?: string;
-  /** The container's own cgroup in the host's cgroup2 hierarchy, if there is one. */
-  cgroup2Dir?: string;
+  /** The host's cgroup2 mount point (cgroupMounts().unified). */
+  cgroupUnified?: string;
 }
 
 export interface InitFiles {
@@ -71,6 +72,10 @@ export interface Translation {
   hookRecords: { createContainer?: string; startContainer?: string };
   /** What the caller should log: parts of the spec that are skipped. */
   warnings: string[];
+  /** In a new user namespace: the rootfs bind lxcri-start makes as host root. */
+  rootfsPrep?: RootfsPrep;
+  /** Where lxcri-init's files are mounted in the container. */
+  initDir: string;
 }
 
 export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
@@ -92,8 +97,12 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   cfg.set('lxc.log.level', seccompOn && lxcTrace ? 'debug' : opts.lxcLogLevel);
 
   // The bundle's rootfs is used in place: liblxc never manages, copies or destroys it.
-  cfg.set('lxc.rootfs.path', `dir:${bundle.rootfs}`);
-  cfg.set('lxc.rootfs.mount', bundle.rootfs);
+  // In a new user namespace host root binds it into the runtime dir first (userns.ts).
+  const userns = newUserns(namespaces);
+  const prep = userns ? rootfsPrep(bundle.rootfs, opts.runtimeDir, linux.uidMappings ?? [], linux.gidMappings ?? []) : undefined;
+  const lxcRootfs = prep?.target ?? bundle.rootfs;
+  cfg.set('lxc.rootfs.path', `dir:${lxcRootfs}`);
+  cfg.set('lxc.rootfs.mount', lxcRootfs);
   cfg.set('lxc.rootfs.managed', 0);
   cfg.set('lxc.ephemeral', 0);
   if (linux.rootfsPropagation) cfg.set('lxc.rootfs.options', linux.rootfsPropagation);
@@ -126,12 +135,7 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // Without a terminal the container keeps create's stdio (conmon's pipes).
   cfg.set('lxc.console.path', 'none');
 
-  // cgroup2 can only be mounted by the owner of the cgroup namespace: a container with a
-  // new user namespace but the host's cgroup namespace gets its own cgroup bound instead
-  // (runc binds the whole hierarchy there; its own cgroup is what a cgroup namespace shows).
-  const newNs = (t: string): boolean => namespaces.some((n) => n.type === t && !n.path);
-  const cgroupBind = newNs('user') && !newNs('cgroup') ? opts.cgroup2Dir : undefined;
-  applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs, cgroupBind);
+  applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs, cgroupBindSource(namespaces, opts.cgroupUnified));
   // As runc: the terminal is also /dev/console, so that its name resolves inside
   // (the host's /dev/pts/N does not exist in the container's devpts).
   if (proc.terminal && opts.consoleSlave !== undefined) {
@@ -139,11 +143,12 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
     cfg.set('lxc.mount.entry', `${fstabEscape(opts.consoleSlave)} ${console} none bind,create=file 0 0`);
   }
   // The init's files (read-only) and the static init binary on top of its placeholder.
-  const initDir = fstabEscape(resolveInRoot(bundle.rootfs, INIT_DIR));
+  const initPath = initDirFor(namespaces, spec.mounts ?? []);
+  const initDir = fstabEscape(resolveInRoot(bundle.rootfs, initPath));
   cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${initDir} none bind,ro,nodev,nosuid,create=dir 0 0`);
   cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.libexecDir, INIT_BINARY))} ${initDir}/${INIT_BINARY} none bind,ro,nosuid,create=file 0 0`);
 
-  cfg.set('lxc.init.cmd', `${INIT_DIR}/${INIT_BINARY}`);
+  cfg.set('lxc.init.cmd', `${initPath}/${INIT_BINARY}`);
   cfg.set('lxc.init.cwd', '/');
 
   cfg.set('lxc.hook.version', 1);
@@ -189,5 +194,7 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
       startContainer: hooks.startContainer?.length ? renderHookRecords(hooks.startContainer) : undefined,
     },
     warnings: [...warnings, ...(seccomp?.warnings ?? [])],
+    rootfsPrep: prep,
+    initDir: initPath,
   };
 }

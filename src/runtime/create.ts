@@ -13,6 +13,7 @@ import type { Logger } from '../log/types.js';
 import { hostId } from '../lxc/idmap.js';
 import { probeLsm } from '../lxc/lsm.js';
 import { translate } from '../lxc/translate.js';
+import type { RootfsPrep } from '../lxc/userns.js';
 import { loadBundle } from '../spec/load.js';
 import { processUser } from '../spec/user.js';
 import type { Spec } from '../spec/types.js';
@@ -117,7 +118,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     lsm: probeLsm(),
     features: cfg.features,
     ignoreUnavailableControllers: cfg.ignoreUnavailableControllers,
-    cgroup2Dir: mounts.unified !== undefined ? join(mounts.unified, cgroup.container) : undefined,
+    cgroupUnified: mounts.unified,
   });
   for (const warning of translation.warnings) log.warn(warning);
   const initExe = fileId(helperPath(cfg.libexecDir, 'lxcri-init'));
@@ -186,6 +187,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       annotations: spec.annotations ?? {},
       cgroup,
       initExe,
+      initDir: translation.initDir,
     };
     // Kept for start and delete, which run them.
     if (spec.hooks?.poststart?.length || spec.hooks?.poststop?.length) {
@@ -214,7 +216,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     // not close the monitor's inherited fds (it can only keep all or none).
     const std = pty ? [pty.slave, pty.slave, pty.slave] : [stdio.stdin, stdio.stdout, stdio.stderr];
     const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
-    const monitorArgs = [req.id, cfg.root, configFile, ...(preserveFds > 0 ? ['--keep-fds'] : [])];
+    const monitorArgs = [req.id, cfg.root, configFile, ...(preserveFds > 0 ? ['--keep-fds'] : []), ...(await rootfsArgs(translation.rootfsPrep))];
     monitor = spawn(helperPath(cfg.libexecDir, 'lxcri-start'), monitorArgs, {
       cwd: runtimeDir,
       detached: true,
@@ -276,6 +278,13 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log);
     throw err;
   }
+}
+
+/** lxcri-start's arguments for the rootfs it binds as host root, and the bind's target. */
+async function rootfsArgs(prep: RootfsPrep | undefined): Promise<string[]> {
+  if (!prep) return [];
+  await mkdir(prep.target, { mode: 0o755 });
+  return ['--rootfs', prep.source, prep.target, ...(prep.idmap ? ['--idmap', prep.idmap.uid, prep.idmap.gid] : [])];
 }
 
 function saveLxcConfig(id: string, root: string, file: string, items: ReadonlyArray<readonly [string, string]>, log: Logger): void {

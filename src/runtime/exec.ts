@@ -51,12 +51,12 @@ export async function containerProcess(c: Container): Promise<Process> {
 }
 
 /** The attach arguments for `p`: lxcri-init in exec mode and the environment. */
-export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds = {}): { argv: string[]; env: string[] } {
+export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds = {}, initDir = INIT_DIR): { argv: string[]; env: string[] } {
   if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
   const env = dedupeEnv(p.env ?? []);
   const have = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
   const caps = capabilitySets(p.capabilities, warn);
-  const argv = [`${INIT_DIR}/${INIT_BINARY}`, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
+  const argv = [`${initDir}/${INIT_BINARY}`, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
   if (fds.tty === 'pty') argv.push('--tty');
   if (fds.tty === 'maybe') argv.push('--tty-maybe');
   if (fds.keepFds) argv.push('--keep-fds', String(fds.keepFds));
@@ -72,7 +72,7 @@ function checkRunning(c: Container): void {
   if (status !== 'created' && status !== 'running') throw notRunning(c.id);
 }
 
-function attachOptions(p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): AttachOptions {
+function attachOptions(p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger, initDir?: string): AttachOptions {
   for (let fd = 3; fd < 3 + (fds.keepFds ?? 0); fd++) {
     try {
       lxc().setInheritable(fd, true);
@@ -80,7 +80,7 @@ function attachOptions(p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger):
       throw new RuntimeError('invalid-argument', `--preserve-fds ${fds.keepFds}: ${errorMessage(err)}`);
     }
   }
-  const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds);
+  const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, initDir);
   // lxcri-init starts as the container's root and becomes the process user itself, with
   // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
   // the container process's bounding set, without SETUID/SETGID/SETPCAP.
@@ -97,7 +97,7 @@ export function exitCode(status: number): number {
 /** Run `p` in the container and wait for it; resolves with its exit code (128+N for signal N). */
 export async function execWait(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): Promise<number> {
   checkRunning(c);
-  const opts = attachOptions(p, stdio, fds, log);
+  const opts = attachOptions(p, stdio, fds, log, c.record.initDir);
   const h = new (lxc().Container)(c.id, lxcpath);
   try {
     const status = await h.attachRunWait(opts);
@@ -112,7 +112,7 @@ export async function execWait(c: Container, lxcpath: string, p: Process, stdio:
 /** Start `p` in the container; returns its host PID, a child of this process. */
 export function execDetached(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): number {
   checkRunning(c);
-  const opts = attachOptions(p, stdio, fds, log);
+  const opts = attachOptions(p, stdio, fds, log, c.record.initDir);
   const h = new (lxc().Container)(c.id, lxcpath);
   try {
     return h.attach(opts);

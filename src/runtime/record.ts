@@ -24,6 +24,8 @@ export interface ContainerRecord {
   cgroup: CgroupPaths;
   /** Identity of the lxcri-init binary: while init runs it, the container is "created". */
   initExe: FileId;
+  /** Where lxcri-init and its files are mounted in the container (INIT_DIR if absent). */
+  initDir?: string;
   /** The lxcri-start process; absent until it was spawned. */
   monitor?: ProcRef;
   /** The container's init (host PID); absent until create saw it ready. */

@@ -88,6 +88,12 @@ function checkNamespaces(nss: Namespace[]): void {
       checkNamespaceFile(ns.type, ns.path);
     }
   }
-  // Sharing the runtime's mount namespace would let the container's mounts land on the host.
-  if (!seen.has('mount')) throw invalid('a mount namespace is required');
+  // The spec allows sharing the runtime's mount namespace (runc then mounts into it and
+  // chroots), but liblxc's lxc_setup() always runs in the namespace it starts the container
+  // in: it turns that namespace's shared mounts into slaves and pivot_roots it into the
+  // rootfs, detaching the old root. In the runtime's namespace that would take the host's
+  // root away from every process on it; no liblxc setting skips those steps.
+  if (!seen.has('mount')) {
+    throw invalid('a mount namespace is required: liblxc pivot_roots the namespace it sets the container up in into root.path (and makes its shared mounts slaves), which without one would be the host\'s');
+  }
 }

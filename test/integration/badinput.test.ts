@@ -58,7 +58,9 @@ describe('create refuses bad bundles and leaves nothing', () => {
     const b = makeBundle(env, 'no-mntns', (s) => {
       s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'mount');
     });
-    await createFails('no-mntns', b, /mount namespace is required/);
+    // Refused with liblxc's reason (see src/spec/load.ts), before anything is touched.
+    await createFails('no-mntns', b, /^lxcri: invalid config\.json: a mount namespace is required: liblxc pivot_roots .* root\.path .*host's$/);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(b);
   });
   it('duplicate namespace', async () => {
     const b = makeBundle(env, 'dup-ns', (s) => {

@@ -371,6 +371,12 @@ describe.skipIf(!!skipReason)('podman with lxcri as its runtime', () => {
     expect(calls()).toMatch(/ create .*--preserve-fds 1 /);
   });
 
+  it('run --uidmap: podman\'s user-namespaced bundle runs as root inside, a mapped ID outside', async () => {
+    const r = await run(['--rm', '--uidmap', '0:100000:65536', '--gidmap', '0:100000:65536'], ['sh', '-c', 'id -u; cat /proc/self/uid_map']);
+    expect(r.code, why(r)).toBe(0);
+    expect(r.stdout.replace(/[ \t]+/g, ' ')).toBe('0\n 0 100000 65536\n');
+  });
+
   it('leaves nothing: podman rm -a, then lxcri list is empty and no lxcri-start of ours runs', async () => {
     const r = await podman(['rm', '-f', '-a', '-t', '0']);
     expect(r.code, why(r)).toBe(0);
