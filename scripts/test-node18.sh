@@ -11,6 +11,7 @@ out=$1
 [ -x "$node18" ] || { echo "test-node18: $node18 is missing (scripts/test-deps.sh makes it)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lxcri-node18.XXXXXX)
+chmod 0755 "$work" # a user-namespaced container's mapped root runs the copy's helpers
 trap 'rm -rf "$work"' EXIT
 copy=$work/lxcri
 mkdir "$copy"

@@ -8,6 +8,9 @@ unset NODE_EXTRA_CA_CERTS NODE_OPTIONS
 [ "$(id -u)" = 0 ] || { echo "test: run as root (containers need it)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lxcri-test-run.XXXXXX)
+# A user-namespaced container's mapped root must reach the installed lxcri-init, as it
+# can under /usr/local/libexec.
+chmod 0755 "$work"
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
 make -s install PREFIX="$prefix" SYSCONFDIR="$prefix/etc" >/dev/null || { echo "test: make install failed" >&2; exit 1; }

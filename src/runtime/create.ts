@@ -2,7 +2,7 @@
 // its namespaces and cgroup). On failure everything this call made is removed again, and
 // nothing that existed before it (an existing container of the same ID) is touched.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
@@ -15,6 +15,8 @@ import { probeLsm } from '../lxc/lsm.js';
 import { translate } from '../lxc/translate.js';
 import type { RootfsPrep } from '../lxc/userns.js';
 import { loadBundle } from '../spec/load.js';
+import { checkHelpersReachable } from '../lxc/helperreach.js';
+import { newUserns } from '../lxc/userns.js';
 import { processUser } from '../spec/user.js';
 import type { Spec } from '../spec/types.js';
 import { errnoCode, errnoText, errorMessage, RuntimeError } from './errors.js';
@@ -152,6 +154,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     const uids = spec.linux?.uidMappings ?? [];
     const gids = spec.linux?.gidMappings ?? [];
     const root = { uid: hostId(uids, 0, 'root (uid 0) of the container'), gid: hostId(gids, 0, 'root (gid 0) of the container') };
+    if (newUserns(spec.linux?.namespaces ?? [])) checkHelpersReachable(realpathSync(cfg.libexecDir), ['lxcri-init', 'lxcri-hook'], root);
     const procUser = processUser(proc);
     const user = { uid: hostId(uids, procUser.uid, 'process.user.uid'), gid: hostId(gids, procUser.gid, 'process.user.gid') };
     await writeInitDir(runtimeDir, { ...translation.init, preserveFds }, { root, user });

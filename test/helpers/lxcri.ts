@@ -1,7 +1,7 @@
 // Test helpers: run the lxcri CLI of the build tree against a private root, make bundles
 // from the busybox rootfs, and look for anything a container left behind.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ export class Env {
   /** Run lxcri and collect its output (the container's output too when it inherits stdio). */
   run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; stdoutFile?: string } = {}): Promise<Result> {
     return runCmd(LAUNCHER, [...this.globals(), ...args], {
-      env: { ...process.env, LXCRI_MAIN: MAIN, ...opts.env },
+      env: { ...process.env, LXCRI_MAIN: MAIN, ...reachableLibexec(), ...opts.env },
       input: opts.input,
       timeoutMs: opts.timeoutMs,
       stdoutFile: opts.stdoutFile,
@@ -54,6 +54,30 @@ export class Env {
 }
 
 let outSeq = 0;
+
+let libexecCopy: string | undefined;
+
+/**
+ * A user-namespaced container's mapped root runs lxcri-init and lxcri-hook from the
+ * helpers' directory (src/lxc/helperreach.ts). A tree under /root (0700), or a CI clone in
+ * a private temp dir, keeps it out: then the tree's helpers are run from a copy in a
+ * traversable temp dir (the same binaries; the product refuses such a layout by name).
+ */
+function reachableLibexec(): { LXCRI_LIBEXEC?: string } {
+  for (let d = join(REPO, 'libexec'); d !== dirname(d); d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) {
+      if (!libexecCopy) {
+        libexecCopy = mkdtempSync(join(tmpdir(), 'lxcri-test-libexec-'));
+        chmodSync(libexecCopy, 0o755);
+        for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook']) copyFileSync(join(REPO, 'libexec', h), join(libexecCopy, h));
+        for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook']) chmodSync(join(libexecCopy, h), 0o755);
+        process.once('exit', () => rmSync(libexecCopy!, { recursive: true, force: true }));
+      }
+      return { LXCRI_LIBEXEC: libexecCopy };
+    }
+  }
+  return {};
+}
 
 /**
  * Run a command with stdout/stderr in files, not pipes: a container inherits create's

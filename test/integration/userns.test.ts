@@ -83,6 +83,29 @@ describe('user namespaces', () => {
     expect(mountedOnHost(busyboxRootfs())).toBe(false);
   });
 
+  it('names the directory that keeps the mapped root from lxcri\'s helpers, in one line, leaving nothing', async () => {
+    const bundle = join(env.dir, 'unreachable');
+    mkdirSync(bundle);
+    writeFileSync(join(bundle, 'config.json'), JSON.stringify(runcSpec(busyboxRootfs(), ['id', '-u'])));
+    // The helpers as a clone under /root has them: below a 0700 directory.
+    const hidden = mkdtempSync(join(tmpdir(), 'un-hidden-'));
+    try {
+      const libexec = join(hidden, 'libexec');
+      mkdirSync(libexec);
+      for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook']) writeFileSync(join(libexec, h), readFileSync(join(REPO, 'libexec', h)), { mode: 0o755 });
+      const r = await env.run(['--libexec', libexec, 'run', '--bundle', bundle, 'un-hidden']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`lxcri: user namespace: the container's root (host uid 1000) cannot reach lxcri's helpers in ${libexec}: ${hidden} is mode 0700 (the container's root needs x on it)\n`);
+      expect(leftovers(env, 'un-hidden')).toEqual([]);
+      chmodSync(hidden, 0o711);
+      const ok = await env.run(['--libexec', libexec, 'run', '--bundle', bundle, 'un-hidden']);
+      expect(ok.stderr).toBe('');
+      expect(ok.stdout).toBe('0\n');
+    } finally {
+      rmSync(hidden, { recursive: true, force: true });
+    }
+  });
+
   it('runs a private bundle (0700, root-owned, root.path ".") without creating anything in it', async () => {
     const bundle = privateBundle(['id', '-u']);
     try {
