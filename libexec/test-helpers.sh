@@ -195,7 +195,7 @@ build() {
 	# shellcheck disable=SC2086
 	(cd "$HERE/.." &&
 		cc $CFLAGS $(pkg-config --cflags lxc) -o libexec/lxcri-start libexec/lxcri-start.c $(pkg-config --libs lxc) &&
-		cc $CFLAGS -static -o libexec/lxcri-init libexec/lxcri-init.c &&
+		cc $CFLAGS -static -o libexec/lxcri-init libexec/lxcri-init.c libexec/seccompfilter.c -lseccomp &&
 		cc $CFLAGS -o libexec/lxcri-hook libexec/lxcri-hook.c &&
 		cc $CFLAGS -o libexec/lxcri-launch libexec/lxcri-launch.c)
 }

@@ -57,14 +57,14 @@ export interface InitFiles {
   terminal?: boolean;
   /** --preserve-fds: lxcri-init keeps fds 3 to 3+N-1 and closes the ones above. */
   preserveFds?: number;
+  /** The seccomp profile lxcri-init loads (src/lxc/seccomp.ts), when linux.seccomp is applied. */
+  seccomp?: string;
 }
 
 export interface Translation {
   config: LxcConfig;
   hookConf: string;
   init: InitFiles;
-  /** liblxc seccomp policy for <runtime dir>/seccomp.conf, when linux.seccomp is set. */
-  seccomp?: string;
   /** Hook records (src/lxc/hookrecords.ts) for lxcri-hook and lxcri-init, when there are such hooks. */
   hookRecords: { createContainer?: string; startContainer?: string };
   /** What the caller should log: parts of the spec that are skipped. */
@@ -101,7 +101,10 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   const off = (what: string): void => {
     warnings.push(`${what} switched off by the operator: the container gets less confinement than its spec asks for`);
   };
-  const caps = applyProcess(cfg, opts.features.capabilities ? proc : { ...proc, capabilities: ALL_CAPABILITIES }, (w) => warnings.push(w));
+  // lxcri-init, not liblxc, loads the filter: right before the exec (see libexec/seccompfilter.c).
+  const seccomp = linux.seccomp && opts.features.seccomp ? seccompProfile(linux.seccomp as unknown as Seccomp, machine()) : undefined;
+  if (linux.seccomp && !opts.features.seccomp) off('seccomp');
+  const caps = applyProcess(cfg, opts.features.capabilities ? proc : { ...proc, capabilities: ALL_CAPABILITIES }, (w) => warnings.push(w), seccomp !== undefined);
   if (!opts.features.capabilities) off('capabilities');
   if (opts.features.apparmor) applyLsm(cfg, proc, linux, opts.lsm);
   else off('AppArmor');
@@ -148,10 +151,6 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   else off('device cgroup rules');
   warnings.push(...applyResources(cfg, linux.resources, { controllers: opts.controllers, ignoreUnavailable: opts.ignoreUnavailableControllers }));
 
-  const seccomp = linux.seccomp && opts.features.seccomp ? seccompProfile(linux.seccomp as unknown as Seccomp, machine()) : undefined;
-  if (linux.seccomp && !opts.features.seccomp) off('seccomp');
-  if (seccomp) cfg.set('lxc.seccomp.profile', join(opts.runtimeDir, 'seccomp.conf'));
-
   // OCI hooks of create run after the mounts, devices, names and sysctls, before masked
   // and read-only paths (which runc applies after pivot_root). startContainer needs the
   // round trip too: it is where create learns the init's PID for their state.
@@ -170,8 +169,7 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   return {
     config: cfg,
     hookConf: renderHookConf(hook),
-    init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd, identity: identityLine(proc, caps), terminal: proc.terminal === true },
-    seccomp: seccomp?.profile,
+    init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd, identity: identityLine(proc, caps), terminal: proc.terminal === true, seccomp: seccomp?.profile },
     hookRecords: {
       createContainer: hooks.createContainer?.length ? renderHookRecords(hooks.createContainer) : undefined,
       startContainer: hooks.startContainer?.length ? renderHookRecords(hooks.startContainer) : undefined,

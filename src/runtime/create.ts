@@ -147,7 +147,6 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
       await writeFile(join(initDirOf(runtimeDir), 'hooks'), scHooks, { mode: 0o400, flag: 'wx' });
       await chown(join(initDirOf(runtimeDir), 'hooks'), root.uid, root.gid);
     }
-    if (translation.seccomp !== undefined) await writeFile(join(runtimeDir, 'seccomp.conf'), translation.seccomp, { mode: 0o600 });
     const configFile = join(runtimeDir, 'config');
     saveLxcConfig(req.id, cfg.root, configFile, translation.config.items, log);
 

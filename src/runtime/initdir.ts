@@ -30,6 +30,8 @@ export async function writeInitDir(runtimeDir: string, files: InitFiles, owners:
   // Its presence tells lxcri-init to make stdin (the pty slave) its controlling terminal.
   if (files.terminal) await own('terminal', '');
   if (files.preserveFds) await own('preserve-fds', String(files.preserveFds));
+  // Its presence makes lxcri-init load the filter (also for exec: see execArgv).
+  if (files.seccomp !== undefined) await own('seccomp', files.seccomp);
   // Mount point of the init binary, bind-mounted over it by liblxc.
   await writeFile(join(dir, INIT_BINARY), '', { mode: 0o444, flag: 'wx' });
   // The fifo is opened after the switch, as the process user.

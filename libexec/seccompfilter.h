@@ -1,0 +1,23 @@
+/*
+ * The container's seccomp filter, as lxcri-init loads it (libexec/seccompfilter.c).
+ */
+#ifndef LXCRI_SECCOMPFILTER_H
+#define LXCRI_SECCOMPFILTER_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+
+struct seccomp_filter {
+	struct sock_filter *insns; /* NULL: no filter */
+	unsigned short len;
+	unsigned int flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+};
+
+/* Compile the profile file at path (the format of src/lxc/seccomp.ts) into BPF.
+ * 0 on success; -1 with a one-line reason in err otherwise. */
+int seccomp_compile(const char *path, struct seccomp_filter *out, char *err, size_t errcap);
+
+/* Install the filter on the calling thread (no-op without one); -1 with errno. */
+int seccomp_install(const struct seccomp_filter *f);
+
+#endif
