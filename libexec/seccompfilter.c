@@ -142,14 +142,16 @@ static char *read_text(const char *path)
 	struct stat st;
 	char *buf = NULL;
 	size_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int e, fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fstat(fd, &st) < 0 || !(buf = malloc((size_t)st.st_size + 1)))
-		goto fail;
+		goto fail; /* malloc sets ENOMEM */
 	while (n < (size_t)st.st_size) {
 		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r == 0)
+			errno = EIO; /* shorter than its size */
 		if (r <= 0)
 			goto fail;
 		n += (size_t)r;
@@ -158,12 +160,11 @@ static char *read_text(const char *path)
 	close(fd);
 	return buf;
 fail:
-	if (fd >= 0) {
-		int e = buf || errno ? errno : ENOMEM;
+	e = errno;
+	if (fd >= 0)
 		close(fd);
-		errno = e;
-	}
 	free(buf);
+	errno = e;
 	return NULL;
 }
 
@@ -310,6 +311,12 @@ int seccomp_compile(const char *path, struct seccomp_filter *out, char *err, siz
 	}
 	if (!ctx) {
 		set_err(err, cap, "empty profile");
+		goto done;
+	}
+	/* A flag this kernel lacks would fail only the load, after start: probe it now
+	 * (a NULL program with known flags fails with EFAULT, with unknown ones EINVAL). */
+	if (out->flags && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, out->flags, NULL) < 0 && errno != EFAULT) {
+		set_err(err, cap, "the filter flags (SECCOMP_FILTER_FLAG_*): ", strerror(errno));
 		goto done;
 	}
 	ret = export_bpf(ctx, out, err, cap);

@@ -3,6 +3,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { archFamily, seccompProfile, type Seccomp, type Syscall } from '../../src/lxc/seccomp.js';
 import { seccompSupport } from '../../src/lxc/seccompsupport.js';
+import { cgroupPaths } from '../../src/cgroup/paths.js';
+import { translate } from '../../src/lxc/translate.js';
+import type { Spec } from '../../src/spec/types.js';
+import { sampleSpec } from '../helpers/lxcri.js';
 import { RuntimeError } from '../../src/runtime/errors.js';
 
 const lines = (s: Seccomp, arch = 'x86_64'): string[] => seccompProfile(s, arch).profile.trimEnd().split('\n');
@@ -213,5 +217,41 @@ describe('seccompProfile', () => {
     expect(f.supportedFlags).toEqual(f.knownFlags);
     expect(f.operators).toHaveLength(7);
     for (const action of f.actions) expect(() => seccompProfile({ defaultAction: action }, 'x86_64')).not.toThrow();
+  });
+});
+
+describe('translate with linux.seccomp', () => {
+  const opts = {
+    runtimeDir: '/run/lxcri/c1',
+    libexecDir: '/usr/local/libexec/lxcri',
+    cgroup: cgroupPaths('c1', undefined, 'lxcri-monitor.slice'),
+    lxcLogLevel: 'warn',
+    lsm: { apparmor: false, selinux: false },
+    features: { apparmor: true, capabilities: true, cgroupDevices: true, seccomp: true },
+  };
+  const withSeccomp = (nnp: boolean, seccomp = true): Spec => {
+    const s = sampleSpec();
+    s.process!.noNewPrivileges = nnp;
+    if (seccomp) s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] };
+    return s;
+  };
+  const run = (spec: Spec, seccompOn = true) =>
+    translate({ path: '/bundle', spec, rootfs: '/bundle/rootfs' }, { ...opts, features: { ...opts.features, seccomp: seccompOn } });
+  const keep = (t: ReturnType<typeof run>): string | undefined => t.config.items.find(([k]) => k === 'lxc.cap.keep')?.[1];
+
+  it('hands the profile to lxcri-init; liblxc gets none', () => {
+    const t = run(withSeccomp(true));
+    expect(t.init.seccomp).toMatch(/^default allow\n(arch \w+\n)*rule mkdir errno:1\n$/);
+    expect(t.config.items.filter(([k]) => k.startsWith('lxc.seccomp'))).toEqual([]);
+  });
+
+  it('keeps CAP_SYS_ADMIN for lxcri-init only when it must load the filter without no_new_privs', () => {
+    expect(keep(run(withSeccomp(true)))).toBe('5 6 7 8 10 29');
+    expect(keep(run(withSeccomp(false)))).toBe('5 6 7 8 10 21 29');
+    expect(keep(run(withSeccomp(false, false)))).toBe('5 6 7 8 10 29');
+    // Switched off by the operator: no profile, nothing kept for it.
+    const off = run(withSeccomp(false), false);
+    expect(off.init.seccomp).toBeUndefined();
+    expect(keep(off)).toBe('5 6 7 8 10 29');
   });
 });
