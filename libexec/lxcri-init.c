@@ -766,11 +766,15 @@ static void close_unpreserved(struct failure *f)
 /* The container's seccomp filter (LXCRI_DIR/seccomp), loaded in the order runc and crun
  * use: with no_new_privs (set by liblxc, or by its attach for exec), right before execve,
  * so that it filters the process and not us; without it the kernel asks for CAP_SYS_ADMIN,
- * so before the identity change, while we still hold it (liblxc keeps it for us). */
+ * so before the identity change, while we still hold it (liblxc keeps it for us).
+ * With a seccomp agent (listenerPath, bind-mounted at LXCRI_DIR/seccomp-listener) we
+ * connect while still the container's root and, after the start byte, send it the state
+ * `lxcri create` wrote (LXCRI_DIR/seccomp.state, with our host PID) and the filter's
+ * notification fd. */
 static struct seccomp_filter filter;
-static int filter_late;
+static int filter_late, agent_sock = -1, notify_fd = -1;
 
-static void seccomp_prepare(struct failure *f)
+static void seccomp_prepare(struct failure *f, int exec_mode)
 {
 	char msg[sizeof(f->msg)];
 	int nnp;
@@ -779,23 +783,49 @@ static void seccomp_prepare(struct failure *f)
 		FAIL(f, CODE_INTERNAL, msg);
 		return;
 	}
+	if (filter.listener && exec_mode) {
+		FAIL(f, CODE_INTERNAL, "lxcri-init: seccomp: no listener for an exec'd process");
+		return;
+	}
+	if (filter.listener) {
+		agent_sock = seccomp_agent_connect(LXCRI_DIR "/seccomp-listener");
+		if (agent_sock < 0) {
+			FAIL_SYS(f, "connect to", "the seccomp agent (listenerPath)", errno);
+			return;
+		}
+	}
 	nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
 	if (nnp < 0) {
 		FAIL_SYS(f, "read", "no_new_privs", errno);
 		return;
 	}
 	filter_late = nnp == 1;
-	if (!filter_late && seccomp_install(&filter) < 0)
+	if (!filter_late && seccomp_install(&filter, &notify_fd) < 0)
 		FAIL_SYS(f, "load", "the seccomp filter", errno);
 }
 
-/* The last step before execve: nothing but the process runs under the filter. */
+/* The last step before execve: nothing but the process runs under the filter (and,
+ * with an agent, the one sendmsg that hands it the notification fd). */
 static void seccomp_late(void)
 {
 	struct failure f;
+	char *state = NULL;
+	size_t len = 0;
+	int err = 0;
 
-	if (filter_late && seccomp_install(&filter) < 0) {
+	if (filter.listener) {
+		state = read_file(LXCRI_DIR "/seccomp.state", &len, &err);
+		if (!state) {
+			FAIL_SYS(&f, "read", LXCRI_DIR "/seccomp.state", err);
+			die(f.msg, f.code);
+		}
+	}
+	if (filter_late && seccomp_install(&filter, &notify_fd) < 0) {
 		FAIL_SYS(&f, "load", "the seccomp filter", errno);
+		die(f.msg, f.code);
+	}
+	if (filter.listener && seccomp_agent_send(agent_sock, notify_fd, state, len) < 0) {
+		FAIL_SYS(&f, "send the notification fd to", "the seccomp agent", errno);
 		die(f.msg, f.code);
 	}
 }
@@ -842,7 +872,7 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	if (!f->code)
 		read_start_hooks(f);
 	if (!f->code && access(LXCRI_DIR "/seccomp", F_OK) == 0)
-		seccomp_prepare(f);
+		seccomp_prepare(f, 0);
 	else if (!f->code && errno != ENOENT)
 		FAIL_SYS(f, "check", LXCRI_DIR "/seccomp", errno);
 	if (!f->code)
@@ -963,7 +993,7 @@ static int exec_mode(int argc, char **argv, char **envp)
 		take_terminal(tty == 1 ? &f : &ignored);
 	}
 	if (!f.code && seccomp)
-		seccomp_prepare(&f);
+		seccomp_prepare(&f, 1);
 	if (!f.code)
 		take_identity(&id, &f);
 	if (!f.code)

@@ -13,9 +13,10 @@
  * Profile, one directive a line, tokens separated by one space:
  *   default ACTION
  *   arch NAME                      libseccomp's name (x86_64, x86, x32, aarch64, ...)
- *   flag log|spec_allow|tsync      SECCOMP_FILTER_FLAG_* for seccomp(2)
+ *   flag log|spec_allow|tsync|wait_killable_recv   SECCOMP_FILTER_FLAG_* for seccomp(2)
+ *   listener                       a notification fd for the seccomp agent
  *   rule SYSCALL ACTION [ARG]...   ARG: INDEX:OP:VALUE[:VALUE2], all ANDed
- * ACTION: allow, kill_thread, kill_process, trap, log, errno:N, trace:N.
+ * ACTION: allow, kill_thread, kill_process, trap, log, notify, errno:N, trace:N.
  * OP: ne lt le eq ge gt masked_eq (VALUE the mask, VALUE2 the datum, as OCI's).
  * A syscall name this libseccomp does not know is skipped, as runc does.
  */
@@ -28,7 +29,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -80,6 +83,8 @@ static int parse_action(const char *tok, uint32_t *act)
 		*act = SCMP_ACT_TRAP;
 	else if (strcmp(tok, "log") == 0)
 		*act = SCMP_ACT_LOG;
+	else if (strcmp(tok, "notify") == 0)
+		*act = SCMP_ACT_NOTIFY;
 	else if (strncmp(tok, "errno:", 6) == 0 && parse_u64(tok + 6, MAX_ERRNO, &n) == 0)
 		*act = SCMP_ACT_ERRNO((uint32_t)n);
 	else if (strncmp(tok, "trace:", 6) == 0 && parse_u64(tok + 6, MAX_ERRNO, &n) == 0)
@@ -169,10 +174,16 @@ fail:
 }
 
 /* One directive; 0, or -1 with err set. */
-static int apply(scmp_filter_ctx ctx, char **tok, int n, unsigned int *flags, char *err, size_t cap)
+static int apply(scmp_filter_ctx ctx, char **tok, int n, struct seccomp_filter *out, char *err, size_t cap)
 {
+	unsigned int *flags = &out->flags;
 	int rc;
 
+	if (strcmp(tok[0], "listener") == 0 && n == 1) {
+		out->listener = 1;
+		*flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		return 0;
+	}
 	if (strcmp(tok[0], "arch") == 0 && n == 2) {
 		uint32_t arch = seccomp_arch_resolve_name(tok[1]);
 		if (arch == 0) {
@@ -193,6 +204,8 @@ static int apply(scmp_filter_ctx ctx, char **tok, int n, unsigned int *flags, ch
 			*flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
 		else if (strcmp(tok[1], "tsync") == 0)
 			*flags |= SECCOMP_FILTER_FLAG_TSYNC;
+		else if (strcmp(tok[1], "wait_killable_recv") == 0)
+			*flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 		else
 			goto malformed;
 		return 0;
@@ -281,6 +294,7 @@ int seccomp_compile(const char *path, struct seccomp_filter *out, char *err, siz
 	out->insns = NULL;
 	out->len = 0;
 	out->flags = 0;
+	out->listener = 0;
 	if (!text) {
 		set_err(err, cap, "read ", path, ": ", strerror(errno));
 		return -1;
@@ -306,7 +320,7 @@ int seccomp_compile(const char *path, struct seccomp_filter *out, char *err, siz
 			}
 			continue;
 		}
-		if (apply(ctx, tok, n, &out->flags, err, cap) < 0)
+		if (apply(ctx, tok, n, out, err, cap) < 0)
 			goto done;
 	}
 	if (!ctx) {
@@ -327,16 +341,71 @@ done:
 	return ret;
 }
 
-int seccomp_install(const struct seccomp_filter *f)
+int seccomp_install(const struct seccomp_filter *f, int *notify_fd)
 {
 	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
+	long rc;
 
+	*notify_fd = -1;
 	if (!f->insns)
 		return 0;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags, &prog) == 0)
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags, &prog);
+	if (rc >= 0) {
+		if (f->listener)
+			*notify_fd = (int)rc;
 		return 0;
+	}
 	/* Kernels before 3.17 have only the prctl, which takes no flags. */
 	if (errno == ENOSYS && f->flags == 0)
 		return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 	return -1;
+}
+
+int seccomp_agent_connect(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int seccomp_agent_send(int sock, int notify_fd, const char *state, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)state, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	ssize_t n;
+
+	memset(ctl.buf, 0, sizeof(ctl.buf));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &notify_fd, sizeof(int));
+	/* One message: the agent reads the state and the fd together. */
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0 && (size_t)n != len) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return n < 0 ? -1 : 0;
 }

@@ -5,12 +5,15 @@
 // The profile, one directive a line:
 //   default ACTION
 //   arch NAME                      every architecture of this machine (native and compat)
-//   flag log|spec_allow|tsync
+//   flag log|spec_allow|tsync|wait_killable_recv
+//   listener                       hand a notification fd to the agent at listenerPath
 //   rule SYSCALL ACTION [INDEX:OP:VALUE[:VALUE2]]...   the conditions ANDed
 // ACTION is a token of SECCOMP_ACTIONS, "errno:N" and "trace:N" with their errnoRet.
 // Syscall names libseccomp does not know are skipped by lxcri-init (as runc skips them).
-import { RuntimeError } from '../runtime/errors.js';
-import { ACTIONS_WITH_ERRNO, NOTIFY_REFUSED, SECCOMP_ACTIONS, SECCOMP_FLAGS, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag, type SeccompOperator } from './seccompsupport.js';
+import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { errorMessage, RuntimeError } from '../runtime/errors.js';
+import { ACTIONS_WITH_ERRNO, SECCOMP_ACTIONS, SECCOMP_FLAGS, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag, type SeccompOperator } from './seccompsupport.js';
 
 export type { SeccompAction, SeccompFlag, SeccompOperator };
 
@@ -117,12 +120,37 @@ function conditions(where: string, args: SyscallArg[]): string[] {
 
 const SYSCALL_NAME = /^[A-Za-z0-9_]+$/;
 
-export function seccompProfile(seccomp: Seccomp, nativeArch: string): { profile: string; warnings: string[] } {
+export interface SeccompProfile {
+  profile: string;
+  warnings: string[];
+  /** The seccomp agent's socket (listenerPath), when there is one. */
+  listenerPath?: string;
+}
+
+/** What lxcri-init calls between loading a filter with a listener and the exec: a NOTIFY
+ * rule on it would wait for an agent that does not have the fd yet. */
+const HANDOVER_SYSCALLS = ['sendmsg'];
+
+/** `noNewPrivileges`: the process's; the filter's load point depends on it (libexec/lxcri-init.c). */
+export function seccompProfile(seccomp: Seccomp, nativeArch: string, noNewPrivileges = true): SeccompProfile {
   const warnings: string[] = [];
 
-  if (seccomp.listenerPath !== undefined && seccomp.listenerPath !== '') {
-    throw refuse('.listenerPath', NOTIFY_REFUSED);
+  const listenerPath = seccomp.listenerPath === '' ? undefined : seccomp.listenerPath;
+  if (listenerPath !== undefined && !isAbsolute(listenerPath)) throw refuse('.listenerPath', `${listenerPath} is not an absolute path`);
+  // Without no_new_privs the filter is loaded before the identity change, long before the
+  // start, when lxcri-init has the state (with the PID) to send with the fd.
+  if (listenerPath !== undefined && !noNewPrivileges) {
+    throw refuse('.listenerPath', 'a seccomp agent needs process.noNewPrivileges (without it the filter is loaded before the identity change, long before lxcri-init can hand its fd to the agent)');
   }
+  // The spec: a runtime MUST refuse NOTIFY without a listener (nobody would answer).
+  const notifies = seccomp.defaultAction === 'SCMP_ACT_NOTIFY' || (seccomp.syscalls ?? []).some((sc) => sc.action === 'SCMP_ACT_NOTIFY');
+  if (notifies && listenerPath === undefined) throw refuse('', 'SCMP_ACT_NOTIFY needs listenerPath');
+  // As runc: lxcri-init's own hand-over must not wait for the agent it hands the fd to.
+  if (seccomp.defaultAction === 'SCMP_ACT_NOTIFY') throw refuse('.defaultAction', 'SCMP_ACT_NOTIFY cannot be the default action');
+  (seccomp.syscalls ?? []).forEach((sc, i) => {
+    const own = sc.action === 'SCMP_ACT_NOTIFY' ? sc.names.find((n) => HANDOVER_SYSCALLS.includes(n)) : undefined;
+    if (own) throw refuse(`.syscalls[${i}]`, `SCMP_ACT_NOTIFY cannot be used for ${own} (lxcri-init sends the agent its fd with it)`);
+  });
   const defaultToken = actionToken('.defaultAction', seccomp.defaultAction, seccomp.defaultErrnoRet);
   const lines = [`default ${defaultToken}`];
 
@@ -139,8 +167,11 @@ export function seccompProfile(seccomp: Seccomp, nativeArch: string): { profile:
   for (const flag of new Set(seccomp.flags ?? [])) {
     const support = Object.hasOwn(SECCOMP_FLAGS, flag) ? SECCOMP_FLAGS[flag] : undefined;
     if (support === undefined) throw refuse('.flags', `unknown flag ${String(flag)}`);
-    if (support.token !== '') lines.push(`flag ${support.token}`);
+    if (support.refused !== undefined) throw refuse('.flags', `${flag}: ${support.refused}`);
+    if (flag === 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV' && listenerPath === undefined) continue;
+    lines.push(`flag ${support.token}`);
   }
+  if (listenerPath !== undefined) lines.push('listener');
 
   const skipped = new Set<string>();
   (seccomp.syscalls ?? []).forEach((sc, i) => {
@@ -160,5 +191,17 @@ export function seccompProfile(seccomp: Seccomp, nativeArch: string): { profile:
   if (skipped.size > 0) {
     warnings.push(`linux.seccomp: not system call names, skipped: ${[...skipped].map((n) => JSON.stringify(n)).join(', ')}`);
   }
-  return { profile: `${lines.join('\n')}\n`, warnings };
+  return { profile: `${lines.join('\n')}\n`, warnings, ...(listenerPath === undefined ? {} : { listenerPath }) };
+}
+
+/** listenerPath, checked to be a socket now rather than by a failing mount at start. */
+export function agentSocket(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw refuse('.listenerPath', `${path}: ${errorMessage(err)}`);
+  }
+  if (!st.isSocket()) throw refuse('.listenerPath', `${path} is not a socket`);
+  return path;
 }

@@ -24,10 +24,6 @@ export type SeccompAction =
   | 'SCMP_ACT_LOG'
   | 'SCMP_ACT_NOTIFY';
 
-/** Why listenerPath and SCMP_ACT_NOTIFY are refused. */
-export const NOTIFY_REFUSED =
-  'seccomp user notification is not supported: lxcri-init loads the filter right before exec and has no channel to hand its listener fd to a seccomp agent';
-
 /** Actions; ERRNO and TRACE take errnoRet (EPERM without it, as runc). */
 export const SECCOMP_ACTIONS: Readonly<Record<SeccompAction, Support>> = {
   SCMP_ACT_ALLOW: { token: 'allow' },
@@ -40,7 +36,8 @@ export const SECCOMP_ACTIONS: Readonly<Record<SeccompAction, Support>> = {
   // Without a tracer attached the kernel fails the call with ENOSYS.
   SCMP_ACT_TRACE: { token: 'trace' },
   SCMP_ACT_LOG: { token: 'log' },
-  SCMP_ACT_NOTIFY: { refused: NOTIFY_REFUSED },
+  // Needs listenerPath: the agent gets the notification fd (see libexec/seccompfilter.c).
+  SCMP_ACT_NOTIFY: { token: 'notify' },
 };
 
 /** The actions whose errnoRet is the value the call returns (or the tracer's message). */
@@ -52,15 +49,14 @@ export type SeccompFlag =
   | 'SECCOMP_FILTER_FLAG_SPEC_ALLOW'
   | 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV';
 
-/** seccomp(2) filter flags; the empty token is accepted and changes nothing. */
+/** seccomp(2) filter flags. */
 export const SECCOMP_FLAGS: Readonly<Record<SeccompFlag, Support>> = {
   // lxcri-init is single-threaded: passed on all the same, the kernel accepts it.
   SECCOMP_FILTER_FLAG_TSYNC: { token: 'tsync' },
   SECCOMP_FILTER_FLAG_LOG: { token: 'log' },
   SECCOMP_FILTER_FLAG_SPEC_ALLOW: { token: 'spec_allow' },
-  // Only changes how a listener's waits end; there is no listener (NOTIFY is refused),
-  // and the kernel refuses the flag without one.
-  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: { token: '' },
+  // Only with a listener (the kernel refuses it without one); without, it changes nothing.
+  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: { token: 'wait_killable_recv' },
 };
 
 /** Argument comparisons, all ANDed within a rule. */

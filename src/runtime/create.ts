@@ -27,6 +27,7 @@ import { checkPreserveFds, checkTerminal, closePty, openPty, sendMaster, type Pt
 import { writeRecord, type ContainerRecord } from './record.js';
 import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
+import { writeSeccompState } from './seccompstate.js';
 
 export interface CreateRequest {
   id: string;
@@ -227,6 +228,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     }
     record.init = initRef;
     await writeRecord(runtimeDir, record);
+    if (translation.init.seccompListener) await writeSeccompState({ runtimeDir, id: req.id, bundle: bundle.path, spec, pid: initPid, owner: user });
     if (pty && req.consoleSocket) {
       closePty(pty, 'slave');
       sendMaster(req.consoleSocket, pty);

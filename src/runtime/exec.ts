@@ -13,7 +13,7 @@ import { rlimitArgs } from '../lxc/rlimits.js';
 import type { Process, Spec } from '../spec/types.js';
 import type { Container } from './container.js';
 import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
-import { INIT_BINARY, INIT_DIR, initDirOf } from './layout.js';
+import { INIT_BINARY, INIT_DIR, initDirOf, SECCOMP_LISTENER } from './layout.js';
 import { lxc } from './native.js';
 import { containerStatus } from './status.js';
 
@@ -83,6 +83,10 @@ function attachOptions(c: Container, p: Process, stdio: ExecStdio, fds: ExecFds,
   // As runc: an exec'd process runs under the container's filter, loaded by lxcri-init
   // (liblxc's attach loads none), which create wrote when the container got one.
   const seccomp = existsSync(join(initDirOf(c.runtimeDir), 'seccomp'));
+  // The agent would need the exec'd process's host PID, which only liblxc's attach learns.
+  if (existsSync(join(initDirOf(c.runtimeDir), SECCOMP_LISTENER))) {
+    throw new RuntimeError('invalid-argument', `container "${c.id}" has a seccomp agent (linux.seccomp.listenerPath): exec is not supported in it`);
+  }
   const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, seccomp);
   // lxcri-init starts as the container's root and becomes the process user itself, with
   // the process's bounding set (as runc's exec): liblxc's capability drop would leave it

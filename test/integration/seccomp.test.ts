@@ -1,12 +1,14 @@
 // seccomp: linux.seccomp, loaded by lxcri-init right before it execs the process (as
 // runc and crun do), checked from inside real containers and against runc.
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Seccomp } from '../../src/lxc/seccomp.js';
 import type { Spec } from '../../src/spec/types.js';
 import { podmanSeccomp } from '../helpers/podmanseccomp.js';
-import { Env, leftovers, makeBundle, runCmd, withArgs, type Result } from '../helpers/lxcri.js';
+import { Env, leftovers, makeBundle, REPO, runCmd, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
 
 let env: Env;
 beforeAll(() => {
@@ -271,17 +273,65 @@ describe('seccomp', () => {
     }
   });
 
-  it('seccomp notification fails create with one line and leaves nothing', async () => {
-    for (const [id, seccomp, msg] of [
-      ['sc-refuse-notify', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] }, 'linux.seccomp.syscalls[0]: SCMP_ACT_NOTIFY: seccomp user notification is not supported'],
-      ['sc-refuse-listener', { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/run/x.sock' }, 'linux.seccomp.listenerPath: seccomp user notification is not supported'],
-    ] as const) {
-      const r = await env.run(['create', '--bundle', makeBundle(env, id, withSeccomp(seccomp as Seccomp, 'true')), id]);
+  it('SCMP_ACT_NOTIFY: the agent at listenerPath gets the state and the fd and answers, as with runc', async () => {
+    const agentRun = async (name: string, run: (bundle: string) => Promise<Result>): Promise<{ r: Result; got: { state: Record<string, unknown>; fds: number } }> => {
+      const sock = join(env.dir, `${name}.sock`);
+      const out = join(env.dir, `${name}.json`);
+      const agent = spawn('python3', [join(REPO, 'test/helpers/seccomp-agent.py'), sock, out, '42'], { stdio: 'ignore' });
+      try {
+        await waitFor(() => existsSync(sock), 10_000, 'the seccomp agent');
+        const bundle = makeBundle(env, name, (s) => {
+          withSeccomp({ defaultAction: 'SCMP_ACT_ALLOW', listenerPath: sock, listenerMetadata: 'meta-x', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }] }, 'sh', '-c', 'mkdir /tmp/d 2>&1; echo end')(s);
+        });
+        const r = await run(bundle);
+        await waitFor(() => existsSync(out), 10_000, 'the state the agent got');
+        return { r, got: JSON.parse(readFileSync(out, 'utf8')) };
+      } finally {
+        agent.kill();
+      }
+    };
+    const lx = await agentRun('sc-notify', (b) => env.run(['run', '--bundle', b, 'sc-notify']));
+    expect(leftovers(env, 'sc-notify')).toEqual([]);
+    // ENOMSG (42) is the agent's answer.
+    expect(lx.r).toMatchObject({ code: 0, stdout: "mkdir: can't create directory '/tmp/d': No message of desired type\nend\n", stderr: '' });
+    expect(lx.got).toMatchObject({ fds: 1, state: { fds: ['seccompFd'], metadata: 'meta-x', state: { id: 'sc-notify', status: 'creating', bundle: join(env.dir, 'sc-notify') } } });
+    const st = lx.got.state as { pid: number; state: { pid: number } };
+    expect(st.pid).toBeGreaterThan(1);
+    expect(st.state.pid).toBe(st.pid);
+
+    const rc = await agentRun('sc-notify-runc', (b) => runCmd('runc', ['--root', join(env.dir, 'runc'), 'run', '--bundle', b, 'sc-notify-runc']));
+    expect(rc.r.stdout).toBe(lx.r.stdout);
+    expect(Object.keys(rc.got.state).sort()).toEqual(Object.keys(lx.got.state).sort());
+    expect(Object.keys(rc.got.state.state as object).sort()).toEqual(Object.keys(lx.got.state.state as object).sort());
+  });
+
+  it('a seccomp agent needs noNewPrivileges and a socket; exec is refused in a container that has one', async () => {
+    const sock = join(env.dir, 'sc-agent-refusals.sock');
+    const srv = createServer(() => undefined);
+    await new Promise<void>((res) => srv.listen(sock, res));
+    try {
+      const notify = (listenerPath: string): Seccomp => ({ defaultAction: 'SCMP_ACT_ALLOW', listenerPath, syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] });
+      for (const [id, edit, msg] of [
+        ['sc-agent-nnp', (s: Spec) => { withSeccomp(notify(sock), 'true')(s); s.process!.noNewPrivileges = false; }, 'linux.seccomp.listenerPath: a seccomp agent needs process.noNewPrivileges'],
+        ['sc-agent-nosock', withSeccomp(notify(join(env.dir, 'nothing.sock')), 'true'), `linux.seccomp.listenerPath: ${join(env.dir, 'nothing.sock')}: `],
+        ['sc-agent-notsock', withSeccomp(notify(env.logFile), 'true'), `linux.seccomp.listenerPath: ${env.logFile} is not a socket`],
+      ] as const) {
+        const r = await env.run(['create', '--bundle', makeBundle(env, id, edit), id]);
+        expect(r.code).toBe(1);
+        expect(r.stderr.split('\n')).toHaveLength(2);
+        expect(r.stderr).toContain(`lxcri: invalid config.json: ${msg}`);
+        expect(leftovers(env, id)).toEqual([]);
+      }
+      // The agent gets its fd only at start: create leaves the connection waiting.
+      const id = 'sc-agent-exec';
+      expect((await env.run(['create', '--bundle', makeBundle(env, id, withSeccomp(notify(sock), 'sleep', '100')), id])).code).toBe(0);
+      const r = await env.run(['exec', id, 'true']);
       expect(r.code).toBe(1);
-      expect(r.stdout).toBe('');
-      expect(r.stderr.split('\n')).toHaveLength(2);
-      expect(r.stderr).toContain(`lxcri: invalid config.json: ${msg}`);
+      expect(r.stderr).toBe(`lxcri: container "${id}" has a seccomp agent (linux.seccomp.listenerPath): exec is not supported in it\n`);
+      expect((await env.run(['delete', '--force', id])).code).toBe(0);
       expect(leftovers(env, id)).toEqual([]);
+    } finally {
+      srv.close();
     }
   });
 });

@@ -161,12 +161,27 @@ describe('seccompProfile', () => {
     expect(r.warnings).toEqual(['linux.seccomp: not system call names, skipped: "bad name", "#x"']);
   });
 
-  it('refuses seccomp notification, unknown actions and flags', () => {
+  it('takes seccomp notification with a listener and no_new_privs, refuses what would hang or cannot be answered', () => {
     const rule = (r: Partial<Syscall>): Seccomp => ({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', ...r }] });
-    expect(refusal(rule({ action: 'SCMP_ACT_NOTIFY' }))).toMatch(/^invalid config.json: linux.seccomp.syscalls\[0\]: SCMP_ACT_NOTIFY: seccomp user notification is not supported/);
-    expect(refusal({ defaultAction: 'SCMP_ACT_NOTIFY' })).toMatch(/^invalid config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY: /);
+    const notify: Seccomp = { ...rule({ action: 'SCMP_ACT_NOTIFY' }), listenerPath: '/run/agent.sock', flags: ['SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'] };
+    const r = seccompProfile(notify, 'x86_64');
+    expect(r.profile).toBe('default allow\narch x86_64\narch x86\narch x32\nflag wait_killable_recv\nlistener\nrule mkdir notify\n');
+    expect(r.listenerPath).toBe('/run/agent.sock');
+    expect(seccompProfile({ ...notify, listenerPath: '' , syscalls: [] }, 'x86_64').listenerPath).toBeUndefined();
+    expect(refusal(rule({ action: 'SCMP_ACT_NOTIFY' }))).toBe('invalid config.json: linux.seccomp: SCMP_ACT_NOTIFY needs listenerPath');
+    expect(refusal({ ...notify, listenerPath: 'agent.sock' })).toBe('invalid config.json: linux.seccomp.listenerPath: agent.sock is not an absolute path');
+    expect(refusal({ defaultAction: 'SCMP_ACT_NOTIFY', listenerPath: '/run/agent.sock' })).toBe(
+      'invalid config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action',
+    );
+    expect(refusal({ ...notify, syscalls: [{ names: ['mkdir', 'sendmsg'], action: 'SCMP_ACT_NOTIFY' }] })).toMatch(/syscalls\[0\]: SCMP_ACT_NOTIFY cannot be used for sendmsg/);
+    let err: unknown;
+    try {
+      seccompProfile(notify, 'x86_64', false);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toMatch(/^invalid config.json: linux.seccomp.listenerPath: a seccomp agent needs process.noNewPrivileges/);
     expect(refusal(rule({ action: 'SCMP_ACT_NOPE' as Syscall['action'] }))).toBe('invalid config.json: linux.seccomp.syscalls[0]: unknown action SCMP_ACT_NOPE');
-    expect(refusal({ defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/run/seccomp.sock' })).toMatch(/^invalid config.json: linux.seccomp.listenerPath: seccomp user notification is not supported/);
     expect(refusal({ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_NOPE' as 'SECCOMP_FILTER_FLAG_LOG'] })).toBe(
       'invalid config.json: linux.seccomp.flags: unknown flag SECCOMP_FILTER_FLAG_NOPE',
     );
@@ -212,11 +227,11 @@ describe('seccompProfile', () => {
   it('features lists what the table supports', () => {
     const f = seccompSupport();
     expect(f.actions).toEqual([
-      'SCMP_ACT_ALLOW', 'SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_TRAP', 'SCMP_ACT_TRACE', 'SCMP_ACT_LOG',
+      'SCMP_ACT_ALLOW', 'SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_TRAP', 'SCMP_ACT_TRACE', 'SCMP_ACT_LOG', 'SCMP_ACT_NOTIFY',
     ]);
     expect(f.supportedFlags).toEqual(f.knownFlags);
     expect(f.operators).toHaveLength(7);
-    for (const action of f.actions) expect(() => seccompProfile({ defaultAction: action }, 'x86_64')).not.toThrow();
+    for (const action of f.actions.filter((a) => a !== 'SCMP_ACT_NOTIFY')) expect(() => seccompProfile({ defaultAction: action }, 'x86_64')).not.toThrow();
   });
 });
 
