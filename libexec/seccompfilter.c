@@ -327,6 +327,9 @@ int seccomp_compile(const char *path, struct seccomp_filter *out, char *err, siz
 		set_err(err, cap, "empty profile");
 		goto done;
 	}
+	/* The kernel takes TSYNC with a listener only with TSYNC_ESRCH (as libseccomp adds it). */
+	if ((out->flags & SECCOMP_FILTER_FLAG_TSYNC) && out->listener)
+		out->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
 	/* A flag this kernel lacks would fail only the load, after start: probe it now
 	 * (a NULL program with known flags fails with EFAULT, with unknown ones EINVAL). */
 	if (out->flags && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, out->flags, NULL) < 0 && errno != EFAULT) {

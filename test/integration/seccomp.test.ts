@@ -277,14 +277,18 @@ describe('seccomp', () => {
   });
 
   it('SCMP_ACT_NOTIFY: the agent at listenerPath gets the state and the fd and answers, as with runc', async () => {
-    const agentRun = async (name: string, run: (bundle: string) => Promise<Result>): Promise<{ r: Result; got: { state: Record<string, unknown>; fds: number } }> => {
+    const agentRun = async (
+      name: string,
+      run: (bundle: string) => Promise<Result>,
+      flags: Seccomp['flags'] = [],
+    ): Promise<{ r: Result; got: { state: Record<string, unknown>; fds: number } }> => {
       const sock = join(env.dir, `${name}.sock`);
       const out = join(env.dir, `${name}.json`);
       const agent = spawn('python3', [join(REPO, 'test/helpers/seccomp-agent.py'), sock, out, '42'], { stdio: 'ignore' });
       try {
         await waitFor(() => existsSync(sock), 10_000, 'the seccomp agent');
         const bundle = makeBundle(env, name, (s) => {
-          withSeccomp({ defaultAction: 'SCMP_ACT_ALLOW', listenerPath: sock, listenerMetadata: 'meta-x', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }] }, 'sh', '-c', 'mkdir /tmp/d 2>&1; echo end')(s);
+          withSeccomp({ defaultAction: 'SCMP_ACT_ALLOW', flags, listenerPath: sock, listenerMetadata: 'meta-x', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }] }, 'sh', '-c', 'mkdir /tmp/d 2>&1; echo end')(s);
         });
         const r = await run(bundle);
         await waitFor(() => existsSync(out), 10_000, 'the state the agent got');
@@ -306,6 +310,15 @@ describe('seccomp', () => {
     expect(rc.r.stdout).toBe(lx.r.stdout);
     expect(Object.keys(rc.got.state).sort()).toEqual(Object.keys(lx.got.state).sort());
     expect(Object.keys(rc.got.state.state as object).sort()).toEqual(Object.keys(lx.got.state.state as object).sort());
+
+    // With the flags runc 1.1.5 refuses; TSYNC and WAIT_KILLABLE_RECV go with a listener.
+    const flagged = await agentRun('sc-notify-flags', (b) => env.run(['run', '--bundle', b, 'sc-notify-flags']), [
+      'SECCOMP_FILTER_FLAG_TSYNC',
+      'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV',
+      'SECCOMP_FILTER_FLAG_LOG',
+    ]);
+    expect(flagged.r).toMatchObject({ code: 0, stdout: lx.r.stdout, stderr: '' });
+    expect(leftovers(env, 'sc-notify-flags')).toEqual([]);
   });
 
   it('a seccomp agent needs noNewPrivileges and a socket; exec is refused in a container that has one', async () => {
