@@ -8,7 +8,8 @@
  * multiplexed calls (socketcall, ipc on x86), which a hand-made generator would
  * have to duplicate. Why export rather than seccomp_load(): seccomp_load() sets
  * NO_NEW_PRIVS itself and frees memory after the load (munmap under the filter);
- * the raw call leaves execve as the only syscall after the filter is in place.
+ * the raw call leaves execve as the only syscall after the filter is in place (and,
+ * with a seccomp agent, the sendmsg that hands it the notification fd).
  *
  * Profile, one directive a line, tokens separated by one space:
  *   default ACTION
