@@ -15,7 +15,7 @@
  * the process user, with their output on our stderr. A failing hook is
  * reported there and we exit 125: the process never runs.
  *
- * `lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
+ * `lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
  * is exec mode, for
  * `lxcri exec` (liblxc attaches us as the container's root): no files, no notify
  * socket, no FIFO. The environment is ours minus the NAMEs (what liblxc's attach
@@ -24,6 +24,8 @@
  * above stderr closed (but for the N after it with --keep-fds, --preserve-fds); errors
  * go to stderr, exit 125, 126 or 127. --tty (and LXCRI_DIR/terminal in the normal mode):
  * stdin is a pty slave that becomes our controlling terminal, in a new session.
+ * --seccomp (and LXCRI_DIR/seccomp's presence in the normal mode): the process runs under
+ * the container's seccomp filter, LXCRI_DIR/seccomp (see seccomp_prepare).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +45,7 @@
 #include <unistd.h>
 
 #include "ocihook.h"
+#include "seccompfilter.h"
 #include "util.h"
 
 #ifndef LXCRI_DIR
@@ -782,6 +785,73 @@ static void close_unpreserved(struct failure *f)
 	free(text);
 }
 
+/* The container's seccomp filter (LXCRI_DIR/seccomp), loaded in the order runc and crun
+ * use: with no_new_privs (set by liblxc, or by its attach for exec), right before execve,
+ * so that it filters the process and not us; without it the kernel asks for CAP_SYS_ADMIN,
+ * so before the identity change, while we still hold it (liblxc keeps it for us).
+ * With a seccomp agent (listenerPath, bind-mounted at LXCRI_DIR/seccomp-listener) we
+ * connect while still the container's root and, after the start byte, send it the state
+ * `lxcri create` wrote (LXCRI_DIR/seccomp.state, with our host PID) and the filter's
+ * notification fd. */
+static struct seccomp_filter filter;
+static int filter_late, agent_sock = -1, notify_fd = -1;
+
+static void seccomp_prepare(struct failure *f, int exec_mode)
+{
+	char msg[sizeof(f->msg)];
+	int nnp;
+
+	if (seccomp_compile(LXCRI_DIR "/seccomp", &filter, msg, sizeof(msg)) < 0) {
+		FAIL(f, CODE_INTERNAL, msg);
+		return;
+	}
+	if (filter.listener && exec_mode) {
+		FAIL(f, CODE_INTERNAL, "lxcri-init: seccomp: no listener for an exec'd process");
+		return;
+	}
+	if (filter.listener) {
+		agent_sock = seccomp_agent_connect(LXCRI_DIR "/seccomp-listener");
+		if (agent_sock < 0) {
+			FAIL_SYS(f, "connect to", "the seccomp agent (listenerPath)", errno);
+			return;
+		}
+	}
+	nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+	if (nnp < 0) {
+		FAIL_SYS(f, "read", "no_new_privs", errno);
+		return;
+	}
+	filter_late = nnp == 1;
+	if (!filter_late && seccomp_install(&filter, &notify_fd) < 0)
+		FAIL_SYS(f, "load", "the seccomp filter", errno);
+}
+
+/* The last step before execve: nothing but the process runs under the filter (and,
+ * with an agent, the one sendmsg that hands it the notification fd). */
+static void seccomp_late(void)
+{
+	struct failure f;
+	char *state = NULL;
+	size_t len = 0;
+	int err = 0;
+
+	if (filter.listener) {
+		state = read_file(LXCRI_DIR "/seccomp.state", &len, &err);
+		if (!state) {
+			FAIL_SYS(&f, "read", LXCRI_DIR "/seccomp.state", err);
+			die(f.msg, f.code);
+		}
+	}
+	if (filter_late && seccomp_install(&filter, &notify_fd) < 0) {
+		FAIL_SYS(&f, "load", "the seccomp filter", errno);
+		die(f.msg, f.code);
+	}
+	if (filter.listener && seccomp_agent_send(agent_sock, notify_fd, state, len) < 0) {
+		FAIL_SYS(&f, "send the notification fd to", "the seccomp agent", errno);
+		die(f.msg, f.code);
+	}
+}
+
 static char *prepare(char ***argsp, char ***envp, struct failure *f)
 {
 	struct identity id;
@@ -823,6 +893,10 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 		FAIL_SYS(f, "check", INIT_FILE("terminal"), errno);
 	if (!f->code)
 		read_start_hooks(f);
+	if (!f->code && access(LXCRI_DIR "/seccomp", F_OK) == 0)
+		seccomp_prepare(f, 0);
+	else if (!f->code && errno != ENOENT)
+		FAIL_SYS(f, "check", LXCRI_DIR "/seccomp", errno);
 	if (!f->code)
 		take_identity(&id, f);
 	if (f->code) {
@@ -890,11 +964,11 @@ static int exec_mode(int argc, char **argv, char **envp)
 	char **unset, **args, **env;
 	size_t nunset = 0;
 	char *path;
-	int i = 4, tty = 0;
+	int i = 4, tty = 0, seccomp = 0;
 	long keep = 0;
 
 	if (argc < 6)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	unset = calloc((size_t)argc, sizeof(*unset));
 	if (!unset)
@@ -905,6 +979,9 @@ static int exec_mode(int argc, char **argv, char **envp)
 			i++;
 		} else if (i < argc && strcmp(argv[i], "--tty-maybe") == 0) {
 			tty = 2;
+			i++;
+		} else if (i < argc && strcmp(argv[i], "--seccomp") == 0) {
+			seccomp = 1;
 			i++;
 		} else if (i + 1 < argc && strcmp(argv[i], "--keep-fds") == 0) {
 			char *end;
@@ -925,7 +1002,7 @@ static int exec_mode(int argc, char **argv, char **envp)
 		}
 	}
 	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	args = argv + i + 1;
 	if (parse_identity(argv[2], &id) < 0)
@@ -937,6 +1014,8 @@ static int exec_mode(int argc, char **argv, char **envp)
 		struct failure ignored = { 0 };
 		take_terminal(tty == 1 ? &f : &ignored);
 	}
+	if (!f.code && seccomp)
+		seccomp_prepare(&f, 1);
 	if (!f.code)
 		take_identity(&id, &f);
 	if (!f.code)
@@ -949,6 +1028,7 @@ static int exec_mode(int argc, char **argv, char **envp)
 	if (f.code)
 		die(f.msg, f.code);
 	reset_signals();
+	seccomp_late();
 	execve(path, args, env);
 
 	int err = errno;
@@ -989,6 +1069,7 @@ int main(int argc, char **argv, char **envp)
 	wait_for_start();
 	reset_signals();
 	run_start_hooks();
+	seccomp_late();
 	execve(path, args, env);
 
 	int err = errno;

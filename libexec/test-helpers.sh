@@ -437,6 +437,18 @@ expect "init: exec failure after start" "$(cat "$T/init.err")" \
 	"lxcri-init: exec /work/garbage: Exec format error"
 expect "init: exec failure exit code" "$RC" 126
 
+# The seccomp profile (src/lxc/seccomp.ts writes it): compiled before the report, so a bad
+# one fails create; without no_new_privs it is loaded while still root.
+printf 'default allow\nrule mkdir bogus\n' >"$L/seccomp"
+spec / -- sh -c 'echo started'
+run_err
+expect "init: malformed seccomp profile fails the report" "$NOTIFY" 'error 125 lxcri-init: seccomp: malformed directive "rule"'
+printf 'default allow\narch x86_64\nrule mkdir errno:13\n' >"$L/seccomp"
+spec / -- sh -c 'grep Seccomp: /proc/self/status'
+run_ok
+expect "init: the process runs under the filter" "$RC:$OUT" "$(printf '0:Seccomp:\t2')"
+rm -f "$L/seccomp"
+
 # ---------------------------------------------------------------- lxcri-hook
 echo "# lxcri-hook"
 H=$T/hook

@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "make deps: run as root" >&2; exit 1; }
 NODE_MIN_MAJOR=18
-# busybox-static makes the demo's root file system; jq reads state in the demo.
-PACKAGES=(build-essential pkg-config python3 lxc lxc-dev busybox-static jq)
+# busybox-static makes the demo's root file system; jq reads state in the demo;
+# libseccomp-dev's static library is linked into lxcri-init.
+PACKAGES=(build-essential pkg-config python3 lxc lxc-dev libseccomp-dev busybox-static jq)
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q

@@ -101,7 +101,8 @@ export interface NativeContainer {
 /**
  * Options of attach()/attachRunWait(). The process joins every namespace the container
  * has, its cgroup and its LSM context; its bounding set is dropped to the container's
- * (see dropCapabilities); the container's seccomp policy and lxc.no_new_privs apply.
+ * (see dropCapabilities); lxc.no_new_privs applies (lxcri's containers have no liblxc
+ * seccomp policy: lxcri-init loads their filter).
  * Attach flags: LXC_ATTACH_DEFAULT, plus LXC_ATTACH_NO_NEW_PRIVS when asked, minus
  * LXC_ATTACH_DROP_CAPABILITIES when dropCapabilities is false.
  */

@@ -15,12 +15,16 @@ export function dedupeEnv(env: string[]): string[] {
   return [...byKey.values()];
 }
 
-export function applyProcess(cfg: LxcConfig, p: Process, warn: (msg: string) => void): CapabilitySets {
+/** `seccomp`: lxcri-init loads a seccomp filter (libexec/seccompfilter.c). */
+export function applyProcess(cfg: LxcConfig, p: Process, warn: (msg: string) => void, seccomp = false): CapabilitySets {
   // lxcri-init starts as the container's root and takes the user's identity itself.
   cfg.set('lxc.init.uid', 0);
   cfg.set('lxc.init.gid', 0);
   const caps = capabilitySets(p.capabilities, warn);
-  cfg.set('lxc.cap.keep', capKeep(caps.bounding | INIT_NEEDS));
+  // Without no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN, which
+  // lxcri-init then needs until it has loaded it (before the identity change, as runc).
+  const filterNeeds = seccomp && !p.noNewPrivileges ? 1n << BigInt(capNumber('CAP_SYS_ADMIN', 'init')) : 0n;
+  cfg.set('lxc.cap.keep', capKeep(caps.bounding | INIT_NEEDS | filterNeeds));
   if (p.noNewPrivileges) cfg.set('lxc.no_new_privs', 1);
   if (p.oomScoreAdj !== undefined) cfg.set('lxc.proc.oom_score_adj', p.oomScoreAdj);
   return caps;

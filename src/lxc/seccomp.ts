@@ -1,44 +1,21 @@
-// linux.seccomp → a liblxc seccomp policy (version 2), the file lxc.seccomp.profile names.
+// linux.seccomp → the profile lxcri-init compiles with libseccomp (libexec/seccompfilter.c)
+// into the filter it loads right before it execs the process, as runc and crun do:
+// liblxc loads none, so a profile only has to allow what the process itself needs.
 //
-// The format, as liblxc 5.0.2 parses it (src/lxc/seccomp.c, parse_config_v2):
-//   line 1   "2"
-//   line 2   "allowlist <default action>" or "denylist <default action>"
-//   then     "[<arch>]" section headers and one rule per line:
-//            "<syscall> <action>[ [<index>,<value>,<op>]…]": the conditions of one line are
-//            ANDed into one rule, at most one per argument (libseccomp's limit); for
-//            SCMP_CMP_MASKED_EQ "[<index>,<datum>,SCMP_CMP_MASKED_EQ,<mask>]".
-//   actions  allow, kill (= SCMP_ACT_KILL_THREAD), trap, errno <n>, notify.
-// A section header only decides whether the rules below it apply on this machine; liblxc
-// adds every rule to the native architecture and to its compat architectures (x86 and
-// x32 on x86_64, arm on arm64, …) itself. Syscall names libseccomp does not know are
-// skipped by liblxc (logged at INFO level), so they never fail the start.
-import { RuntimeError } from '../runtime/errors.js';
+// The profile, one directive a line:
+//   default ACTION
+//   arch NAME                      every architecture of this machine (native and compat)
+//   flag log|spec_allow|tsync|wait_killable_recv
+//   listener                       hand a notification fd to the agent at listenerPath
+//   rule SYSCALL ACTION [INDEX:OP:VALUE[:VALUE2]]...   the conditions ANDed
+// ACTION is a token of SECCOMP_ACTIONS, "errno:N" and "trace:N" with their errnoRet.
+// Syscall names libseccomp does not know are skipped by lxcri-init (as runc skips them).
+import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { errorMessage, RuntimeError } from '../runtime/errors.js';
+import { ACTIONS_WITH_ERRNO, SECCOMP_ACTIONS, SECCOMP_FLAGS, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag, type SeccompOperator } from './seccompsupport.js';
 
-export type SeccompAction =
-  | 'SCMP_ACT_KILL'
-  | 'SCMP_ACT_KILL_PROCESS'
-  | 'SCMP_ACT_KILL_THREAD'
-  | 'SCMP_ACT_TRAP'
-  | 'SCMP_ACT_ERRNO'
-  | 'SCMP_ACT_TRACE'
-  | 'SCMP_ACT_ALLOW'
-  | 'SCMP_ACT_LOG'
-  | 'SCMP_ACT_NOTIFY';
-
-export type SeccompOperator =
-  | 'SCMP_CMP_NE'
-  | 'SCMP_CMP_LT'
-  | 'SCMP_CMP_LE'
-  | 'SCMP_CMP_EQ'
-  | 'SCMP_CMP_GE'
-  | 'SCMP_CMP_GT'
-  | 'SCMP_CMP_MASKED_EQ';
-
-export type SeccompFlag =
-  | 'SECCOMP_FILTER_FLAG_TSYNC'
-  | 'SECCOMP_FILTER_FLAG_LOG'
-  | 'SECCOMP_FILTER_FLAG_SPEC_ALLOW'
-  | 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV';
+export type { SeccompAction, SeccompFlag, SeccompOperator };
 
 export interface SyscallArg {
   index: number;
@@ -70,36 +47,31 @@ const MAX_ERRNO_RET = 0xffff;
 /** Syscall arguments, and so conditions per rule (one per argument). */
 const MAX_ARGS = 6;
 
-interface ArchFamily {
-  /** liblxc's section name for the native architecture. */
-  section: string;
-  /** The SCMP_ARCH_* values liblxc filters on such a machine (native and compat). */
-  arches: string[];
-}
-
 /**
- * uname machine (os.machine()) → liblxc's native section and the architectures it covers
- * there, following liblxc's get_hostarch() and its compat contexts.
+ * uname machine (os.machine()) → the SCMP_ARCH_* values the filter covers on it: the
+ * native one and its compat architectures (x86 and x32 on x86_64, arm on arm64, ...),
+ * whose syscalls the kernel also takes there.
  */
-export function archFamily(machine: string): ArchFamily | undefined {
-  if (machine === 'x86_64') return { section: 'x86_64', arches: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'] };
-  if (machine === 'i686') return { section: 'x86', arches: ['SCMP_ARCH_X86'] };
-  if (machine.startsWith('armv7')) return { section: 'arm', arches: ['SCMP_ARCH_ARM'] };
-  if (machine.startsWith('aarch64')) return { section: 'arm64', arches: ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM'] };
-  if (machine.startsWith('ppc64le')) return { section: 'ppc64le', arches: ['SCMP_ARCH_PPC64LE'] };
-  if (machine.startsWith('ppc64')) return { section: 'ppc64', arches: ['SCMP_ARCH_PPC64', 'SCMP_ARCH_PPC'] };
-  if (machine.startsWith('ppc')) return { section: 'ppc', arches: ['SCMP_ARCH_PPC'] };
+export function archFamily(machine: string): string[] | undefined {
+  if (machine === 'x86_64') return ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'];
+  if (/^i[3-6]86$/.test(machine)) return ['SCMP_ARCH_X86'];
+  if (machine.startsWith('armv7')) return ['SCMP_ARCH_ARM'];
+  if (machine.startsWith('aarch64')) return ['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM'];
+  if (machine.startsWith('ppc64le')) return ['SCMP_ARCH_PPC64LE'];
+  if (machine.startsWith('ppc64')) return ['SCMP_ARCH_PPC64', 'SCMP_ARCH_PPC'];
+  if (machine.startsWith('ppc')) return ['SCMP_ARCH_PPC'];
   if (machine.startsWith('mips64')) {
-    return {
-      section: 'mips64',
-      arches: ['SCMP_ARCH_MIPS64', 'SCMP_ARCH_MIPS64N32', 'SCMP_ARCH_MIPS', 'SCMP_ARCH_MIPSEL64', 'SCMP_ARCH_MIPSEL64N32', 'SCMP_ARCH_MIPSEL'],
-    };
+    return ['SCMP_ARCH_MIPS64', 'SCMP_ARCH_MIPS64N32', 'SCMP_ARCH_MIPS', 'SCMP_ARCH_MIPSEL64', 'SCMP_ARCH_MIPSEL64N32', 'SCMP_ARCH_MIPSEL'];
   }
-  if (machine.startsWith('mips')) return { section: 'mips', arches: ['SCMP_ARCH_MIPS', 'SCMP_ARCH_MIPSEL'] };
-  if (machine.startsWith('s390x')) return { section: 's390x', arches: ['SCMP_ARCH_S390X'] };
-  if (machine.startsWith('s390')) return { section: 's390', arches: ['SCMP_ARCH_S390'] };
+  if (machine.startsWith('mips')) return ['SCMP_ARCH_MIPS', 'SCMP_ARCH_MIPSEL'];
+  if (machine.startsWith('s390x')) return ['SCMP_ARCH_S390X', 'SCMP_ARCH_S390'];
+  if (machine.startsWith('s390')) return ['SCMP_ARCH_S390'];
+  if (machine.startsWith('riscv64')) return ['SCMP_ARCH_RISCV64'];
   return undefined;
 }
+
+/** libseccomp's name of an SCMP_ARCH_* value (seccomp_arch_resolve_name). */
+const libseccompArch = (arch: string): string => arch.slice('SCMP_ARCH_'.length).toLowerCase();
 
 const refuse = (where: string, why: string): RuntimeError =>
   new RuntimeError('invalid-spec', `invalid config.json: linux.seccomp${where}: ${why}`);
@@ -112,40 +84,13 @@ function errnoValue(where: string, ret: number | undefined): number {
   return ret;
 }
 
-/** The liblxc action token for an OCI action, or a refusal. */
+/** The profile's token for an OCI action, or a refusal. */
 function actionToken(where: string, action: SeccompAction, errnoRet: number | undefined): string {
-  switch (action) {
-    case 'SCMP_ACT_ALLOW':
-      return 'allow';
-    case 'SCMP_ACT_ERRNO':
-      return `errno ${errnoValue(where, errnoRet)}`;
-    case 'SCMP_ACT_KILL':
-    case 'SCMP_ACT_KILL_THREAD':
-      return 'kill';
-    case 'SCMP_ACT_TRAP':
-      return 'trap';
-    case 'SCMP_ACT_KILL_PROCESS':
-      throw refuse(where, `${action} is not supported by liblxc (it only kills the thread: SCMP_ACT_KILL_THREAD)`);
-    case 'SCMP_ACT_LOG':
-      throw refuse(where, `${action} is not supported by liblxc`);
-    case 'SCMP_ACT_TRACE':
-      throw refuse(where, `${action} is not supported by liblxc`);
-    case 'SCMP_ACT_NOTIFY':
-      throw refuse(where, `${action} is not supported (liblxc's seccomp notifier speaks its own proxy protocol, not the OCI listenerPath one)`);
-    default:
-      throw refuse(where, `unknown action ${String(action)}`);
-  }
+  const support = Object.hasOwn(SECCOMP_ACTIONS, action) ? SECCOMP_ACTIONS[action] : undefined;
+  if (support === undefined) throw refuse(where, `unknown action ${String(action)}`);
+  if (support.refused !== undefined) throw refuse(where, `${action}: ${support.refused}`);
+  return ACTIONS_WITH_ERRNO.has(action) ? `${support.token}:${errnoValue(where, errnoRet)}` : support.token;
 }
-
-const OPERATORS: ReadonlySet<string> = new Set([
-  'SCMP_CMP_NE',
-  'SCMP_CMP_LT',
-  'SCMP_CMP_LE',
-  'SCMP_CMP_EQ',
-  'SCMP_CMP_GE',
-  'SCMP_CMP_GT',
-  'SCMP_CMP_MASKED_EQ',
-]);
 
 function argValue(where: string, v: number | undefined): string {
   const n = v ?? 0;
@@ -154,8 +99,8 @@ function argValue(where: string, v: number | undefined): string {
   return String(n);
 }
 
-/** "[i,v,op]" conditions; all of them on one line, which liblxc ANDs into one rule. */
-function conditions(where: string, args: SyscallArg[]): string {
+/** "INDEX:OP:VALUE[:VALUE2]" conditions, which lxcri-init ANDs into one rule. */
+function conditions(where: string, args: SyscallArg[]): string[] {
   const seen = new Set<number>();
   return args
     .map((a, i) => {
@@ -165,48 +110,68 @@ function conditions(where: string, args: SyscallArg[]): string {
       // EINVAL); runc ORs them into separate rules instead, which changes their meaning.
       if (seen.has(a.index)) throw refuse(at, `a second condition on argument ${a.index} of the same rule is not supported by libseccomp`);
       seen.add(a.index);
-      if (!OPERATORS.has(a.op)) throw refuse(at, `unknown operator ${String(a.op)}`);
-      // OCI (like libseccomp's SCMP_CMP) has the mask in value and the datum in valueTwo;
-      // liblxc reads "[index,datum,op,mask]".
-      if (a.op === 'SCMP_CMP_MASKED_EQ') return `[${a.index},${argValue(at, a.valueTwo)},${a.op},${argValue(at, a.value)}]`;
-      return `[${a.index},${argValue(at, a.value)},${a.op}]`;
-    })
-    .join('');
+      if (!Object.hasOwn(SECCOMP_OPERATORS, a.op)) throw refuse(at, `unknown operator ${String(a.op)}`);
+      const op = SECCOMP_OPERATORS[a.op];
+      // OCI, like libseccomp's SCMP_CMP, has MASKED_EQ's mask in value and its datum in valueTwo.
+      if (a.op === 'SCMP_CMP_MASKED_EQ') return `${a.index}:${op}:${argValue(at, a.value)}:${argValue(at, a.valueTwo)}`;
+      return `${a.index}:${op}:${argValue(at, a.value)}`;
+    });
 }
 
 const SYSCALL_NAME = /^[A-Za-z0-9_]+$/;
 
-export function seccompProfile(seccomp: Seccomp, nativeArch: string): { profile: string; warnings: string[] } {
+export interface SeccompProfile {
+  profile: string;
+  warnings: string[];
+  /** The seccomp agent's socket (listenerPath), when there is one. */
+  listenerPath?: string;
+}
+
+/** What lxcri-init calls between loading a filter with a listener and the exec: a NOTIFY
+ * rule on it would wait for an agent that does not have the fd yet. */
+const HANDOVER_SYSCALLS = ['sendmsg'];
+
+/** `noNewPrivileges`: the process's; the filter's load point depends on it (libexec/lxcri-init.c). */
+export function seccompProfile(seccomp: Seccomp, nativeArch: string, noNewPrivileges = true): SeccompProfile {
   const warnings: string[] = [];
 
-  if (seccomp.listenerPath !== undefined && seccomp.listenerPath !== '') {
-    throw refuse('.listenerPath', 'seccomp user notification is not supported (liblxc only speaks its own proxy protocol)');
+  const listenerPath = seccomp.listenerPath === '' ? undefined : seccomp.listenerPath;
+  if (listenerPath !== undefined && !isAbsolute(listenerPath)) throw refuse('.listenerPath', `${listenerPath} is not an absolute path`);
+  // Without no_new_privs the filter is loaded before the identity change, long before the
+  // start, when lxcri-init has the state (with the PID) to send with the fd.
+  if (listenerPath !== undefined && !noNewPrivileges) {
+    throw refuse('.listenerPath', 'a seccomp agent needs process.noNewPrivileges (without it the filter is loaded before the identity change, long before lxcri-init can hand its fd to the agent)');
   }
-  for (const flag of seccomp.flags ?? []) {
-    switch (flag) {
-      // The filter is loaded by the container's single-threaded init: nothing to sync.
-      case 'SECCOMP_FILTER_FLAG_TSYNC':
-      // Only changes how a notify listener's waits end; there is no listener (refused above).
-      case 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV':
-        break;
-      default:
-        throw refuse('.flags', `${String(flag)} is not supported by liblxc`);
-    }
-  }
-
+  // The spec: a runtime MUST refuse NOTIFY without a listener (nobody would answer).
+  const notifies = seccomp.defaultAction === 'SCMP_ACT_NOTIFY' || (seccomp.syscalls ?? []).some((sc) => sc.action === 'SCMP_ACT_NOTIFY');
+  if (notifies && listenerPath === undefined) throw refuse('', 'SCMP_ACT_NOTIFY needs listenerPath');
+  // As runc: lxcri-init's own hand-over must not wait for the agent it hands the fd to.
+  if (seccomp.defaultAction === 'SCMP_ACT_NOTIFY') throw refuse('.defaultAction', 'SCMP_ACT_NOTIFY cannot be the default action');
+  (seccomp.syscalls ?? []).forEach((sc, i) => {
+    const own = sc.action === 'SCMP_ACT_NOTIFY' ? sc.names.find((n) => HANDOVER_SYSCALLS.includes(n)) : undefined;
+    if (own) throw refuse(`.syscalls[${i}]`, `SCMP_ACT_NOTIFY cannot be used for ${own} (lxcri-init sends the agent its fd with it)`);
+  });
   const defaultToken = actionToken('.defaultAction', seccomp.defaultAction, seccomp.defaultErrnoRet);
+  const lines = [`default ${defaultToken}`];
 
   const family = archFamily(nativeArch);
   const listed = seccomp.architectures ?? [];
-  if (listed.length > 0 && !listed.some((a) => family?.arches.includes(a))) {
+  if (listed.length > 0 && !listed.some((a) => family?.includes(a))) {
     warnings.push(
       `linux.seccomp.architectures (${listed.join(', ')}) does not include this machine's architecture (${nativeArch}); the rules are applied to it all the same`,
     );
   }
+  // Without a known family libseccomp's native architecture alone.
+  for (const arch of family ?? []) lines.push(`arch ${libseccompArch(arch)}`);
 
-  const lines = ['2', `${seccomp.defaultAction === 'SCMP_ACT_ALLOW' ? 'denylist' : 'allowlist'} ${defaultToken}`];
-  // Without a known native section liblxc would skip every rule; "[all]" applies them.
-  lines.push(`[${family?.section ?? 'all'}]`);
+  for (const flag of new Set(seccomp.flags ?? [])) {
+    const support = Object.hasOwn(SECCOMP_FLAGS, flag) ? SECCOMP_FLAGS[flag] : undefined;
+    if (support === undefined) throw refuse('.flags', `unknown flag ${String(flag)}`);
+    if (support.refused !== undefined) throw refuse('.flags', `${flag}: ${support.refused}`);
+    if (flag === 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV' && listenerPath === undefined) continue;
+    lines.push(`flag ${support.token}`);
+  }
+  if (listenerPath !== undefined) lines.push('listener');
 
   const skipped = new Set<string>();
   (seccomp.syscalls ?? []).forEach((sc, i) => {
@@ -216,15 +181,27 @@ export function seccompProfile(seccomp: Seccomp, nativeArch: string): { profile:
     // libseccomp refuses a rule whose action is the default action; such a rule changes nothing.
     if (token === defaultToken) return;
     for (const name of sc.names) {
-      if (!SYSCALL_NAME.test(name) || name.startsWith('reject_force_umount')) {
+      if (!SYSCALL_NAME.test(name)) {
         skipped.add(name);
         continue;
       }
-      lines.push(args ? `${name} ${token} ${args}` : `${name} ${token}`);
+      lines.push(['rule', name, token, ...args].join(' '));
     }
   });
   if (skipped.size > 0) {
     warnings.push(`linux.seccomp: not system call names, skipped: ${[...skipped].map((n) => JSON.stringify(n)).join(', ')}`);
   }
-  return { profile: `${lines.join('\n')}\n`, warnings };
+  return { profile: `${lines.join('\n')}\n`, warnings, ...(listenerPath === undefined ? {} : { listenerPath }) };
+}
+
+/** listenerPath, checked to be a socket now rather than by a failing mount at start. */
+export function agentSocket(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    throw refuse('.listenerPath', `${path}: ${errorMessage(err)}`);
+  }
+  if (!st.isSocket()) throw refuse('.listenerPath', `${path} is not a socket`);
+  return path;
 }

@@ -4,7 +4,7 @@ import { machine } from 'node:os';
 import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { RuntimeError } from '../runtime/errors.js';
-import { INIT_BINARY } from '../runtime/layout.js';
+import { INIT_BINARY, SECCOMP_LISTENER } from '../runtime/layout.js';
 import type { Bundle } from '../spec/load.js';
 import { fstabEscape, LxcConfig } from './config.js';
 import { applyDeviceRules } from './devicerules.js';
@@ -19,7 +19,7 @@ import { applyLsm, type LsmHost } from './lsm.js';
 import type { Features } from '../runtime/config.js';
 import { applyNamespaces, utsInstructions } from './namespaces.js';
 import { pathInstructions } from './paths.js';
-import { seccompProfile, type Seccomp } from './seccomp.js';
+import { agentSocket, seccompProfile, type Seccomp } from './seccomp.js';
 import { applyProcess, dedupeEnv, identityLine } from './process.js';
 import { applyRlimits } from './rlimits.js';
 import { applyResources } from './resources.js';
@@ -60,14 +60,16 @@ export interface InitFiles {
   terminal?: boolean;
   /** --preserve-fds: lxcri-init keeps fds 3 to 3+N-1 and closes the ones above. */
   preserveFds?: number;
+  /** The seccomp profile lxcri-init loads (src/lxc/seccomp.ts), when linux.seccomp is applied. */
+  seccomp?: string;
+  /** A placeholder for the seccomp agent's socket (SECCOMP_LISTENER). */
+  seccompListener?: boolean;
 }
 
 export interface Translation {
   config: LxcConfig;
   hookConf: string;
   init: InitFiles;
-  /** liblxc seccomp policy for <runtime dir>/seccomp.conf, when linux.seccomp is set. */
-  seccomp?: string;
   /** Hook records (src/lxc/hookrecords.ts) for lxcri-hook and lxcri-init, when there are such hooks. */
   hookRecords: { createContainer?: string; startContainer?: string };
   /** What the caller should log: parts of the spec that are skipped. */
@@ -117,7 +119,10 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   const off = (what: string): void => {
     warnings.push(`${what} switched off by the operator: the container gets less confinement than its spec asks for`);
   };
-  const caps = applyProcess(cfg, opts.features.capabilities ? proc : { ...proc, capabilities: ALL_CAPABILITIES }, (w) => warnings.push(w));
+  // lxcri-init, not liblxc, loads the filter: right before the exec (see libexec/seccompfilter.c).
+  const seccomp = linux.seccomp && opts.features.seccomp ? seccompProfile(linux.seccomp as unknown as Seccomp, machine(), proc.noNewPrivileges === true) : undefined;
+  if (linux.seccomp && !opts.features.seccomp) off('seccomp');
+  const caps = applyProcess(cfg, opts.features.capabilities ? proc : { ...proc, capabilities: ALL_CAPABILITIES }, (w) => warnings.push(w), seccomp !== undefined);
   if (!opts.features.capabilities) off('capabilities');
   if (opts.features.apparmor) applyLsm(cfg, proc, linux, opts.lsm);
   else off('AppArmor');
@@ -147,6 +152,10 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   const initDir = fstabEscape(resolveInRoot(bundle.rootfs, initPath));
   cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${initDir} none bind,ro,nodev,nosuid,create=dir 0 0`);
   cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.libexecDir, INIT_BINARY))} ${initDir}/${INIT_BINARY} none bind,ro,nosuid,create=file 0 0`);
+  // The seccomp agent's socket, on its placeholder, for lxcri-init to connect to.
+  if (seccomp?.listenerPath !== undefined) {
+    cfg.set('lxc.mount.entry', `${fstabEscape(agentSocket(seccomp.listenerPath))} ${initDir}/${SECCOMP_LISTENER} none bind,create=file 0 0`);
+  }
 
   cfg.set('lxc.init.cmd', `${initPath}/${INIT_BINARY}`);
   cfg.set('lxc.init.cwd', '/');
@@ -164,10 +173,6 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   if (opts.features.cgroupDevices) applyDeviceRules(cfg, linux.resources?.devices ?? []);
   else off('device cgroup rules');
   warnings.push(...applyResources(cfg, linux.resources, { controllers: opts.controllers, ignoreUnavailable: opts.ignoreUnavailableControllers }));
-
-  const seccomp = linux.seccomp && opts.features.seccomp ? seccompProfile(linux.seccomp as unknown as Seccomp, machine()) : undefined;
-  if (linux.seccomp && !opts.features.seccomp) off('seccomp');
-  if (seccomp) cfg.set('lxc.seccomp.profile', join(opts.runtimeDir, 'seccomp.conf'));
 
   // OCI hooks of create run after the mounts, devices, names and sysctls, before masked
   // and read-only paths (which runc applies after pivot_root). startContainer needs the
@@ -187,8 +192,7 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   return {
     config: cfg,
     hookConf: renderHookConf(hook),
-    init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd, identity: identityLine(proc, caps), terminal: proc.terminal === true },
-    seccomp: seccomp?.profile,
+    init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd, identity: identityLine(proc, caps), terminal: proc.terminal === true, seccomp: seccomp?.profile, seccompListener: seccomp?.listenerPath !== undefined },
     hookRecords: {
       createContainer: hooks.createContainer?.length ? renderHookRecords(hooks.createContainer) : undefined,
       startContainer: hooks.startContainer?.length ? renderHookRecords(hooks.startContainer) : undefined,

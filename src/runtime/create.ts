@@ -35,6 +35,7 @@ import { checkPreserveFds, checkTerminal, closePty, openPty, sendMaster, type Pt
 import { writeRecord, type ContainerRecord } from './record.js';
 import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
+import { writeSeccompState } from './seccompstate.js';
 
 export interface CreateRequest {
   id: string;
@@ -177,7 +178,6 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       await writeFile(join(initDirOf(runtimeDir), 'hooks'), scHooks, { mode: 0o400, flag: 'wx' });
       await chown(join(initDirOf(runtimeDir), 'hooks'), root.uid, root.gid);
     }
-    if (translation.seccomp !== undefined) await writeFile(join(runtimeDir, 'seccomp.conf'), translation.seccomp, { mode: 0o600 });
     const configFile = join(runtimeDir, 'config');
     saveLxcConfig(req.id, cfg.root, configFile, translation.config.items, log);
 
@@ -265,6 +265,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     }
     record.init = initRef;
     await writeRecord(runtimeDir, record);
+    if (translation.init.seccompListener) await writeSeccompState({ runtimeDir, id: req.id, bundle: bundle.path, spec, pid: initPid, owner: user });
     if (pty && req.consoleSocket) {
       closePty(pty, 'slave');
       sendMaster(req.consoleSocket, pty);

@@ -2,6 +2,7 @@
 // and lxcri-init's exec mode, so that it gets the same identity handling as the
 // container's own process (groups, umask, the five capability sets, PATH lookup, HOME,
 // the 126/127 messages).
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log/types.js';
@@ -12,7 +13,7 @@ import { rlimitArgs } from '../lxc/rlimits.js';
 import type { Process, Spec } from '../spec/types.js';
 import type { Container } from './container.js';
 import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
-import { INIT_BINARY, INIT_DIR } from './layout.js';
+import { INIT_BINARY, INIT_DIR, initDirOf, SECCOMP_LISTENER } from './layout.js';
 import { lxc } from './native.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
@@ -50,8 +51,9 @@ export async function containerProcess(c: Container): Promise<Process> {
   return spec.process;
 }
 
-/** The attach arguments for `p`: lxcri-init in exec mode and the environment. */
-export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds = {}, initDir = INIT_DIR): { argv: string[]; env: string[] } {
+/** The attach arguments for `p`: lxcri-init (in `initDir`) in exec mode and the environment.
+ * `seccomp`: the process gets the container's seccomp filter (init/seccomp). */
+export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds = {}, initDir = INIT_DIR, seccomp = false): { argv: string[]; env: string[] } {
   if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
   const env = dedupeEnv(p.env ?? []);
   const have = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
@@ -59,6 +61,7 @@ export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds =
   const argv = [`${initDir}/${INIT_BINARY}`, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
   if (fds.tty === 'pty') argv.push('--tty');
   if (fds.tty === 'maybe') argv.push('--tty-maybe');
+  if (seccomp) argv.push('--seccomp');
   if (fds.keepFds) argv.push('--keep-fds', String(fds.keepFds));
   argv.push(...rlimitArgs(p.rlimits ?? []));
   for (const name of ATTACH_ADDS) if (!have.has(name)) argv.push('--unset', name);
@@ -72,7 +75,7 @@ function checkRunning(c: Container): void {
   if (status !== 'created' && status !== 'running') throw notRunning(c.id);
 }
 
-function attachOptions(p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger, initDir?: string): AttachOptions {
+function attachOptions(c: Container, p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): AttachOptions {
   for (let fd = 3; fd < 3 + (fds.keepFds ?? 0); fd++) {
     try {
       lxc().setInheritable(fd, true);
@@ -80,7 +83,14 @@ function attachOptions(p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger, 
       throw new RuntimeError('invalid-argument', `--preserve-fds ${fds.keepFds}: ${errorMessage(err)}`);
     }
   }
-  const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, initDir);
+  // As runc: an exec'd process runs under the container's filter, loaded by lxcri-init
+  // (liblxc's attach loads none), which create wrote when the container got one.
+  const seccomp = existsSync(join(initDirOf(c.runtimeDir), 'seccomp'));
+  // The agent would need the exec'd process's host PID, which only liblxc's attach learns.
+  if (existsSync(join(initDirOf(c.runtimeDir), SECCOMP_LISTENER))) {
+    throw new RuntimeError('invalid-argument', `container "${c.id}" has a seccomp agent (linux.seccomp.listenerPath): exec is not supported in it`);
+  }
+  const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, c.record.initDir, seccomp);
   // lxcri-init starts as the container's root and becomes the process user itself, with
   // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
   // the container process's bounding set, without SETUID/SETGID/SETPCAP.
@@ -97,7 +107,7 @@ export function exitCode(status: number): number {
 /** Run `p` in the container and wait for it; resolves with its exit code (128+N for signal N). */
 export async function execWait(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): Promise<number> {
   checkRunning(c);
-  const opts = attachOptions(p, stdio, fds, log, c.record.initDir);
+  const opts = attachOptions(c, p, stdio, fds, log);
   const h = new (lxc().Container)(c.id, lxcpath);
   try {
     const status = await h.attachRunWait(opts);
@@ -112,7 +122,7 @@ export async function execWait(c: Container, lxcpath: string, p: Process, stdio:
 /** Start `p` in the container; returns its host PID, a child of this process. */
 export function execDetached(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): number {
   checkRunning(c);
-  const opts = attachOptions(p, stdio, fds, log, c.record.initDir);
+  const opts = attachOptions(c, p, stdio, fds, log);
   const h = new (lxc().Container)(c.id, lxcpath);
   try {
     return h.attach(opts);

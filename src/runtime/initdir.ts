@@ -4,7 +4,7 @@
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InitFiles } from '../lxc/translate.js';
-import { INIT_BINARY, initDirOf, syncFifoOf } from './layout.js';
+import { INIT_BINARY, initDirOf, SECCOMP_LISTENER, syncFifoOf } from './layout.js';
 import { nulList } from '../lxc/process.js';
 import { lxc } from './native.js';
 
@@ -30,6 +30,10 @@ export async function writeInitDir(runtimeDir: string, files: InitFiles, owners:
   // Its presence tells lxcri-init to make stdin (the pty slave) its controlling terminal.
   if (files.terminal) await own('terminal', '');
   if (files.preserveFds) await own('preserve-fds', String(files.preserveFds));
+  // Its presence makes lxcri-init load the filter (also for exec: see execArgv).
+  if (files.seccomp !== undefined) await own('seccomp', files.seccomp);
+  // Mount point of the seccomp agent's socket.
+  if (files.seccompListener) await writeFile(join(dir, SECCOMP_LISTENER), '', { mode: 0o444, flag: 'wx' });
   // Mount point of the init binary, bind-mounted over it by liblxc.
   await writeFile(join(dir, INIT_BINARY), '', { mode: 0o444, flag: 'wx' });
   // The fifo is opened after the switch, as the process user.

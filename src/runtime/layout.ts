@@ -5,6 +5,9 @@ import { join } from 'node:path';
 /** Where the init's files are mounted inside the container. */
 export const INIT_DIR = '/.lxcri';
 export const INIT_BINARY = 'lxcri-init';
+/** In the init dir: the seccomp agent's socket (bind-mounted) and the state sent to it. */
+export const SECCOMP_LISTENER = 'seccomp-listener';
+export const SECCOMP_STATE = 'seccomp.state';
 
 export const initDirOf = (runtimeDir: string): string => join(runtimeDir, 'init');
 export const syncFifoOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'syncfifo');

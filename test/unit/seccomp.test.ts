@@ -1,10 +1,16 @@
-// Unit tests of linux.seccomp → liblxc seccomp policy (v2).
+// Unit tests of linux.seccomp → lxcri-init's seccomp profile (libexec/seccompfilter.c compiles it).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { archFamily, seccompProfile, type Seccomp, type Syscall } from '../../src/lxc/seccomp.js';
+import { seccompSupport } from '../../src/lxc/seccompsupport.js';
+import { cgroupPaths } from '../../src/cgroup/paths.js';
+import { translate } from '../../src/lxc/translate.js';
+import type { Spec } from '../../src/spec/types.js';
+import { sampleSpec } from '../helpers/lxcri.js';
 import { RuntimeError } from '../../src/runtime/errors.js';
 
 const lines = (s: Seccomp, arch = 'x86_64'): string[] => seccompProfile(s, arch).profile.trimEnd().split('\n');
+const X86_64 = ['arch x86_64', 'arch x86', 'arch x32'];
 
 function refusal(s: Seccomp): string {
   try {
@@ -29,13 +35,13 @@ describe('seccompProfile', () => {
         { names: ['bdflush'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
       ],
     };
-    expect(lines(s)).toEqual(['2', 'allowlist errno 1', '[x86_64]', ...allow.map((n) => `${n} allow`), 'bdflush errno 38']);
-    expect(lines({ ...s, defaultErrnoRet: 38 })[1]).toBe('allowlist errno 38');
-    expect(lines({ ...s, defaultErrnoRet: 0 })[1]).toBe('allowlist errno 0');
+    expect(lines(s)).toEqual(['default errno:1', ...X86_64, ...allow.map((n) => `rule ${n} allow`), 'rule bdflush errno:38']);
+    expect(lines({ ...s, defaultErrnoRet: 38 })[0]).toBe('default errno:38');
+    expect(lines({ ...s, defaultErrnoRet: 0 })[0]).toBe('default errno:0');
     expect(seccompProfile(s, 'x86_64').warnings).toEqual([]);
   });
 
-  it('renders an ALLOW default with a few denials, kill and trap', () => {
+  it('renders an ALLOW default with denials, kill, kill_process, trap, trace and log', () => {
     const s: Seccomp = {
       defaultAction: 'SCMP_ACT_ALLOW',
       syscalls: [
@@ -44,28 +50,35 @@ describe('seccompProfile', () => {
         { names: ['reboot'], action: 'SCMP_ACT_KILL' },
         { names: ['kexec_load'], action: 'SCMP_ACT_KILL_THREAD' },
         { names: ['swapon'], action: 'SCMP_ACT_TRAP' },
+        { names: ['swapoff'], action: 'SCMP_ACT_KILL_PROCESS' },
+        { names: ['ptrace'], action: 'SCMP_ACT_TRACE' },
+        { names: ['acct'], action: 'SCMP_ACT_TRACE', errnoRet: 38 },
+        { names: ['syslog'], action: 'SCMP_ACT_LOG' },
       ],
     };
     expect(lines(s)).toEqual([
-      '2',
-      'denylist allow',
-      '[x86_64]',
-      'mkdir errno 1',
-      'mkdirat errno 1',
-      'chmod errno 13',
-      'reboot kill',
-      'kexec_load kill',
-      'swapon trap',
+      'default allow',
+      ...X86_64,
+      'rule mkdir errno:1',
+      'rule mkdirat errno:1',
+      'rule chmod errno:13',
+      'rule reboot kill_thread',
+      'rule kexec_load kill_thread',
+      'rule swapon trap',
+      'rule swapoff kill_process',
+      'rule ptrace trace:1',
+      'rule acct trace:38',
+      'rule syslog log',
     ]);
-    expect(lines({ defaultAction: 'SCMP_ACT_KILL', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] })).toEqual([
-      '2',
-      'allowlist kill',
-      '[x86_64]',
-      'read allow',
+    expect(lines({ defaultAction: 'SCMP_ACT_KILL_PROCESS', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] })).toEqual([
+      'default kill_process',
+      ...X86_64,
+      'rule read allow',
     ]);
+    expect(lines({ defaultAction: 'SCMP_ACT_LOG' })[0]).toBe('default log');
   });
 
-  it('keeps the conditions of a rule on one line (ANDed), MASKED_EQ as datum then mask', () => {
+  it('keeps the conditions of a rule on one line (ANDed), MASKED_EQ as mask then datum', () => {
     const s: Seccomp = {
       defaultAction: 'SCMP_ACT_ALLOW',
       syscalls: [
@@ -92,10 +105,10 @@ describe('seccompProfile', () => {
         },
       ],
     };
-    expect(lines(s).slice(3)).toEqual([
-      'socket errno 1 [0,16,SCMP_CMP_EQ][2,9,SCMP_CMP_EQ]',
-      'clone errno 1 [0,0,SCMP_CMP_MASKED_EQ,2114060288]',
-      'kill errno 1 [0,1,SCMP_CMP_NE][1,2,SCMP_CMP_LT][2,3,SCMP_CMP_LE][3,4,SCMP_CMP_GE][4,5,SCMP_CMP_GT][5,4294967295,SCMP_CMP_EQ]',
+    expect(lines(s).slice(4)).toEqual([
+      'rule socket errno:1 0:eq:16 2:eq:9',
+      'rule clone errno:1 0:masked_eq:2114060288:0',
+      'rule kill errno:1 0:ne:1 1:lt:2 2:le:3 3:ge:4 4:gt:5 5:eq:4294967295',
     ]);
   });
 
@@ -109,37 +122,33 @@ describe('seccompProfile', () => {
         { names: ['c'], action: 'SCMP_ACT_ALLOW' },
       ],
     };
-    expect(lines(s).slice(3)).toEqual(['b errno 1', 'c allow']);
-    expect(lines({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] })).toEqual([
-      '2',
-      'denylist allow',
-      '[x86_64]',
-    ]);
+    expect(lines(s).slice(4)).toEqual(['rule b errno:1', 'rule c allow']);
+    expect(lines({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] })).toEqual(['default allow', ...X86_64]);
   });
 
-  it('writes one section for the native architecture, whatever is listed', () => {
+  it('filters every architecture of this machine, whatever is listed', () => {
     const s = (architectures?: string[]): Seccomp => ({ defaultAction: 'SCMP_ACT_ALLOW', architectures, syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] });
     for (const a of [undefined, [], ['SCMP_ARCH_X86'], ['SCMP_ARCH_X86_64', 'SCMP_ARCH_AARCH64']]) {
       const r = seccompProfile(s(a), 'x86_64');
-      expect(r.profile).toBe('2\ndenylist allow\n[x86_64]\nmkdir errno 1\n');
+      expect(r.profile).toBe('default allow\narch x86_64\narch x86\narch x32\nrule mkdir errno:1\n');
       expect(r.warnings).toEqual([]);
-      expect(r.profile).not.toContain('[]');
     }
-    expect(lines(s(['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']), 'aarch64')[2]).toBe('[arm64]');
-    expect(lines(s(), 'riscv64')[2]).toBe('[all]');
+    expect(lines(s(['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']), 'aarch64').slice(1, 3)).toEqual(['arch aarch64', 'arch arm']);
+    // An unknown machine: libseccomp's native architecture only.
+    expect(lines(s(), 'sparc64')).toEqual(['default allow', 'rule mkdir errno:1']);
     const foreign = seccompProfile(s(['SCMP_ARCH_AARCH64']), 'x86_64');
-    expect(foreign.profile).toContain('[x86_64]\nmkdir errno 1');
+    expect(foreign.profile).toContain('arch x86_64\n');
     expect(foreign.warnings).toEqual([expect.stringContaining("does not include this machine's architecture (x86_64)")]);
   });
 
-  it('maps uname machines to liblxc sections', () => {
-    expect(archFamily('x86_64')?.section).toBe('x86_64');
-    expect(archFamily('i686')?.section).toBe('x86');
-    expect(archFamily('aarch64')?.section).toBe('arm64');
-    expect(archFamily('armv7l')?.section).toBe('arm');
-    expect(archFamily('ppc64le')?.section).toBe('ppc64le');
-    expect(archFamily('s390x')?.section).toBe('s390x');
-    expect(archFamily('riscv64')).toBeUndefined();
+  it('maps uname machines to their architectures', () => {
+    expect(archFamily('x86_64')).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
+    expect(archFamily('i686')).toEqual(['SCMP_ARCH_X86']);
+    expect(archFamily('aarch64')).toEqual(['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);
+    expect(archFamily('armv7l')).toEqual(['SCMP_ARCH_ARM']);
+    expect(archFamily('ppc64le')).toEqual(['SCMP_ARCH_PPC64LE']);
+    expect(archFamily('s390x')?.[0]).toBe('SCMP_ARCH_S390X');
+    expect(archFamily('sparc64')).toBeUndefined();
   });
 
   it('skips what cannot be a syscall name, with a warning', () => {
@@ -147,23 +156,41 @@ describe('seccompProfile', () => {
       { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'bad name', '#x', 'reject_force_umount', 'no_such_syscall'], action: 'SCMP_ACT_ERRNO' }] },
       'x86_64',
     );
-    // Names libseccomp does not know are left to liblxc, which skips them.
-    expect(r.profile).toBe('2\ndenylist allow\n[x86_64]\nmkdir errno 1\nno_such_syscall errno 1\n');
-    expect(r.warnings).toEqual(['linux.seccomp: not system call names, skipped: "bad name", "#x", "reject_force_umount"']);
+    // Names libseccomp does not know are left to lxcri-init, which skips them.
+    expect(r.profile).toBe('default allow\narch x86_64\narch x86\narch x32\nrule mkdir errno:1\nrule reject_force_umount errno:1\nrule no_such_syscall errno:1\n');
+    expect(r.warnings).toEqual(['linux.seccomp: not system call names, skipped: "bad name", "#x"']);
   });
 
-  it('refuses what liblxc cannot express', () => {
+  it('takes seccomp notification with a listener and no_new_privs, refuses what would hang or cannot be answered', () => {
     const rule = (r: Partial<Syscall>): Seccomp => ({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', ...r }] });
-    for (const action of ['SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_LOG', 'SCMP_ACT_TRACE', 'SCMP_ACT_NOTIFY'] as const) {
-      expect(refusal(rule({ action }))).toMatch(new RegExp(`^invalid config.json: linux.seccomp.syscalls\\[0\\]: ${action} is not supported`));
-      expect(refusal({ defaultAction: action })).toMatch(new RegExp(`^invalid config.json: linux.seccomp.defaultAction: ${action} is not supported`));
-    }
-    expect(refusal({ defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/run/seccomp.sock' })).toMatch(/^invalid config.json: linux.seccomp.listenerPath: /);
-    expect(refusal({ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_LOG'] })).toBe(
-      'invalid config.json: linux.seccomp.flags: SECCOMP_FILTER_FLAG_LOG is not supported by liblxc',
+    const notify: Seccomp = { ...rule({ action: 'SCMP_ACT_NOTIFY' }), listenerPath: '/run/agent.sock', flags: ['SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'] };
+    const r = seccompProfile(notify, 'x86_64');
+    expect(r.profile).toBe('default allow\narch x86_64\narch x86\narch x32\nflag wait_killable_recv\nlistener\nrule mkdir notify\n');
+    expect(r.listenerPath).toBe('/run/agent.sock');
+    expect(seccompProfile({ ...notify, listenerPath: '' , syscalls: [] }, 'x86_64').listenerPath).toBeUndefined();
+    expect(refusal(rule({ action: 'SCMP_ACT_NOTIFY' }))).toBe('invalid config.json: linux.seccomp: SCMP_ACT_NOTIFY needs listenerPath');
+    expect(refusal({ ...notify, listenerPath: 'agent.sock' })).toBe('invalid config.json: linux.seccomp.listenerPath: agent.sock is not an absolute path');
+    expect(refusal({ defaultAction: 'SCMP_ACT_NOTIFY', listenerPath: '/run/agent.sock' })).toBe(
+      'invalid config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action',
     );
-    expect(refusal({ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_SPEC_ALLOW'] })).toMatch(/SPEC_ALLOW is not supported/);
-    expect(lines({ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_TSYNC'] })).toEqual(['2', 'denylist allow', '[x86_64]']);
+    expect(refusal({ ...notify, syscalls: [{ names: ['mkdir', 'sendmsg'], action: 'SCMP_ACT_NOTIFY' }] })).toMatch(/syscalls\[0\]: SCMP_ACT_NOTIFY cannot be used for sendmsg/);
+    let err: unknown;
+    try {
+      seccompProfile(notify, 'x86_64', false);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).toMatch(/^invalid config.json: linux.seccomp.listenerPath: a seccomp agent needs process.noNewPrivileges/);
+    expect(refusal(rule({ action: 'SCMP_ACT_NOPE' as Syscall['action'] }))).toBe('invalid config.json: linux.seccomp.syscalls[0]: unknown action SCMP_ACT_NOPE');
+    expect(refusal({ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_NOPE' as 'SECCOMP_FILTER_FLAG_LOG'] })).toBe(
+      'invalid config.json: linux.seccomp.flags: unknown flag SECCOMP_FILTER_FLAG_NOPE',
+    );
+    expect(
+      lines({
+        defaultAction: 'SCMP_ACT_ALLOW',
+        flags: ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV', 'SECCOMP_FILTER_FLAG_LOG'],
+      }),
+    ).toEqual(['default allow', ...X86_64, 'flag tsync', 'flag log', 'flag spec_allow']);
     expect(refusal(rule({ errnoRet: 65536 }))).toMatch(/syscalls\[0\]: 65536 is not an errno value/);
     expect(refusal({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 70000 })).toMatch(/defaultAction: 70000 is not an errno value/);
     expect(refusal(rule({ args: [{ index: 6, value: 0, op: 'SCMP_CMP_EQ' }] }))).toMatch(/syscalls\[0\].args\[0\]: index 6 is not a syscall argument/);
@@ -193,7 +220,53 @@ describe('seccompProfile', () => {
       syscalls: podman.syscalls.map(({ names, action, errnoRet, args }) => ({ names, action, errnoRet, args: args ?? undefined })),
     };
     const r = seccompProfile(s, 'x86_64');
-    expect(r.profile.split('\n').slice(0, 3)).toEqual(['2', `allowlist errno ${podman.defaultErrnoRet ?? 1}`, '[x86_64]']);
-    expect(r.profile).toContain('\nread allow\n');
+    expect(r.profile.split('\n').slice(0, 4)).toEqual([`default errno:${podman.defaultErrnoRet ?? 1}`, ...X86_64]);
+    expect(r.profile).toContain('\nrule read allow\n');
+  });
+
+  it('features lists what the table supports', () => {
+    const f = seccompSupport();
+    expect(f.actions).toEqual([
+      'SCMP_ACT_ALLOW', 'SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_TRAP', 'SCMP_ACT_TRACE', 'SCMP_ACT_LOG', 'SCMP_ACT_NOTIFY',
+    ]);
+    expect(f.supportedFlags).toEqual(f.knownFlags);
+    expect(f.operators).toHaveLength(7);
+    for (const action of f.actions.filter((a) => a !== 'SCMP_ACT_NOTIFY')) expect(() => seccompProfile({ defaultAction: action }, 'x86_64')).not.toThrow();
+  });
+});
+
+describe('translate with linux.seccomp', () => {
+  const opts = {
+    runtimeDir: '/run/lxcri/c1',
+    libexecDir: '/usr/local/libexec/lxcri',
+    cgroup: cgroupPaths('c1', undefined, 'lxcri-monitor.slice'),
+    lxcLogLevel: 'warn',
+    lsm: { apparmor: false, selinux: false },
+    features: { apparmor: true, capabilities: true, cgroupDevices: true, seccomp: true },
+  };
+  const withSeccomp = (nnp: boolean, seccomp = true): Spec => {
+    const s = sampleSpec();
+    s.process!.noNewPrivileges = nnp;
+    if (seccomp) s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] };
+    return s;
+  };
+  const run = (spec: Spec, seccompOn = true) =>
+    translate({ path: '/bundle', spec, rootfs: '/bundle/rootfs' }, { ...opts, features: { ...opts.features, seccomp: seccompOn } });
+  const keep = (t: ReturnType<typeof run>): string | undefined => t.config.items.find(([k]) => k === 'lxc.cap.keep')?.[1];
+
+  it('hands the profile to lxcri-init; liblxc gets none', () => {
+    const t = run(withSeccomp(true));
+    expect(t.init.seccomp).toMatch(/^default allow\n(arch \w+\n)*rule mkdir errno:1\n$/);
+    expect(t.config.items.filter(([k]) => k.startsWith('lxc.seccomp'))).toEqual([]);
+  });
+
+  it('keeps CAP_SYS_ADMIN for lxcri-init only when it must load the filter without no_new_privs', () => {
+    expect(keep(run(withSeccomp(true)))).toBe('5 6 7 8 10 29');
+    expect(keep(run(withSeccomp(false)))).toBe('5 6 7 8 10 21 29');
+    expect(keep(run(withSeccomp(false, false)))).toBe('5 6 7 8 10 29');
+    // Switched off by the operator: no profile, nothing kept for it.
+    const off = run(withSeccomp(false), false);
+    expect(off.init.seccomp).toBeUndefined();
+    expect(keep(off)).toBe('5 6 7 8 10 29');
   });
 });

@@ -3,6 +3,7 @@ import { machine } from 'node:os';
 import { ALL_CAPABILITIES } from '../../lxc/capabilities.js';
 import { probeLsm } from '../../lxc/lsm.js';
 import { archFamily } from '../../lxc/seccomp.js';
+import { seccompSupport } from '../../lxc/seccompsupport.js';
 import { OCI_VERSION } from '../../spec/types.js';
 import { writeOut, type Context } from '../context.js';
 
@@ -25,15 +26,8 @@ export function featuresJson(): Record<string, unknown> {
       namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'user', 'uts'],
       capabilities: ALL_CAPABILITIES.bounding,
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false },
-      seccomp: {
-        enabled: true,
-        // What src/lxc/seccomp.ts translates for liblxc; the others are refused there.
-        actions: ['SCMP_ACT_ALLOW', 'SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_TRAP'],
-        operators: ['SCMP_CMP_NE', 'SCMP_CMP_LT', 'SCMP_CMP_LE', 'SCMP_CMP_EQ', 'SCMP_CMP_GE', 'SCMP_CMP_GT', 'SCMP_CMP_MASKED_EQ'],
-        archs: archFamily(machine())?.arches ?? [],
-        knownFlags: ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'],
-        supportedFlags: ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'],
-      },
+      // The table src/lxc/seccomp.ts translates from; what it lacks is refused there.
+      seccomp: { enabled: true, ...seccompSupport(), archs: archFamily(machine()) ?? [] },
       apparmor: { enabled: lsm.apparmor },
       selinux: { enabled: lsm.selinux },
       mountExtensions: { idmap: { enabled: false } },
