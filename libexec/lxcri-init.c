@@ -801,7 +801,7 @@ static void seccomp_prepare(struct failure *f, int exec_mode)
 	char msg[sizeof(f->msg)];
 	int nnp;
 
-	if (seccomp_compile(LXCRI_DIR "/seccomp", &filter, msg, sizeof(msg)) < 0) {
+	if (seccomp_compile(INIT_FILE("seccomp"), &filter, msg, sizeof(msg)) < 0) {
 		FAIL(f, CODE_INTERNAL, msg);
 		return;
 	}
@@ -810,7 +810,7 @@ static void seccomp_prepare(struct failure *f, int exec_mode)
 		return;
 	}
 	if (filter.listener) {
-		agent_sock = seccomp_agent_connect(LXCRI_DIR "/seccomp-listener");
+		agent_sock = seccomp_agent_connect(INIT_FILE("seccomp-listener"));
 		if (agent_sock < 0) {
 			FAIL_SYS(f, "connect to", "the seccomp agent (listenerPath)", errno);
 			return;
@@ -836,9 +836,9 @@ static void seccomp_late(void)
 	int err = 0;
 
 	if (filter.listener) {
-		state = read_file(LXCRI_DIR "/seccomp.state", &len, &err);
+		state = read_file(INIT_FILE("seccomp.state"), &len, &err);
 		if (!state) {
-			FAIL_SYS(&f, "read", LXCRI_DIR "/seccomp.state", err);
+			FAIL_SYS(&f, "read", INIT_FILE("seccomp.state"), err);
 			die(f.msg, f.code);
 		}
 	}
@@ -893,10 +893,10 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 		FAIL_SYS(f, "check", INIT_FILE("terminal"), errno);
 	if (!f->code)
 		read_start_hooks(f);
-	if (!f->code && access(LXCRI_DIR "/seccomp", F_OK) == 0)
+	if (!f->code && access(INIT_FILE("seccomp"), F_OK) == 0)
 		seccomp_prepare(f, 0);
 	else if (!f->code && errno != ENOENT)
-		FAIL_SYS(f, "check", LXCRI_DIR "/seccomp", errno);
+		FAIL_SYS(f, "check", INIT_FILE("seccomp"), errno);
 	if (!f->code)
 		take_identity(&id, f);
 	if (f->code) {

@@ -162,10 +162,10 @@ describe('helpers', () => {
   it('escapes mount entry fields', () => {
     expect(fstabEscape('/a b\\c')).toBe('/a\\040b\\134c');
   });
-  it('mounts cgroup as cgroup2, or binds the given cgroup directory (user namespace without a cgroup namespace)', () => {
+  it('mounts cgroup as cgroup2, or binds the host hierarchy given (user namespace without a cgroup namespace, as runc)', () => {
     const m = { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'ro'] };
     expect(mountEntry(m, '/b', '/nonexistent-rootfs')).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,ro,create=dir 0 0');
-    expect(mountEntry(m, '/b', '/nonexistent-rootfs', '/sys/fs/cgroup/unified/lxcri/c1')).toBe('/sys/fs/cgroup/unified/lxcri/c1 sys/fs/cgroup none rbind,nosuid,ro,create=dir 0 0');
+    expect(mountEntry(m, '/b', '/nonexistent-rootfs', '/sys/fs/cgroup')).toBe('/sys/fs/cgroup sys/fs/cgroup none nosuid,ro,bind,create=dir 0 0');
   });
   it('resolves bind sources against the bundle and requires them unless optional', () => {
     expect(() => mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind'] }, '/nonexistent-bundle', '/nonexistent-rootfs')).toThrow(/does not exist/);
