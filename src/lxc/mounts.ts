@@ -58,5 +58,15 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string): string {
 }
 
 export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string): void {
-  for (const m of mounts) cfg.set('lxc.mount.entry', mountEntry(m, bundle, rootfs));
+  let pts = false;
+  for (const m of mounts) {
+    const entry = mountEntry(m, bundle, rootfs);
+    cfg.set('lxc.mount.entry', entry);
+    if (entry.split(' ')[1] === 'dev/pts') pts = true;
+  }
+  // liblxc's own devpts is off (lxc.pty.max = 0) so that the spec's /dev/pts is mounted in
+  // its listed place, but liblxc 5.0.2 then still detaches the top mount on /dev/pts after
+  // the mount hook (lxc_finish_devpts_child). That top mount is this bind of /dev/pts onto
+  // itself, so the spec's mount stays where the config put it.
+  if (pts) cfg.set('lxc.mount.entry', `${fstabEscape(resolve(rootfs, 'dev/pts'))} dev/pts none bind 0 0`);
 }
