@@ -90,7 +90,7 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   cfg.set('lxc.rootfs.mount', bundle.rootfs);
   cfg.set('lxc.rootfs.managed', 0);
   cfg.set('lxc.ephemeral', 0);
-  if (linux.rootfsPropagation) cfg.set('lxc.rootfs.options', linux.rootfsPropagation);
+  // linux.rootfsPropagation is set after liblxc's pivot_root (runtime/propagation.ts).
 
   // Host and domain name are set by lxcri-hook, in a new UTS namespace or a joined one.
   const uts = utsInstructions(spec.hostname, spec.domainname, namespaces);

@@ -27,6 +27,7 @@ import { checkPreserveFds, checkTerminal, closePty, openPty, sendMaster, type Pt
 import { writeRecord, type ContainerRecord } from './record.js';
 import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
+import { applyRootPropagation } from './propagation.js';
 
 export interface CreateRequest {
   id: string;
@@ -228,6 +229,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest, log: Logger, p
     }
     record.init = initRef;
     await writeRecord(runtimeDir, record);
+    applyRootPropagation(initPid, spec.linux?.rootfsPropagation);
     if (pty && req.consoleSocket) {
       closePty(pty, 'slave');
       sendMaster(req.consoleSocket, pty);
