@@ -16,3 +16,12 @@ export async function runRunc(env: Env, bundle: string, id: string, timeoutMs = 
     spawnSync('runc', ['--root', rootOf(env), 'delete', '--force', id], { stdio: 'ignore' });
   }
 }
+
+/** Any runc command with the test's runc root (create: the container waits for start). */
+export function runcCmd(env: Env, args: string[]): Promise<Result> {
+  return runCmd('runc', ['--root', rootOf(env), ...args]);
+}
+
+export function deleteRunc(env: Env, id: string): void {
+  spawnSync('runc', ['--root', rootOf(env), 'delete', '--force', id], { stdio: 'ignore' });
+}
