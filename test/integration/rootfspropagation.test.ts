@@ -4,7 +4,8 @@
 // (it leaves "/" private for shared and for slave of a shared mount, and cannot run
 // unbindable at all: "mount rootfs ... flags 0x5000: invalid argument").
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyboxRootfs, Env, leftovers, makeBundle } from '../helpers/lxcri.js';
@@ -12,11 +13,13 @@ import { runRunc } from '../helpers/oci.js';
 
 let env: Env;
 const hostMounts: string[] = [];
+// Not in env.dir (0700): a user namespace's root must reach the rootfs.
+let mountBase: string;
 
 /** The rootfs bind-mounted on a directory of the test with the given propagation. */
 function hostRootfs(name: string, propagation: 'private' | 'shared'): { dir: string; peer?: string } {
-  const dir = join(env.dir, name);
-  mkdirSync(dir, { recursive: true });
+  const dir = join(mountBase, name);
+  mkdirSync(dir);
   execFileSync('mount', ['--bind', busyboxRootfs(), dir]);
   hostMounts.push(dir);
   execFileSync('mount', [`--make-${propagation}`, dir]);
@@ -29,12 +32,15 @@ let sharedRoot: { dir: string; peer?: string };
 
 beforeAll(() => {
   env = new Env();
+  mountBase = mkdtempSync(join(tmpdir(), 'lxcri-test-mo-prop-'));
+  chmodSync(mountBase, 0o755);
   privateRoot = hostRootfs('mo-prop-private', 'private').dir;
   sharedRoot = hostRootfs('mo-prop-shared', 'shared');
 });
 afterAll(async () => {
   // Unmounted first: cleanup's recursive removal would go through them into the rootfs.
   for (const m of hostMounts.reverse()) execFileSync('umount', [m]);
+  rmSync(mountBase, { recursive: true, force: true });
   await env.cleanup();
 });
 
@@ -46,11 +52,16 @@ function rootTags(mountinfo: string): string[] {
   return f.slice(6, f.indexOf('-'));
 }
 
-async function tags(id: string, root: string, propagation: string, runc = false): Promise<string[]> {
+async function tags(id: string, root: string, propagation: string, runc = false, userns = false): Promise<string[]> {
   const bundle = makeBundle(env, id, (s) => {
     s.root = { path: root, readonly: true };
     s.linux!.rootfsPropagation = propagation;
     s.process!.args = ['cat', '/proc/self/mountinfo'];
+    if (userns) {
+      s.linux!.namespaces!.push({ type: 'user' });
+      s.linux!.uidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+      s.linux!.gidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+    }
   });
   const r = runc ? await runRunc(env, bundle, id) : await env.run(['run', '--bundle', bundle, id]);
   expect(r.stderr).toBe('');
@@ -84,5 +95,11 @@ describe('linux.rootfsPropagation', () => {
     expect(await tags('mo-prop-s-private', sharedRoot.dir, 'private')).toEqual([]);
     expect(await tags('mo-prop-s-unbindable', sharedRoot.dir, 'unbindable')).toEqual(['unbindable']);
     expect(await tags('mo-prop-s-private-runc', sharedRoot.dir, 'private', true)).toEqual([]);
+  });
+
+  it('holds in a user namespace too (its mount namespace is entered from the host)', async () => {
+    expect(await tags('mo-prop-u-private', privateRoot, 'private', false, true)).toEqual([]);
+    expect(await tags('mo-prop-u-unbindable', privateRoot, 'unbindable', false, true)).toEqual(['unbindable']);
+    expect(await tags('mo-prop-u-slave', sharedRoot.dir, 'slave', false, true)).toEqual([`master:${sharedRoot.peer}`]);
   });
 });
