@@ -1,27 +1,33 @@
-// runc run on the same bundle as lxcri, for the conformance tests that compare what a
-// container sees. runc gets a private state root under the test's own directory, and the
-// container is always deleted again. (crun refuses this hybrid host: its cgroup2 has a
-// controller, whatever crun's cgroup manager.)
+// runc (and, on a pure cgroup v2 host, crun) run on the same bundle as lxcri, for the
+// conformance tests that compare what a container sees. Each gets a private state root
+// under the test's own directory, and a container is always deleted again. (crun refuses
+// hybrid hosts whose cgroup2 has a controller, as this repository's machines have,
+// whatever its cgroup manager.)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runCmd, type Env, type Result } from './lxcri.js';
 
-const rootOf = (env: Env): string => join(env.dir, 'runc-root');
+export type OtherRuntime = 'runc' | 'crun';
+
+const rootOf = (env: Env, rt: OtherRuntime): string => join(env.dir, `${rt}-root`);
+
+/** Any command of another runtime with the test's root (create: the container waits for start). */
+export function otherCmd(env: Env, rt: OtherRuntime, args: string[]): Promise<Result> {
+  return runCmd(rt, ['--root', rootOf(env, rt), ...args]);
+}
+
+export function deleteOther(env: Env, rt: OtherRuntime, id: string): void {
+  spawnSync(rt, ['--root', rootOf(env, rt), 'delete', '--force', id], { stdio: 'ignore' });
+}
 
 /** `runc run` in the foreground: the container's output is the result's stdout. */
 export async function runRunc(env: Env, bundle: string, id: string, timeoutMs = 30_000): Promise<Result> {
   try {
-    return await runCmd('runc', ['--root', rootOf(env), 'run', '--bundle', bundle, id], { timeoutMs });
+    return await runCmd('runc', ['--root', rootOf(env, 'runc'), 'run', '--bundle', bundle, id], { timeoutMs });
   } finally {
-    spawnSync('runc', ['--root', rootOf(env), 'delete', '--force', id], { stdio: 'ignore' });
+    deleteOther(env, 'runc', id);
   }
 }
 
-/** Any runc command with the test's runc root (create: the container waits for start). */
-export function runcCmd(env: Env, args: string[]): Promise<Result> {
-  return runCmd('runc', ['--root', rootOf(env), ...args]);
-}
-
-export function deleteRunc(env: Env, id: string): void {
-  spawnSync('runc', ['--root', rootOf(env), 'delete', '--force', id], { stdio: 'ignore' });
-}
+export const runcCmd = (env: Env, args: string[]): Promise<Result> => otherCmd(env, 'runc', args);
+export const deleteRunc = (env: Env, id: string): void => deleteOther(env, 'runc', id);

@@ -72,8 +72,8 @@ describe('hooks', () => {
     const st = await env.state(id);
     const hostMnt = readlinkSync('/proc/self/ns/mnt');
     const ctrMnt = readlinkSync(`/proc/${st.pid}/ns/mnt`);
-    // The statuses are crun's (src/libcrun/container.c): "created" for the create-time
-    // hooks, "starting", "running", "stopped" (crun itself refuses this hybrid host).
+    // The statuses are crun's: "created" for the create-time hooks, "starting", "running",
+    // "stopped" (test/cgroup2/hookstatus.test.ts compares with crun, which needs cgroup v2).
     for (const kind of ['prestart', 'createRuntime', 'createContainer']) {
       expect(stdinState(out, kind)).toEqual({
         ociVersion: st.ociVersion, id, status: 'created', pid: st.pid, bundle, annotations: { 'org.example.k': 'v' },
