@@ -67,6 +67,10 @@ export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, roo
   // liblxc's own devpts is off (lxc.pty.max = 0) so that the spec's /dev/pts is mounted in
   // its listed place, but liblxc 5.0.2 then still detaches the top mount on /dev/pts after
   // the mount hook (lxc_finish_devpts_child). That top mount is this bind of /dev/pts onto
-  // itself, so the spec's mount stays where the config put it.
-  if (pts) cfg.set('lxc.mount.entry', `${fstabEscape(resolve(rootfs, 'dev/pts'))} dev/pts none bind 0 0`);
+  // itself, so the spec's mount stays where the config put it. Its source is the container's
+  // /dev/pts where liblxc has mounted the rootfs (lxc.rootfs.mount), not the bundle's dir.
+  if (pts) {
+    const mnt = [...cfg.items].reverse().find(([k]) => k === 'lxc.rootfs.mount')?.[1] ?? rootfs;
+    cfg.set('lxc.mount.entry', `${fstabEscape(resolve(mnt, 'dev/pts'))} dev/pts none bind 0 0`);
+  }
 }
