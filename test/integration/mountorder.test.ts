@@ -70,6 +70,18 @@ describe('mounts in the order the config lists them', () => {
   });
 });
 
+describe('mounts in order in a user namespace', () => {
+  it('mounts the default mounts in their order as the mapped root', async () => {
+    const { config, lxcri, runc } = await bothOrders('mo-order-userns', (s) => {
+      s.linux!.namespaces!.push({ type: 'user' });
+      s.linux!.uidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+      s.linux!.gidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+    });
+    expect(lxcri).toEqual(config);
+    expect(runc).toEqual(config);
+  });
+});
+
 describe('/dev/ptmx', () => {
   it('is a symlink to pts/ptmx that opens the container devpts, as with runc', async () => {
     const script = 'readlink /dev/ptmx; stat -c %F /dev/ptmx; stat -L -c %t:%T /dev/ptmx; ls /dev/pts';
