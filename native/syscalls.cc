@@ -101,7 +101,11 @@ void SetRootPropagation(const Napi::CallbackInfo& info) {
   const pid_t child = fork();
   if (child == 0) {
     // setns makes the namespace's root our root, so "/" is the container's root mount.
-    if (setns(fd, CLONE_NEWNS) < 0 || mount("none", "/", nullptr, flag, nullptr) < 0) _exit(errno & 0xff);
+    // Shared means a peer group of its own, as runc and crun make it: not also a slave of
+    // the host mount the rootfs came from (private first drops that master).
+    if (setns(fd, CLONE_NEWNS) < 0) _exit(errno & 0xff);
+    if (flag == MS_SHARED && mount("none", "/", nullptr, MS_PRIVATE, nullptr) < 0) _exit(errno & 0xff);
+    if (mount("none", "/", nullptr, flag, nullptr) < 0) _exit(errno & 0xff);
     _exit(0);
   }
   const int forkErr = errno;

@@ -2,7 +2,10 @@
 // rootfs on a private and on a shared host mount (made by the test, so that the host's own
 // propagation does not matter), compared with runc 1.1.5 where runc honours the value
 // (it leaves "/" private for shared and for slave of a shared mount, and cannot run
-// unbindable at all: "mount rootfs ... flags 0x5000: invalid argument").
+// unbindable at all: "mount rootfs ... flags 0x5000: invalid argument"). crun 1.8 (in the
+// cgroup v2 VM) gives the same as lxcri but for slave of a separate shared mount, which
+// it makes private before binding the rootfs: lxcri's "/" stays that mount's slave, as the
+// value asks.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,11 +89,11 @@ describe('linux.rootfsPropagation', () => {
   it('holds for "/" on a rootfs from a shared host mount: slave receives from it', async () => {
     const peer = sharedRoot.peer;
     expect(peer).toBeDefined();
+    // Shared: a peer group of its own, neither a peer nor a slave of the host's mount.
     const shared = await tags('mo-prop-s-shared', sharedRoot.dir, 'shared');
-    expect(shared).toHaveLength(2);
+    expect(shared).toHaveLength(1);
     expect(shared[0]).toMatch(/^shared:\d+$/);
-    expect(shared[0]).not.toBe(`shared:${peer}`); // never a peer of the host's mount
-    expect(shared[1]).toBe(`master:${peer}`);
+    expect(shared[0]).not.toBe(`shared:${peer}`);
     expect(await tags('mo-prop-s-slave', sharedRoot.dir, 'slave')).toEqual([`master:${peer}`]);
     expect(await tags('mo-prop-s-private', sharedRoot.dir, 'private')).toEqual([]);
     expect(await tags('mo-prop-s-unbindable', sharedRoot.dir, 'unbindable')).toEqual(['unbindable']);
