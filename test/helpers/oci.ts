@@ -20,14 +20,16 @@ export function deleteOther(env: Env, rt: OtherRuntime, id: string): void {
   spawnSync(rt, ['--root', rootOf(env, rt), 'delete', '--force', id], { stdio: 'ignore' });
 }
 
-/** `runc run` in the foreground: the container's output is the result's stdout. */
-export async function runRunc(env: Env, bundle: string, id: string, timeoutMs = 30_000): Promise<Result> {
+/** `<rt> run` in the foreground: the container's output is the result's stdout. */
+export async function runOther(env: Env, rt: OtherRuntime, bundle: string, id: string, timeoutMs = 30_000): Promise<Result> {
   try {
-    return await runCmd('runc', ['--root', rootOf(env, 'runc'), 'run', '--bundle', bundle, id], { timeoutMs });
+    return await runCmd(rt, ['--root', rootOf(env, rt), 'run', '--bundle', bundle, id], { timeoutMs });
   } finally {
-    deleteOther(env, 'runc', id);
+    deleteOther(env, rt, id);
   }
 }
+
+export const runRunc = (env: Env, bundle: string, id: string, timeoutMs?: number): Promise<Result> => runOther(env, 'runc', bundle, id, timeoutMs);
 
 export const runcCmd = (env: Env, args: string[]): Promise<Result> => otherCmd(env, 'runc', args);
 export const deleteRunc = (env: Env, id: string): void => deleteOther(env, 'runc', id);
