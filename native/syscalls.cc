@@ -1,6 +1,7 @@
 // System calls Node's standard library lacks: mkfifo for the create/start sync fifo,
 // the NS_GET_NSTYPE ioctl to check namespaces joined by path, FD_CLOEXEC for --preserve-fds,
-// waitpid for the processes liblxc's attach makes our children.
+// waitpid for the processes liblxc's attach makes our children, and the propagation of a
+// container's root mount (linux.rootfsPropagation).
 #include "syscalls.h"
 #include "errors.h"
 
@@ -12,6 +13,7 @@
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -94,6 +96,48 @@ Napi::Value Reap(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, status);
 }
 
+// setRootPropagation(pid, kind): makes the root mount of PID's mount namespace shared,
+// slave, private or unbindable (not recursive, as runc takes rootfsPropagation). A
+// multi-threaded process cannot enter a mount namespace, so a forked child does it with
+// system calls only and reports errno as its exit status.
+void SetRootPropagation(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsString()) {
+    throw Napi::TypeError::New(env, "setRootPropagation: expected (pid: number, kind: string)");
+  }
+  const int pid = info[0].As<Napi::Number>().Int32Value();
+  const std::string kind = info[1].As<Napi::String>().Utf8Value();
+  unsigned long flag;
+  if (kind == "shared") flag = MS_SHARED;
+  else if (kind == "slave") flag = MS_SLAVE;
+  else if (kind == "private") flag = MS_PRIVATE;
+  else if (kind == "unbindable") flag = MS_UNBINDABLE;
+  else throw Napi::TypeError::New(env, "setRootPropagation: unknown kind \"" + kind + "\"");
+  if (pid <= 0) throw Napi::TypeError::New(env, "setRootPropagation: pid must be positive");
+  const std::string ns = "/proc/" + std::to_string(pid) + "/ns/mnt";
+  const int fd = open(ns.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw SysError(env, ns, errno);
+  const pid_t child = fork();
+  if (child == 0) {
+    // setns makes the namespace's root our root, so "/" is the container's root mount.
+    // Shared means a peer group of its own, as runc and crun make it: not also a slave of
+    // the host mount the rootfs came from (private first drops that master).
+    if (setns(fd, CLONE_NEWNS) < 0) _exit(errno & 0xff);
+    if (flag == MS_SHARED && mount("none", "/", nullptr, MS_PRIVATE, nullptr) < 0) _exit(errno & 0xff);
+    if (mount("none", "/", nullptr, flag, nullptr) < 0) _exit(errno & 0xff);
+    _exit(0);
+  }
+  const int forkErr = errno;
+  close(fd);
+  if (child < 0) throw SysError(env, "fork", forkErr);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) throw SysError(env, "waitpid", errno);
+  }
+  if (!WIFEXITED(status)) throw Napi::Error::New(env, "make the root mount " + kind + ": helper process died");
+  if (WEXITSTATUS(status) != 0) throw SysError(env, "make the root mount " + kind, WEXITSTATUS(status));
+}
+
 }  // namespace
 
 void DefineSyscalls(Napi::Env env, Napi::Object exports) {
@@ -101,6 +145,7 @@ void DefineSyscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("nsType", Napi::Function::New(env, NsType, "nsType"));
   exports.Set("setInheritable", Napi::Function::New(env, SetInheritable, "setInheritable"));
   exports.Set("reap", Napi::Function::New(env, Reap, "reap"));
+  exports.Set("setRootPropagation", Napi::Function::New(env, SetRootPropagation, "setRootPropagation"));
 }
 
 }  // namespace lxcri

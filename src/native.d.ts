@@ -183,6 +183,12 @@ export interface NativeModule {
    */
   reap(pid: number): number | null;
 
+  /**
+   * Sets the propagation of the root mount of `pid`'s mount namespace (not recursive).
+   * Throws (with `errno`) when the namespace cannot be entered or the mount changed.
+   */
+  setRootPropagation(pid: number, kind: 'shared' | 'slave' | 'private' | 'unbindable'): void;
+
   /** `ioctl(fd, TIOCSWINSZ)` with these rows and columns (0 to 65535). */
   setWinsize(fd: number, rows: number, cols: number): void;
 

@@ -12,9 +12,13 @@
 // to the v1 devices controller (where "a" anywhere means every device). The two key sets
 // are disjoint, so both are written and liblxc uses the one of its host.
 //
-// The spec's rules are therefore compiled to one allow-list or deny-list and the result is
-// checked against the ordered semantics on every distinguishable device; a spec that cannot
-// be expressed exactly is refused, never widened.
+// The v1 devices controller applies rules in order, so there the rules are written as
+// listed, with their own access, then the defaults as separate rules (as runc and crun),
+// when the controller's outcome (it merges and removes access only on exactly the same
+// device key) equals the ordered semantics. Otherwise, and always for cgroup2, the rules are
+// compiled to one allow-list or deny-list (a key's access merged from every rule that
+// grants it) and the result is checked against the ordered semantics on every distinguishable
+// device; a spec that cannot be expressed exactly is refused, never widened.
 import { RuntimeError } from '../runtime/errors.js';
 import type { DeviceRule } from '../spec/types.js';
 import type { ConfigItem, LxcConfig } from './config.js';
@@ -228,16 +232,67 @@ export function compileDeviceRules(spec: DeviceRule[]): CompiledRules {
   );
 }
 
-/** liblxc config items for the compiled list: the v1 keys and the cgroup2 (eBPF) keys. */
+/**
+ * The v1 items for the rules as listed (after a reset to deny-all, which is what no match
+ * means), or undefined when the v1 controller would not give the ordered semantics for
+ * them. The controller's rules: "a" resets to allow-all or deny-all whatever else the rule
+ * says (so other type-a rules are written for b and c); a rule of the default's polarity
+ * removes its access from the exception of exactly its key, the other polarity adds it.
+ */
+function orderedV1(rules: NormRule[], u: Universe): ConfigItem[] | undefined {
+  const items: ConfigItem[] = [['lxc.cgroup.devices.deny', 'a']];
+  let allowAll = false;
+  let exceptions: CompiledRules['rules'] = [];
+  rules.forEach((r, i) => {
+    const key = `lxc.cgroup.devices.${r.allow ? 'allow' : 'deny'}`;
+    if (r.type === 'a' && r.major === null && r.minor === null && r.access === RWM) {
+      if (i > 0 || r.allow) items.push([key, 'a']);
+      allowAll = r.allow;
+      exceptions = [];
+      return;
+    }
+    for (const type of r.type === 'a' ? (['b', 'c'] as const) : [r.type]) {
+      items.push([key, `${type} ${num(r.major)}:${num(r.minor)} ${accessString(r.access)}`]);
+      const ex = exceptions.find((e) => e.type === type && e.major === r.major && e.minor === r.minor);
+      if (r.allow !== allowAll) {
+        if (ex) ex.access |= r.access;
+        else exceptions.push({ type, major: r.major, minor: r.minor, access: r.access });
+      } else if (ex) {
+        ex.access &= ~r.access;
+        if (ex.access === 0) exceptions = exceptions.filter((e) => e !== ex);
+      }
+    }
+  });
+  const list: CompiledRules = { mode: allowAll ? 'denylist' : 'allowlist', rules: exceptions };
+  return mismatch(rules, u, list) || splitReadWrite(rules, u, list) ? undefined : items;
+}
+
+/**
+ * An allow-list grants an open for reading and writing only through one rule that has
+ * both: true when a device the ordered rules give r and w gets them from different rules.
+ */
+function splitReadWrite(rules: NormRule[], u: Universe, c: CompiledRules): boolean {
+  if (c.mode !== 'allowlist') return false;
+  for (const t of ['b', 'c'] as const) {
+    for (const major of u.majors) {
+      for (const minor of u.minors) {
+        const rw = [R, W].every((bit) => decider(rules, t, major, minor, bit)?.allow ?? false);
+        if (rw && !c.rules.some((r) => (r.access & (R | W)) === (R | W) && covers(r, t, major, minor))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** liblxc config items: the v1 keys (hybrid hosts) and the cgroup2 (eBPF) keys. */
 export function deviceRuleItems(spec: DeviceRule[]): ConfigItem[] {
   const c = compileDeviceRules(spec);
-  const out: ConfigItem[] = [];
-  const [global, local] = c.mode === 'allowlist' ? ['deny', 'allow'] : ['allow', 'deny'];
-  for (const prefix of ['lxc.cgroup.devices', 'lxc.cgroup2.devices']) {
-    out.push([`${prefix}.${global}`, 'a']);
-    for (const r of c.rules) out.push([`${prefix}.${local}`, `${r.type} ${num(r.major)}:${num(r.minor)} ${accessString(r.access)}`]);
-  }
-  return out;
+  const rules = effectiveRules(spec);
+  const compiled = (prefix: string): ConfigItem[] => {
+    const [global, local] = c.mode === 'allowlist' ? ['deny', 'allow'] : ['allow', 'deny'];
+    return [[`${prefix}.${global}`, 'a'], ...c.rules.map((r): ConfigItem => [`${prefix}.${local}`, `${r.type} ${num(r.major)}:${num(r.minor)} ${accessString(r.access)}`])];
+  };
+  return [...(orderedV1(rules, universe(rules)) ?? compiled('lxc.cgroup.devices')), ...compiled('lxc.cgroup2.devices')];
 }
 
 export function applyDeviceRules(cfg: LxcConfig, spec: DeviceRule[]): void {

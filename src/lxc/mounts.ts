@@ -71,5 +71,19 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?
 }
 
 export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string, cgroupBind?: string): void {
-  for (const m of mounts) cfg.set('lxc.mount.entry', mountEntry(m, bundle, rootfs, cgroupBind));
+  let pts = false;
+  for (const m of mounts) {
+    const entry = mountEntry(m, bundle, rootfs, cgroupBind);
+    cfg.set('lxc.mount.entry', entry);
+    if (entry.split(' ')[1] === 'dev/pts') pts = true;
+  }
+  // liblxc's own devpts is off (lxc.pty.max = 0) so that the spec's /dev/pts is mounted in
+  // its listed place, but liblxc 5.0.2 then still detaches the top mount on /dev/pts after
+  // the mount hook (lxc_finish_devpts_child). That top mount is this bind of /dev/pts onto
+  // itself, so the spec's mount stays where the config put it. Its source is the container's
+  // /dev/pts where liblxc has mounted the rootfs (lxc.rootfs.mount), not the bundle's dir.
+  if (pts) {
+    const mnt = [...cfg.items].reverse().find(([k]) => k === 'lxc.rootfs.mount')?.[1] ?? rootfs;
+    cfg.set('lxc.mount.entry', `${fstabEscape(resolve(mnt, 'dev/pts'))} dev/pts none bind 0 0`);
+  }
 }

@@ -107,7 +107,7 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   cfg.set('lxc.rootfs.mount', lxcRootfs);
   cfg.set('lxc.rootfs.managed', 0);
   cfg.set('lxc.ephemeral', 0);
-  if (linux.rootfsPropagation) cfg.set('lxc.rootfs.options', linux.rootfsPropagation);
+  // linux.rootfsPropagation is set after liblxc's pivot_root (runtime/propagation.ts).
 
   // Host and domain name are set by lxcri-hook, in a new UTS namespace or a joined one.
   const uts = utsInstructions(spec.hostname, spec.domainname, namespaces);
@@ -131,11 +131,9 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // Nothing implicit: /proc, /sys, /dev and cgroup mounts come from the spec only.
   cfg.set('lxc.mount.auto', '');
   cfg.set('lxc.autodev', 0);
-  // liblxc 5.0.2 detaches whatever is mounted on the container's /dev/pts after the
-  // mount entries (even with lxc.pty.max = 0), so a spec's devpts there is mounted by
-  // liblxc itself: a new instance with gid=5, mode=0620, ptmxmode=0666, as runc's default.
-  const devpts = (spec.mounts ?? []).some((m) => m.destination === '/dev/pts' && m.type === 'devpts');
-  cfg.set('lxc.pty.max', devpts ? 1024 : 0);
+  // No devpts of liblxc's: it would land after every mount entry. A spec's /dev/pts is an
+  // ordinary entry in its listed place (mounts.ts keeps liblxc from detaching it).
+  cfg.set('lxc.pty.max', 0);
   cfg.set('lxc.tty.max', 0);
   // Without a terminal the container keeps create's stdio (conmon's pipes).
   cfg.set('lxc.console.path', 'none');

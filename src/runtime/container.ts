@@ -87,15 +87,11 @@ export class Container {
     }
     const poststart = this.record.hooks?.poststart;
     if (!poststart?.length) return [];
-    const { runHooksWarn } = await import('./hooks.js'); // spawns: loaded only with hooks
-    return runHooksWarn('poststart', poststart, this.hookState(), log);
-  }
-
-  /** The state hooks get on stdin (no runtime-private fields such as rootfs). */
-  hookState(): Omit<State, 'rootfs' | 'created'> {
+    const { HOOK_STATUS, runHooksWarn } = await import('./hooks.js'); // spawns: loaded only with hooks
+    // "running" with the init's PID even if the process has already exited, as crun does.
     const r = this.record;
-    const st = this.state();
-    return { ociVersion: r.ociVersion, id: r.id, status: st.status, pid: st.pid, bundle: r.bundle, annotations: r.annotations };
+    const state = { ociVersion: r.ociVersion, id: r.id, status: HOOK_STATUS.poststart, pid: init.pid, bundle: r.bundle, annotations: r.annotations };
+    return runHooksWarn('poststart', poststart, state, log);
   }
 
   /**

@@ -36,6 +36,7 @@ import { writeRecord, type ContainerRecord } from './record.js';
 import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
 import { writeSeccompState } from './seccompstate.js';
+import { applyRootPropagation } from './propagation.js';
 
 export interface CreateRequest {
   id: string;
@@ -266,6 +267,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     record.init = initRef;
     await writeRecord(runtimeDir, record);
     if (translation.init.seccompListener) await writeSeccompState({ runtimeDir, id: req.id, bundle: bundle.path, spec, pid: initPid, owner: user });
+    applyRootPropagation(initPid, spec.linux?.rootfsPropagation);
     if (pty && req.consoleSocket) {
       closePty(pty, 'slave');
       sendMaster(req.consoleSocket, pty);

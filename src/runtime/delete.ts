@@ -78,8 +78,8 @@ export async function deleteContainer(
     // The container is gone; poststop runs before its runtime directory goes, and a failing
     // one is only a warning.
     if (rec.hooks?.poststop?.length) {
-      const state = { ociVersion: rec.ociVersion, id: rec.id, status: 'stopped' as const, pid: 0, bundle: rec.bundle, annotations: rec.annotations };
-      const { runHooksWarn } = await import('./hooks.js'); // spawns: loaded only with hooks
+      const { HOOK_STATUS, runHooksWarn } = await import('./hooks.js'); // spawns: loaded only with hooks
+      const state = { ociVersion: rec.ociVersion, id: rec.id, status: HOOK_STATUS.poststop, pid: 0, bundle: rec.bundle, annotations: rec.annotations };
       warnings = await runHooksWarn('poststop', rec.hooks.poststop, state, log);
     }
   }

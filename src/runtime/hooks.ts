@@ -10,8 +10,20 @@ import type { HookKind } from '../spec/hooks.js';
 import type { Hook, State } from '../spec/types.js';
 import { errorMessage, RuntimeError } from './errors.js';
 
+/** The status each hook kind sees, as crun gives it ("starting" is crun's own value). */
+export const HOOK_STATUS = {
+  prestart: 'created',
+  createRuntime: 'created',
+  createContainer: 'created',
+  startContainer: 'starting',
+  poststart: 'running',
+  poststop: 'stopped',
+} as const satisfies Record<HookKind, string>;
+
 /** What hooks get on stdin: the runtime-spec state. */
-export type HookState = Pick<State, 'ociVersion' | 'id' | 'status' | 'pid' | 'bundle' | 'annotations'>;
+export type HookState = Pick<State, 'ociVersion' | 'id' | 'pid' | 'bundle' | 'annotations'> & {
+  status: (typeof HOOK_STATUS)[HookKind];
+};
 
 /** Bytes of a hook's output kept for the log (lxcri-hook keeps as many). */
 export const OUTPUT_LIMIT = 64 * 1024;

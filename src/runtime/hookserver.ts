@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log/types.js';
 import type { Hooks } from '../spec/types.js';
 import { errorMessage } from './errors.js';
-import { OUTPUT_LIMIT, runHooks, type HookState } from './hooks.js';
+import { HOOK_STATUS, OUTPUT_LIMIT, runHooks, type HookState } from './hooks.js';
 import { initDirOf } from './layout.js';
 
 export const HOOK_SOCKET = 'hooks.sock';
@@ -84,19 +84,21 @@ export async function listenHooks(opts: HookServerOptions): Promise<HookServer> 
     const hookPid = Number(request.trim());
     const pid = monitor && Number.isSafeInteger(hookPid) ? initAncestor(hookPid, monitor) : undefined;
     if (!pid) return `error cannot find the container's init from hook process ${JSON.stringify(request.trim().slice(0, 20))}`;
-    const creating: HookState = { ...opts.state, status: 'creating', pid };
+    // The statuses crun gives: "created" (what create makes) for the create-time hooks,
+    // "starting" for startContainer.
+    const created: HookState = { ...opts.state, status: HOOK_STATUS.prestart, pid };
     try {
-      await runHooks('prestart', opts.hooks.prestart, creating, opts.log);
-      await runHooks('createRuntime', opts.hooks.createRuntime, creating, opts.log);
+      await runHooks('prestart', opts.hooks.prestart, created, opts.log);
+      await runHooks('createRuntime', opts.hooks.createRuntime, { ...created, status: HOOK_STATUS.createRuntime }, opts.log);
       if (opts.hooks.startContainer?.length) {
         const file = join(initDirOf(opts.runtimeDir), START_STATE_FILE);
-        await writeFile(file, JSON.stringify({ ...opts.state, status: 'created', pid }), { mode: 0o400, flag: 'wx' });
+        await writeFile(file, JSON.stringify({ ...opts.state, status: HOOK_STATUS.startContainer, pid }), { mode: 0o400, flag: 'wx' });
         await chown(file, opts.root.uid, opts.root.gid);
       }
     } catch (err) {
       return `error ${errorMessage(err)}`;
     }
-    return `ok\n${JSON.stringify(creating)}`;
+    return `ok\n${JSON.stringify({ ...created, status: HOOK_STATUS.createContainer })}`;
   };
   const serve = (sock: Socket): void => {
     const chunks: Buffer[] = [];

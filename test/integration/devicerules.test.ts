@@ -1,7 +1,9 @@
 // Device cgroup rules (linux.resources.devices) on real containers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Spec } from '../../src/spec/types.js';
+import { readFileSync } from 'node:fs';
 import { Env, leftovers, makeBundle } from '../helpers/lxcri.js';
+import { deleteRunc, runcCmd } from '../helpers/oci.js';
 
 let env: Env;
 beforeAll(() => {
@@ -78,5 +80,45 @@ describe('device cgroup rules', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/linux\.resources\.devices\[2\] \(deny c 1:1 rwm\) cannot be expressed/);
     expect(leftovers(env, 'd4')).toEqual([]);
+  });
+
+  it('v1 devices.list holds the rules as listed, then the defaults as separate rules, as with runc', async () => {
+    const id = 'mo-devlist';
+    const b = makeBundle(env, id, withScript('sleep 30', (s) => {
+      s.ociVersion = '1.0.2';
+      s.linux!.cgroupsPath = `/${id}`; // the same for lxcri and runc, which run one after the other
+      s.linux!.resources!.devices!.push(
+        { allow: true, type: 'b', major: 8, minor: 20, access: 'rw' },
+        { allow: true, type: 'b', major: 10, minor: 200, access: 'r' },
+      );
+    }));
+    const list = (cgroup: string): string[] => readFileSync(`/sys/fs/cgroup/devices/${cgroup}/devices.list`, 'utf8').trimEnd().split('\n');
+    let ours: string[];
+    const c = await env.run(['create', '--bundle', b, id]);
+    try {
+      expect(c.stderr).toBe('');
+      expect(c.code).toBe(0);
+      ours = list(id);
+    } finally {
+      await env.run(['delete', '--force', id]);
+    }
+    expect(ours).toEqual([
+      'b 8:20 rw', 'b 10:200 r',
+      'c *:* m', 'b *:* m', 'c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 1:8 rwm', 'c 1:9 rwm', 'c 5:0 rwm', 'c 5:1 rwm', 'c 5:2 rwm', 'c 136:* rwm',
+    ]);
+    expect(leftovers(env, id)).toEqual([]);
+    let theirs: string[];
+    try {
+      const r = await runcCmd(env, ['create', '--bundle', b, `${id}-runc`]);
+      expect(r.stderr).toBe('');
+      theirs = list(id);
+    } finally {
+      deleteRunc(env, `${id}-runc`);
+    }
+    // runc writes its list in an order of its own; its defaults differ in one device each:
+    // lxcri allows /dev/console (5:1), runc 1.1.5 /dev/net/tun (10:200).
+    const sameDefaults = (l: string[]): string[] => l.filter((x) => x !== 'c 5:1 rwm' && x !== 'c 10:200 rwm').sort();
+    expect(sameDefaults(ours)).toEqual(sameDefaults(theirs));
+    expect(theirs).toContain('c 10:200 rwm');
   });
 });

@@ -26,6 +26,13 @@ function v2(rules: DeviceRule[]): string[] {
     .map(([k, v]) => `${k.slice('lxc.cgroup2.devices.'.length)} ${v}`);
 }
 
+/** The v1 items, in the same form. */
+function v1(rules: DeviceRule[]): string[] {
+  return deviceRuleItems(rules)
+    .filter(([k]) => k.startsWith('lxc.cgroup.devices.'))
+    .map(([k, v]) => `${k.slice('lxc.cgroup.devices.'.length)} ${v}`);
+}
+
 describe('device cgroup rules', () => {
   it('deny-all (runc spec default) gives an allow-list of the default devices', () => {
     expect(v2([DENY_ALL])).toEqual(['deny a', ...DEFAULTS.map((d) => `allow ${d}`)]);
@@ -99,6 +106,29 @@ describe('device cgroup rules', () => {
 
   it('a deny of a default device is overridden by the defaults, as in runc', () => {
     expect(v2([DENY_ALL, { allow: false, type: 'c', major: 1, minor: 3, access: 'rwm' }])).toEqual(v2([DENY_ALL]));
+  });
+
+  it('v1 (hybrid hosts): the rules as listed with their own access, the defaults as separate rules', () => {
+    const rules: DeviceRule[] = [
+      DENY_ALL,
+      { allow: true, type: 'b', major: 8, minor: 20, access: 'rw' },
+      { allow: true, type: 'b', major: 10, minor: 200, access: 'r' },
+      { allow: true, type: 'a', major: 7, access: 'r' },
+    ];
+    expect(v1(rules)).toEqual(['deny a', 'allow b 8:20 rw', 'allow b 10:200 r', 'allow b 7:* r', 'allow c 7:* r', ...DEFAULTS.map((d) => `allow ${d}`)]);
+    // A later "a" resets the v1 list, as it does the ordered rules.
+    expect(v1([DENY_ALL, { allow: true, type: 'b', major: 8, minor: 20, access: 'rw' }, { allow: true }])).toEqual([
+      'deny a', 'allow b 8:20 rw', 'allow a', ...DEFAULTS.map((d) => `allow ${d}`),
+    ]);
+  });
+
+  it('v1: the compiled list where the controller would not give the ordered outcome', () => {
+    // In allow-all mode an allow of c *:* m does not take m back from a deny of c 10:200 rwm.
+    const denials: DeviceRule[] = [{ allow: true }, { allow: false, type: 'c', major: 10, minor: 200, access: 'rwm' }];
+    expect(v1(denials)).toEqual(v2(denials));
+    // r and w of one device from two rules: the controller wants one rule with both for an open.
+    const split: DeviceRule[] = [DENY_ALL, { allow: true, type: 'c', minor: 4, access: 'r' }, { allow: true, type: 'c', access: 'w' }];
+    expect(v1(split)).toEqual(v2(split));
   });
 
   it('bad rules are refused', () => {

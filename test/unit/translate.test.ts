@@ -64,6 +64,16 @@ describe('translate', () => {
     expect(m.at(-1)).toBe('/usr/local/libexec/lxcri/lxcri-init .lxcri/lxcri-init none bind,ro,nosuid,create=file 0 0');
   });
 
+  it('mounts /dev/pts as an entry of its own, no devpts of liblxc, and the bind liblxc detaches', () => {
+    const m = values(items, 'lxc.mount.entry');
+    expect(values(items, 'lxc.pty.max')).toEqual(['0']);
+    expect(m[2]).toBe('devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5,create=dir 0 0');
+    // Right after the spec's mounts, before lxcri's own.
+    expect(m.at(-3)).toBe('/bundle/rootfs/dev/pts dev/pts none bind 0 0');
+    const noPts = translate(bundleOf({ ...sampleSpec(), mounts: sampleSpec().mounts!.filter((x) => x.destination !== '/dev/pts') }), opts);
+    expect(values(noPts.config.items, 'lxc.mount.entry').some((e) => e.includes('dev/pts'))).toBe(false);
+  });
+
   it('writes devices, masks, read-only paths and the read-only root for the hook', () => {
     const lines = t.hookConf.trimEnd().split('\n');
     expect(lines[1]).toBe('dev\t/dev/null\tc\t1\t3\t666\t0\t0');
