@@ -92,5 +92,5 @@ describe.skipIf(!pureV2)('events --stats and ps on cgroup v2', () => {
     expect(lines.filter((l) => l.startsWith('{"type":"stats","id":"cli-oom","data":')).length).toBeGreaterThan(0);
     expect((await env.run(['delete', 'cli-oom'], long)).code).toBe(0);
     expect(leftovers(env, 'cli-oom')).toEqual([]);
-  }, 600_000);
+  }, { timeout: 600_000, retry: 2 }); // the VM runs under software emulation: timing varies with host load
 });
