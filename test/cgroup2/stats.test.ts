@@ -69,6 +69,7 @@ describe.skipIf(!pureV2)('events --stats and ps on cgroup v2', () => {
 
   it('events without --stats reports an OOM kill inside the container as {"type":"oom"}', async () => {
     // The init waits for a go signal, then a subshell (the largest process) exceeds the limit.
+    await env.run(['delete', '--force', 'cli-oom'], long); // a failed try's container, on retry
     const script = `while [ ! -e /tmp/go ]; do sleep 0.1; done; (${HOG[2]}); echo after; sleep 3`;
     const b = makeBundle(env, 'cli-oom', (s) => {
       withArgs('sh', '-c', script)(s);
