@@ -10,7 +10,7 @@ CONTAINER_HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook
 
 container-helpers: $(CONTAINER_HELPERS)
 
-libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h
+libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h libexec/lxclog.h
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
 # libseccomp (libseccomp-dev's libseccomp.a) compiles the container's seccomp filter.

@@ -27,6 +27,7 @@
 
 #include <lxc/lxccontainer.h>
 
+#include "lxclog.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -236,9 +237,19 @@ int main(int argc, char *argv[])
 	if (become_session_leader() < 0)
 		return 1;
 
+	/* Before liblxc logs anything about this container: see lxclog.h. */
+	if (!lxclog_escape_messages()) {
+		report("cannot escape liblxc's log messages: its log is not laid out as expected");
+		return 1;
+	}
 	c = load_container(name, lxcpath, config, keep_fds);
 	if (!c)
 		return 1;
+	if (!lxclog_escape_messages()) {
+		lxc_container_put(c);
+		report("cannot escape liblxc's log messages: its log is not laid out as expected");
+		return 1;
+	}
 
 	/* Blocks until init is dead. A SIGHUP death would make liblxc restart
 	 * the container ("reboot"); the post-stop hook (lxcri-hook) vetoes
