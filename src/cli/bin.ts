@@ -2,6 +2,7 @@
 import { openSync } from 'node:fs';
 import { warmUp } from './warmup.js';
 import { main } from './main.js';
+import { errorMessage } from '../runtime/errors.js';
 
 async function entry(): Promise<number> {
   // Build and install time only: see warmup.ts.
@@ -17,7 +18,8 @@ entry().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`lxcri: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    // One line, as every error: the message without the stack.
+    process.stderr.write(`lxcri: internal error: ${errorMessage(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -6,6 +6,7 @@ import { checkLogFile } from '../log/logfile.js';
 import { createLogger } from '../log/pino.js';
 import type { Logger } from '../log/types.js';
 import { errorMessage } from '../runtime/errors.js';
+import { oneLine } from '../runtime/message.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { OCI_VERSION } from '../spec/types.js';
 import { writeErr, writeOut, type Context, type Env, type Stdio } from './context.js';
@@ -343,7 +344,7 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   }
   if (usageError) {
     // yargs spreads some messages (invalid choices) over several lines: one line, always.
-    writeErr(stdio, `lxcri: ${usageError.replace(/:?\s*\n\s*/g, ': ')} (see lxcri --help)\n`);
+    writeErr(stdio, `lxcri: ${oneLine(usageError.replace(/:?\s*\n\s*/g, ': '))} (see lxcri --help)\n`);
     return 2;
   }
   if (!chosen) {
@@ -365,12 +366,12 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
       timestamp,
       console: settings.logConsole,
       bindings: id ? { cmd, cid: id } : { cmd },
-      onError: (msg) => writeErr(stdio, `lxcri: ${msg}\n`),
+      onError: (msg) => writeErr(stdio, `lxcri: ${oneLine(msg)}\n`),
     });
     const l = log;
     for (const v of variables) l.trace('setting from variable', { env: v.env, source: v.source });
     for (const w of warnings) {
-      writeErr(stdio, `lxcri: warning: ${w.text}\n`);
+      writeErr(stdio, `lxcri: warning: ${oneLine(w.text)}\n`);
       l.warn('unknown setting in the environment file', w.fields);
     }
     let rt: Runtime | undefined;

@@ -2,6 +2,7 @@
 // by substring: CRI-O takes "container not running" for "already dead", podman and CRI-O
 // take "does not exist" for "gone" (runc's words). The ID follows the phrase, so no
 // quoting or ID splits it.
+import { cut, oneLine } from './message.js';
 
 export type ErrorKind =
   | 'not-found'
@@ -30,10 +31,16 @@ export const notFound = (id: string): RuntimeError => new RuntimeError('not-foun
 
 export const notRunning = (id: string): RuntimeError => new RuntimeError('not-running', `${NOT_RUNNING}: ${id}`);
 
-/** One line: the message of an error and of its causes, without stack traces. */
+/** Longest error line (characters): a message that echoes whole files stays readable. */
+const MAX_MESSAGE = 4096;
+
+/**
+ * One line: the message of an error, without stack traces. Line breaks between parts
+ * become "; ", any other control character is escaped (message.ts), and the whole is cut.
+ */
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message.replace(/\s*\n\s*/g, '; ');
-  return String(err);
+  const text = err instanceof Error ? err.message : String(err);
+  return oneLine(cut(text.trim().replace(/\s*\n\s*/g, '; '), MAX_MESSAGE));
 }
 
 /** errno code of a Node system error, if any. */

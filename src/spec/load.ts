@@ -1,11 +1,14 @@
 // Reading a bundle: config.json parsed, schema-checked and checked against what lxcri
 // and Linux can run. Nothing on the system is touched before this has passed.
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { RuntimeError, errnoCode, errorMessage } from '../runtime/errors.js';
+import { RuntimeError, errnoCode, errnoText, errorMessage } from '../runtime/errors.js';
+import { JsonFileError, readJsonFile } from './jsonfile.js';
 import type { Namespace, Spec } from './types.js';
 import { checkHooks } from './hooks.js';
 import { checkNamespaceFile } from './nsfile.js';
+import { checkProcess } from './process.js';
+import { echo } from '../runtime/message.js';
 import { validateSchema } from './validate.js';
 
 const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-spec', `invalid config.json: ${msg}`);
@@ -21,18 +24,14 @@ export interface Bundle {
 export async function loadBundle(bundleDir: string): Promise<Bundle> {
   const path = resolve(bundleDir);
   const file = join(path, 'config.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new RuntimeError('invalid-spec', `bundle ${path}: config.json not found`);
-    throw new RuntimeError('invalid-spec', `bundle ${path}: cannot read config.json: ${errorMessage(err)}`);
-  }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = await readJsonFile(file);
   } catch (err) {
-    throw invalid(`malformed JSON: ${errorMessage(err)}`);
+    if (errnoCode(err) === 'ENOENT') throw new RuntimeError('invalid-spec', `bundle ${path}: config.json not found`);
+    if (err instanceof JsonFileError && err.message.startsWith('malformed JSON')) throw invalid(err.message);
+    const why = err instanceof JsonFileError ? err.message : `cannot be read: ${errnoText(err)}`;
+    throw new RuntimeError('invalid-spec', `bundle ${path}: config.json ${why}`);
   }
   await validateSchema('config', data, 'config.json');
   const spec = data as Spec;
@@ -43,16 +42,8 @@ export async function loadBundle(bundleDir: string): Promise<Bundle> {
 async function checkSpec(spec: Spec, bundle: string): Promise<string> {
   if (!spec.root) throw invalid('root is missing');
   if (!spec.process) throw invalid('process is missing');
-  const args = spec.process.args;
-  if (!args || args.length === 0) throw invalid('process.args is missing or empty');
   if (spec.process.commandLine !== undefined) throw invalid('process.commandLine is for Windows');
-  if (!isAbsolute(spec.process.cwd)) throw invalid(`process.cwd "${spec.process.cwd}" must be absolute`);
-  for (const e of spec.process.env ?? []) {
-    if (!e.includes('=') || e.startsWith('=')) throw invalid(`process.env entry "${e}" is not KEY=VALUE`);
-  }
-  for (const s of [...args, ...(spec.process.env ?? []), spec.process.cwd]) {
-    if (s.includes('\0')) throw invalid('process args, env and cwd must not contain NUL bytes');
-  }
+  checkProcess(spec.process, invalid);
   if (!spec.linux) throw invalid('linux is missing: lxcri runs Linux containers');
   const nss = spec.linux.namespaces ?? [];
   checkNamespaces(nss);
@@ -69,10 +60,10 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
   try {
     // liblxc wants the real path: a symlinked rootfs is followed once, here.
     rootfs = await realpath(given);
-    if (!(await stat(rootfs)).isDirectory()) throw invalid(`root.path ${given} is not a directory`);
+    if (!(await stat(rootfs)).isDirectory()) throw invalid(`root.path ${echo(given)} is not a directory`);
   } catch (err) {
     if (err instanceof RuntimeError) throw err;
-    throw invalid(`root.path ${given}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errorMessage(err)}`);
+    throw invalid(`root.path ${echo(given)}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errorMessage(err)}`);
   }
   return rootfs;
 }

@@ -1,6 +1,7 @@
 // Schema validation of config.json (and of state/features output in tests) with the
 // validators generated from the runtime-spec schemas at build time.
 import { RuntimeError } from '../runtime/errors.js';
+import { echo } from '../runtime/message.js';
 import type { ValidationError, Validator } from './generated/validators.cjs';
 
 type Schema = 'config' | 'state' | 'features';
@@ -12,10 +13,11 @@ async function validators(): Promise<Record<Schema, Validator>> {
 }
 
 function describe(e: ValidationError): string {
-  const where = e.instancePath === '' ? '(top level)' : e.instancePath;
+  // Paths and names come from the file: one line, cut (an annotation key may be 100 KB).
+  const where = e.instancePath === '' ? '(top level)' : echo(e.instancePath);
   let msg = e.message ?? e.keyword;
   if (e.keyword === 'additionalProperties' && typeof e.params.additionalProperty === 'string') {
-    msg += ` "${e.params.additionalProperty}"`;
+    msg += ` "${echo(e.params.additionalProperty)}"`;
   } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
     msg += `: ${e.params.allowedValues.map(String).join(', ')}`;
   }

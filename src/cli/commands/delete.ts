@@ -1,5 +1,6 @@
 // delete [--force] ID: remove a stopped container; --force kills it first and succeeds
 // for unknown IDs.
+import { oneLine } from '../../runtime/message.js';
 import { writeErr, type Context } from '../context.js';
 
 export interface DeleteArgs {
@@ -9,7 +10,7 @@ export interface DeleteArgs {
 
 export async function del(args: DeleteArgs, ctx: Context): Promise<number> {
   const warnings = await (await ctx.runtime()).delete(args.id, { force: args.force });
-  for (const w of warnings) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
+  for (const w of warnings) writeErr(ctx.stdio, `lxcri: warning: ${oneLine(w)}\n`);
   ctx.log.debug('container deleted', { force: args.force });
   return 0;
 }

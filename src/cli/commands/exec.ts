@@ -2,9 +2,10 @@
 // ID [CMD ARGS...]: run a process in a created or running container. In the foreground
 // lxcri exits with the process's exit status; with --detach it writes the process's PID
 // and exits 0, leaving the process to lxcri's parent (conmon reaps it).
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { errorMessage, RuntimeError } from '../../runtime/errors.js';
+import { errnoText, errorMessage, RuntimeError } from '../../runtime/errors.js';
+import { JsonFileError, readJsonFile } from '../../spec/jsonfile.js';
+import { checkProcess } from '../../spec/process.js';
 import { OCI_VERSION, type Process } from '../../spec/types.js';
 import type { Context } from '../context.js';
 
@@ -28,9 +29,9 @@ const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-argumen
 async function readProcess(file: string): Promise<Process> {
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, 'utf8'));
+    data = await readJsonFile(file);
   } catch (err) {
-    throw invalid(`cannot read --process ${file}: ${errorMessage(err)}`);
+    throw invalid(`cannot read --process ${file}: ${err instanceof JsonFileError ? err.message : errnoText(err)}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid(`--process ${file}: not a JSON object`);
   const { validateSchema } = await import('../../spec/validate.js');
@@ -39,9 +40,7 @@ async function readProcess(file: string): Promise<Process> {
   } catch (err) {
     throw invalid(errorMessage(err).replace('/process/', '/'));
   }
-  const p = data as Process;
-  if (!p.args?.length) throw invalid(`--process ${file}: args must not be empty`);
-  return p;
+  return data as Process;
 }
 
 function parseUser(u: string): { uid: number; gid: number } {
@@ -71,6 +70,8 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   if (args.cwd !== undefined) p.cwd = args.cwd;
   if (args.env.length) p.env = [...(p.env ?? []), ...args.env];
   if (args.user !== undefined) p.user = { ...parseUser(args.user), additionalGids: undefined, umask: p.user?.umask };
+  // What create refuses in config.json, exec refuses too, with the same code.
+  checkProcess(p, (msg) => invalid(`exec: ${msg}`));
   // With a console socket the process's stdio is the new terminal.
   const stdio = args.consoleSocket === undefined ? ctx.stdio : undefined;
   const opts = { stdio, consoleSocket: args.consoleSocket, preserveFds: args.preserveFds };

@@ -9,6 +9,7 @@ import type { Container } from '../../runtime/container.js';
 import { RuntimeError } from '../../runtime/errors.js';
 import { writeFileAtomic } from '../../runtime/files.js';
 import type { Runtime } from '../../runtime/runtime.js';
+import { oneLine } from '../../runtime/message.js';
 import { writeErr, type Context } from '../context.js';
 
 export interface RunArgs {
@@ -75,10 +76,10 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
     return await exited;
   } finally {
     for (const s of FORWARDED) process.off(s, forward);
-    if (!args.keep || !started) for (const w of await rt.delete(args.id, { force: true })) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
+    if (!args.keep || !started) for (const w of await rt.delete(args.id, { force: true })) writeErr(ctx.stdio, `lxcri: warning: ${oneLine(w)}\n`);
   }
 }
 
 async function startWarn(rt: Runtime, container: Container, ctx: Context): Promise<void> {
-  for (const w of await container.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
+  for (const w of await container.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${oneLine(w)}\n`);
 }

@@ -1,4 +1,5 @@
 // start ID: the created container's process starts; returns without waiting for it.
+import { oneLine } from '../../runtime/message.js';
 import { writeErr, type Context } from '../context.js';
 
 export interface StartArgs {
@@ -8,7 +9,7 @@ export interface StartArgs {
 export async function start(args: StartArgs, ctx: Context): Promise<number> {
   const rt = await ctx.runtime();
   const c = await rt.get(args.id);
-  for (const w of await c.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${w}\n`);
+  for (const w of await c.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${oneLine(w)}\n`);
   ctx.log.debug('container started', { pid: c.record.init?.pid });
   return 0;
 }
