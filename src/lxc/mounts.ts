@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { RuntimeError } from '../runtime/errors.js';
 import type { Mount } from '../spec/types.js';
 import { fstabEscape, type LxcConfig } from './config.js';
+import { checkMountOptions } from './mountoptions.js';
 import { resolveInRoot } from './mountpath.js';
 
 const isBind = (m: Mount): boolean =>
@@ -52,6 +53,7 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?
   if (m.uidMappings || m.gidMappings) {
     throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: id-mapped mounts are not supported`);
   }
+  checkMountOptions(m);
   const unsupported = (m.options ?? []).filter((o) => UNSUPPORTED_OPTIONS.has(o));
   if (unsupported.length) {
     throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: option ${unsupported.join(', ')} is not supported by liblxc`);

@@ -13,6 +13,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { errorMessage, RuntimeError } from '../runtime/errors.js';
+import { echo } from '../runtime/message.js';
 import { ACTIONS_WITH_ERRNO, SECCOMP_ACTIONS, SECCOMP_FLAGS, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag, type SeccompOperator } from './seccompsupport.js';
 
 export type { SeccompAction, SeccompFlag, SeccompOperator };
@@ -173,7 +174,6 @@ export function seccompProfile(seccomp: Seccomp, nativeArch: string, noNewPrivil
   }
   if (listenerPath !== undefined) lines.push('listener');
 
-  const skipped = new Set<string>();
   (seccomp.syscalls ?? []).forEach((sc, i) => {
     const where = `.syscalls[${i}]`;
     const token = actionToken(where, sc.action, sc.errnoRet);
@@ -181,16 +181,13 @@ export function seccompProfile(seccomp: Seccomp, nativeArch: string, noNewPrivil
     // libseccomp refuses a rule whose action is the default action; such a rule changes nothing.
     if (token === defaultToken) return;
     for (const name of sc.names) {
-      if (!SYSCALL_NAME.test(name)) {
-        skipped.add(name);
-        continue;
-      }
+      // A rule meant to deny something must not vanish: a name no kernel can have (a
+      // space, a line break) is a mistake, refused. Well-formed unknown names (a newer
+      // kernel's) lxcri-init skips, as runc does.
+      if (!SYSCALL_NAME.test(name)) throw refuse(where, `"${echo(name)}" is not a system call name (letters, digits and _ only)`);
       lines.push(['rule', name, token, ...args].join(' '));
     }
   });
-  if (skipped.size > 0) {
-    warnings.push(`linux.seccomp: not system call names, skipped: ${[...skipped].map((n) => JSON.stringify(n)).join(', ')}`);
-  }
   return { profile: `${lines.join('\n')}\n`, warnings, ...(listenerPath === undefined ? {} : { listenerPath }) };
 }
 

@@ -8,6 +8,7 @@ import type { Namespace, Spec } from './types.js';
 import { checkHooks } from './hooks.js';
 import { checkNamespaceFile } from './nsfile.js';
 import { checkProcess } from './process.js';
+import { checkRootfsAccess } from './rootfsaccess.js';
 import { echo } from '../runtime/message.js';
 import { validateSchema } from './validate.js';
 
@@ -60,7 +61,9 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
   try {
     // liblxc wants the real path: a symlinked rootfs is followed once, here.
     rootfs = await realpath(given);
-    if (!(await stat(rootfs)).isDirectory()) throw invalid(`root.path ${echo(given)} is not a directory`);
+    const st = await stat(rootfs);
+    if (!st.isDirectory()) throw invalid(`root.path ${echo(given)} is not a directory`);
+    checkRootfsAccess(rootfs, st, spec, invalid);
   } catch (err) {
     if (err instanceof RuntimeError) throw err;
     throw invalid(`root.path ${echo(given)}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errorMessage(err)}`);

@@ -151,14 +151,17 @@ describe('seccompProfile', () => {
     expect(archFamily('sparc64')).toBeUndefined();
   });
 
-  it('skips what cannot be a syscall name, with a warning', () => {
-    const r = seccompProfile(
-      { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'bad name', '#x', 'reject_force_umount', 'no_such_syscall'], action: 'SCMP_ACT_ERRNO' }] },
-      'x86_64',
-    );
+  it('refuses what cannot be a syscall name, leaves unknown names to lxcri-init', () => {
+    const rule = (names: string[]): Seccomp => ({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names, action: 'SCMP_ACT_ERRNO' }] });
+    const r = seccompProfile(rule(['mkdir', 'reject_force_umount', 'no_such_syscall']), 'x86_64');
     // Names libseccomp does not know are left to lxcri-init, which skips them.
     expect(r.profile).toBe('default allow\narch x86_64\narch x86\narch x32\nrule mkdir errno:1\nrule reject_force_umount errno:1\nrule no_such_syscall errno:1\n');
-    expect(r.warnings).toEqual(['linux.seccomp: not system call names, skipped: "bad name", "#x"']);
+    expect(r.warnings).toEqual([]);
+    // A rule that would silently vanish is refused: spaces, line breaks, other characters.
+    for (const bad of ['read write', 'read\nwrite', '#x', '', 'mkdir;']) {
+      expect(() => seccompProfile(rule(['mkdir', bad]), 'x86_64')).toThrow(/linux\.seccomp\.syscalls\[0\]: ".*" is not a system call name/);
+    }
+    expect(() => seccompProfile(rule(['read\nwrite']), 'x86_64')).toThrow(/"read\\nwrite"/);
   });
 
   it('takes seccomp notification with a listener and no_new_privs, refuses what would hang or cannot be answered', () => {
