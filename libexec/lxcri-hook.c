@@ -54,14 +54,56 @@ static const char *rundir;
  * every control character becomes a space (the log is one record a line). */
 static void say(const char *line)
 {
-	char out[8192];
-	size_t n = 0;
+	size_t n = strlen(line);
+	char *out = malloc(n + 1);
 
-	for (; line[n] && n < sizeof(out) - 1; n++)
-		out[n] = (unsigned char)line[n] < 0x20 || line[n] == 0x7f ? ' ' : line[n];
+	if (!out) {
+		(void)write_all(STDERR_FILENO, "lxcri-hook: out of memory", 25);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = (unsigned char)line[i] < 0x20 || line[i] == 0x7f ? ' ' : line[i];
 	while (n > 0 && out[n - 1] == ' ')
 		n--;
 	(void)write_all(STDERR_FILENO, out, n);
+	free(out);
+}
+
+/* "lxcri-hook: " and the parts, a malloc'ed line of exactly their length: no fixed
+ * buffer cuts a reason short (NULL without memory; the caller then says less). */
+static char *join_line(const char *const parts[])
+{
+	size_t len = strlen("lxcri-hook: ") + 2;
+	char *line;
+
+	for (size_t i = 0; parts[i]; i++)
+		len += strlen(parts[i]);
+	line = malloc(len);
+	if (!line)
+		return NULL;
+	strcpy(line, "lxcri-hook: ");
+	for (size_t i = 0; parts[i]; i++)
+		strcat(line, parts[i]);
+	/* One line in the error file too, whatever a path or reason holds. */
+	for (char *c = line; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	strcat(line, "\n");
+	return line;
+}
+
+static _Noreturn void fail_line(const char *const parts[])
+{
+	char *line = join_line(parts);
+
+	if (!line) {
+		say("lxcri-hook: out of memory");
+		exit(1);
+	}
+	say(line);
+	if (errfile[0])
+		(void)append_line(errfile, line);
+	exit(1);
 }
 
 /* Report "lxcri-hook: <op> <path>: <text>" on stderr and in the runtime
@@ -69,25 +111,13 @@ static void say(const char *line)
  * aborts the start when a hook fails. */
 static _Noreturn void fail_msg(const char *op, const char *path, const char *text)
 {
-	char line[PATH_MAX + 256];
-
-	snprintf(line, sizeof(line), "lxcri-hook: %s %s: %s\n", op, path, text);
-	say(line);
-	if (errfile[0])
-		(void)append_line(errfile, line);
-	exit(1);
+	fail_line((const char *const[]){ op, " ", path, ": ", text, NULL });
 }
 
 /* Fail with a complete reason ("lxcri-hook: <text>"). */
 static _Noreturn void fail_text(const char *text)
 {
-	char line[8192];
-
-	snprintf(line, sizeof(line), "lxcri-hook: %s\n", text);
-	say(line);
-	if (errfile[0])
-		(void)append_line(errfile, line);
-	exit(1);
+	fail_line((const char *const[]){ text, NULL });
 }
 
 static _Noreturn void fail(const char *op, const char *path, int err)
@@ -636,9 +666,11 @@ static void send_output(const char *hook, int out)
 	free(msg);
 }
 
-/* The last non-empty line of the output in out, at most 200 bytes, control
- * characters as spaces: a failing hook's reason ends with it, as with the
- * hooks create runs itself. "" if there is none. */
+/* The last non-empty line of the output in out, control characters as spaces,
+ * cut at a character boundary after 200 bytes with a marker that gives its length:
+ * a failing hook's reason ends with it, as with the hooks create runs itself. ""
+ * if there is none. cap must hold 200 bytes and the marker. */
+#define LAST_LINE_MAX 200
 static void last_line(int out, char *line, size_t cap)
 {
 	char buf[4096];
@@ -653,11 +685,16 @@ static void last_line(int out, char *line, size_t cap)
 		start--;
 	while (start < end && (unsigned char)buf[start] <= ' ')
 		start++;
-	len = end - start > 200 ? 200 : end - start;
+	len = utf8_prefix(buf + start, end - start, LAST_LINE_MAX);
 	for (size_t i = start; i < start + len; i++)
 		if ((unsigned char)buf[i] < ' ' || buf[i] == 0x7f)
 			buf[i] = ' ';
-	snprintf(line, cap, "%.*s%s", (int)len, buf + start, end - start > 200 ? "..." : "");
+	if (len < end - start)
+		/* At most 4096 bytes were read: the line may be longer still. */
+		snprintf(line, cap, "%.*s... (%s%zu bytes)", (int)len, buf + start,
+			 start == 0 && from > 0 ? "over " : "", end - start);
+	else
+		snprintf(line, cap, "%.*s", (int)len, buf + start);
 }
 
 /* ocihooks: the prestart and createRuntime hooks (by create, see above),

@@ -39,6 +39,18 @@ static inline int append_line(const char *path, const char *line)
 	return ret;
 }
 
+/* The length of the longest prefix of s (len bytes) of at most max bytes that ends on a
+ * UTF-8 character boundary: a cut never splits a character. */
+static inline size_t utf8_prefix(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	/* Back up over continuation bytes (10xxxxxx) to the start of the cut character. */
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 /* Return a malloc'ed copy of the directory part of path ("." if none). */
 static inline char *dir_of(const char *path)
 {

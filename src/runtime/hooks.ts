@@ -9,6 +9,7 @@ import type { Logger } from '../log/types.js';
 import type { HookKind } from '../spec/hooks.js';
 import type { Hook, State } from '../spec/types.js';
 import { errorMessage, RuntimeError } from './errors.js';
+import { echo } from './message.js';
 
 /** The status each hook kind sees, as crun gives it ("starting" is crun's own value). */
 export const HOOK_STATUS = {
@@ -37,10 +38,10 @@ function envObject(env: string[]): Record<string, string> {
   return out;
 }
 
+/** The last non-empty line, one line and cut with a marker (as lxcri-hook's last_line). */
 function lastLine(output: string): string {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const last = lines[lines.length - 1] ?? '';
-  return last.length > 200 ? `${last.slice(0, 200)}...` : last;
+  return echo(lines[lines.length - 1] ?? '');
 }
 
 /** Run one hook; rejects with "<kind> hook <path>: <reason>". */
@@ -58,10 +59,15 @@ export function runHook(kind: HookKind, hook: Hook, state: HookState, log: Logge
       // A process group of its own, killed as a whole at the timeout.
       detached: true,
     });
-    let output = '';
+    // Bytes, decoded once at the end: a chunk may end inside a character.
+    const chunks: Buffer[] = [];
+    let kept = 0;
     const collect = (d: Buffer): void => {
-      if (output.length < OUTPUT_LIMIT) output += d.toString('utf8');
+      if (kept >= OUTPUT_LIMIT) return;
+      chunks.push(d);
+      kept += d.length;
     };
+    let output = '';
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     // A hook that does not read its stdin may exit before we are done writing.
@@ -87,6 +93,7 @@ export function runHook(kind: HookKind, hook: Hook, state: HookState, log: Logge
       clearTimeout(timer);
       child.stdout.destroy();
       child.stderr.destroy();
+      output = Buffer.concat(chunks).subarray(0, OUTPUT_LIMIT).toString('utf8');
       if (output) log.info('hook output', { kind, path: hook.path, output: output.slice(0, OUTPUT_LIMIT) });
       if (timedOut) reject(fail(`timed out after ${hook.timeout}s`, output));
       else if (code === 0) resolve();
