@@ -18,11 +18,11 @@ function canSearch(st: Stats, uid: number, gids: number[]): boolean {
 
 /**
  * Refuse a rootfs the container's root (lxcri-init) or its process user cannot search.
- * Not with a new user namespace: lxcri-start then binds the rootfs, idmapped if needed,
- * so that the mapped root can use it (libexec/rootfs.h).
+ * Not with a user namespace: its IDs are not the host's, and for a new one lxcri-start
+ * binds the rootfs, idmapped if needed, so that the mapped root can use it (rootfs.h).
  */
 export function checkRootfsAccess(rootfs: string, st: Stats, spec: Spec, refuse: (msg: string) => Error): void {
-  if (spec.linux?.namespaces?.some((n) => n.type === 'user' && !n.path)) return;
+  if (spec.linux?.namespaces?.some((n) => n.type === 'user')) return;
   const p = spec.process;
   if (!p) return;
   const c = p.capabilities;
