@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { RuntimeError } from '../runtime/errors.js';
 import type { Mount } from '../spec/types.js';
 import { fstabEscape, type LxcConfig } from './config.js';
+import { cut, echo } from '../runtime/message.js';
 import { checkMountOptions } from './mountoptions.js';
 import { resolveInRoot } from './mountpath.js';
 
@@ -18,7 +19,7 @@ function createOption(m: Mount, source: string): string {
     return statSync(source).isDirectory() ? 'create=dir' : 'create=file';
   } catch {
     if ((m.options ?? []).includes('optional')) return 'optional';
-    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: source ${source} does not exist`);
+    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${echo(m.destination)}: source ${echo(source)} does not exist`);
   }
 }
 
@@ -44,19 +45,19 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?
   const fields: Array<[string, string | undefined]> = [['destination', m.destination], ['source', m.source], ['type', m.type], ...(m.options ?? []).map((o): [string, string] => ['option', o])];
   for (const [what, v] of fields) {
     if (v !== undefined && LINE_BREAK.test(v)) {
-      throw new RuntimeError('invalid-spec', `invalid config.json: mount ${JSON.stringify(m.destination)}: a line break in its ${what} ${JSON.stringify(v)}`);
+      throw new RuntimeError('invalid-spec', `invalid config.json: mount ${JSON.stringify(cut(m.destination))}: a line break in its ${what} ${JSON.stringify(cut(v))}`);
     }
   }
   if (!isAbsolute(m.destination)) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: mount destination "${m.destination}" must be absolute`);
+    throw new RuntimeError('invalid-spec', `invalid config.json: mount destination "${echo(m.destination)}" must be absolute`);
   }
   if (m.uidMappings || m.gidMappings) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: id-mapped mounts are not supported`);
+    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${echo(m.destination)}: id-mapped mounts are not supported`);
   }
   checkMountOptions(m);
   const unsupported = (m.options ?? []).filter((o) => UNSUPPORTED_OPTIONS.has(o));
   if (unsupported.length) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${m.destination}: option ${unsupported.join(', ')} is not supported by liblxc`);
+    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${echo(m.destination)}: option ${unsupported.join(', ')} is not supported by liblxc`);
   }
   if (cgroupBind !== undefined && (m.type === 'cgroup' || m.type === 'cgroup2')) {
     m = { ...m, type: 'bind', source: cgroupBind, options: [...filterOptions('cgroup2', m.options ?? []), 'bind'] };
