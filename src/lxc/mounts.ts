@@ -8,6 +8,7 @@ import { fstabEscape, type LxcConfig } from './config.js';
 import { cut, echo } from '../runtime/message.js';
 import { checkMountOptions } from './mountoptions.js';
 import { resolveInRoot } from './mountpath.js';
+import { checkMountPoint } from './mountpoint.js';
 
 const isBind = (m: Mount): boolean =>
   m.type === 'bind' || (m.options ?? []).some((o) => o === 'bind' || o === 'rbind');
@@ -70,6 +71,7 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?
   opts.push(createOption(m, source));
   const dest = resolveInRoot(rootfs, m.destination);
   if (dest === '') throw new RuntimeError('invalid-spec', 'invalid config.json: a mount on / is not supported');
+  checkMountPoint(rootfs, dest, m.destination);
   return [fstabEscape(source), fstabEscape(dest), fstabEscape(type === 'bind' ? 'none' : type), fstabEscape(opts.join(',')), '0', '0'].join(' ');
 }
 
