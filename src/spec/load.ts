@@ -2,7 +2,7 @@
 // and Linux can run. Nothing on the system is touched before this has passed.
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { RuntimeError, errnoCode, errnoText, errorMessage } from '../runtime/errors.js';
+import { RuntimeError, errnoCode, errnoText } from '../runtime/errors.js';
 import { JsonFileError, readJsonFile } from './jsonfile.js';
 import type { Namespace, Spec } from './types.js';
 import { checkHooks } from './hooks.js';
@@ -66,7 +66,7 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
     checkRootfsAccess(rootfs, st, spec, invalid);
   } catch (err) {
     if (err instanceof RuntimeError) throw err;
-    throw invalid(`root.path ${echo(given)}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errorMessage(err)}`);
+    throw invalid(`root.path ${echo(given)}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errnoText(err)}`);
   }
   return rootfs;
 }

@@ -3,7 +3,7 @@
 // nothing of the container remains (runtime dir, cgroups, mounts). The generator is seeded:
 // a failing case is reproduced by its number (FUZZ_SEED, FUZZ_CASES to change the run).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,7 +95,7 @@ function mutate(spec: Obj): string {
   const mounts = Array.isArray(spec.mounts) ? (spec.mounts as Obj[]) : [];
   const which = int(4);
   if (which === 0 && proc && typeof proc === 'object') proc.cwd = pick(ODD_PATHS);
-  else if (which === 1) spec.root = { path: pick([join(image, 'rootfs'), ...ODD_PATHS]), readonly: rand() < 0.5 };
+  else if (which === 1) spec.root = { path: pick([join(image, 'rootfs'), join(image, 'rootlink'), ...ODD_PATHS]), readonly: rand() < 0.5 };
   else if (mounts.length && typeof mounts[0] === 'object' && mounts[0]) {
     const m = pick(mounts);
     if (m && typeof m === 'object') m[which === 2 ? 'destination' : 'source'] = pick(ODD_PATHS);
@@ -107,7 +107,8 @@ function mutate(spec: Obj): string {
 
 /** config.json itself replaced by something that is not a config (a few cases). */
 function oddConfigFile(file: string): string {
-  const how = int(7);
+  const how = int(8);
+  const text = readFileSync(file, 'utf8');
   rmSync(file, { force: true });
   if (how === 0) symlinkSync('/dev/zero', file);
   else if (how === 1) spawnSync('mkfifo', [file]);
@@ -115,8 +116,12 @@ function oddConfigFile(file: string): string {
   else if (how === 3) writeFileSync(file, '');
   else if (how === 4) writeFileSync(file, 'null');
   else if (how === 5) writeFileSync(file, '{"ociVersion": "1.2.1", "process": {');
-  else symlinkSync('config.json', file); // a loop
-  return `config.json ${['/dev/zero', 'FIFO', 'directory', 'empty', 'null', 'truncated', 'symlink loop'][how]}`;
+  else if (how === 6) symlinkSync('config.json', file); // a loop
+  else {
+    writeFileSync(`${file}.real`, text);
+    symlinkSync('config.json.real', file);
+  }
+  return `config.json ${['/dev/zero', 'FIFO', 'directory', 'empty', 'null', 'truncated', 'symlink loop', 'symlink'][how]}`;
 }
 
 interface Outcome {
@@ -141,6 +146,7 @@ beforeAll(() => {
   symlinkSync('etc', join(rootfs, 'link'));
   symlinkSync('loop', join(rootfs, 'loop'));
   symlinkSync('/etc/passwd', join(rootfs, 'passwd'));
+  symlinkSync('rootfs', join(image, 'rootlink'));
 });
 afterAll(async () => {
   await env.cleanup();
@@ -163,7 +169,7 @@ describe('fuzz', () => {
       mkdirSync(dir);
       const file = join(dir, 'config.json');
       writeFileSync(file, JSON.stringify(spec));
-      if (int(30) === 0) did.push(oddConfigFile(file));
+      if (int(25) === 0) did.push(oddConfigFile(file));
       const what = `case ${i} (${did.join(', ')})`;
       const c = await env.run(['create', '--bundle', dir, id], { timeoutMs: 20_000 });
       if (c.code === 0) {
@@ -172,6 +178,8 @@ describe('fuzz', () => {
         if (s.code !== 0 && !oneClearLine(s)) out.problems.push(`${what}: start: code ${s.code} ${JSON.stringify(s.stderr.slice(0, 300))}`);
       } else if (oneClearLine(c)) {
         out.refused++;
+        // FUZZ_DUMP=FILE: the refusals, one a line, to read what the cases ran into.
+        if (process.env.FUZZ_DUMP) appendFileSync(process.env.FUZZ_DUMP, `${i}\t${c.stderr}`);
       } else {
         out.problems.push(`${what}: create: code ${c.code} signal ${c.signal} ${JSON.stringify(c.stderr.slice(0, 300))}`);
       }
