@@ -62,6 +62,21 @@ describe('log injection through image content', () => {
     expect(leftovers(env, 'inp-inject')).toEqual([]);
   });
 
+  it('hook output with forged records stays inside JSON fields (hooks run by create and by lxcri-hook)', async () => {
+    const forging = { path: '/bin/sh', args: ['sh', '-c', `printf '%s\\n' "$1" "$1" >&2; exit 1`, 'hook', `x\n${FORGED}`] };
+    for (const kind of ['prestart', 'createContainer'] as const) {
+      const id = `inp-inject-${kind}`;
+      const b = makeBundle(env, id, (s) => {
+        s.hooks = { [kind]: [forging] };
+      });
+      const r = await env.run(['create', '--bundle', b, id]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+      expect(leftovers(env, id)).toEqual([]);
+    }
+    expect(badLines(readFileSync(env.logFile, 'utf8'))).toEqual([]);
+  });
+
   it('the --log failure record (podman) is one JSON object whatever the message holds', async () => {
     const b = makeBundle(env, 'inject-log', (s) => {
       s.root = { path: join(image, 'rootfs'), readonly: true };
