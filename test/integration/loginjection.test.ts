@@ -69,12 +69,15 @@ describe('log injection through image content', () => {
       const b = makeBundle(env, id, (s) => {
         s.hooks = { [kind]: [forging] };
       });
-      const r = await env.run(['create', '--bundle', b, id]);
+      const r = await env.run(['--log-level', 'debug', 'create', '--bundle', b, id]);
       expect(r.code).not.toBe(0);
       expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
       expect(leftovers(env, id)).toEqual([]);
     }
-    expect(badLines(readFileSync(env.logFile, 'utf8'))).toEqual([]);
+    const log = readFileSync(env.logFile, 'utf8');
+    // Both hooks' output reached the log (as JSON fields), the forged text in it.
+    expect(log.split('\n').filter((l) => l.includes('"m":"hook output"') && l.includes('FORGED'))).toHaveLength(2);
+    expect(badLines(log)).toEqual([]);
   });
 
   it('the --log failure record (podman) is one JSON object whatever the message holds', async () => {
