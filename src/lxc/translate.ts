@@ -12,7 +12,7 @@ import { deviceInstructions } from './devices.js';
 import { renderHookConf, type HookInstruction } from './hookconf.js';
 import { renderHookRecords } from './hookrecords.js';
 import { applyMounts } from './mounts.js';
-import { resolveInRoot } from './mountpath.js';
+import { MountPoints } from './mountpoints.js';
 import { applyIdmaps } from './idmap.js';
 import { ALL_CAPABILITIES } from './capabilities.js';
 import { applyLsm, type LsmHost } from './lsm.js';
@@ -138,21 +138,26 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // Without a terminal the container keeps create's stdio (conmon's pipes).
   cfg.set('lxc.console.path', 'none');
 
-  applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs, cgroupBindSource(namespaces, opts.cgroupUnified));
+  // Every mount point is made here, inside the rootfs, never through a symlink (mountpoints.ts).
+  const points = new MountPoints(bundle.rootfs, { inheritOwner: userns });
+  applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs, points, cgroupBindSource(namespaces, opts.cgroupUnified));
+  const createOpt = (p: { create?: string }): string => (p.create ? `,create=${p.create}` : '');
   // As runc: the terminal is also /dev/console, so that its name resolves inside
   // (the host's /dev/pts/N does not exist in the container's devpts).
   if (proc.terminal && opts.consoleSlave !== undefined) {
-    const console = fstabEscape(resolveInRoot(bundle.rootfs, '/dev/console'));
-    cfg.set('lxc.mount.entry', `${fstabEscape(opts.consoleSlave)} ${console} none bind,create=file 0 0`);
+    const console = points.place('/dev/console', 'file', { fs: 'bind', source: opts.consoleSlave });
+    cfg.set('lxc.mount.entry', `${fstabEscape(opts.consoleSlave)} ${fstabEscape(console.path)} none bind${createOpt(console)} 0 0`);
   }
   // The init's files (read-only) and the static init binary on top of its placeholder.
   const initPath = initDirFor(namespaces, spec.mounts ?? []);
-  const initDir = fstabEscape(resolveInRoot(bundle.rootfs, initPath));
-  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${initDir} none bind,ro,nodev,nosuid,create=dir 0 0`);
-  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.libexecDir, INIT_BINARY))} ${initDir}/${INIT_BINARY} none bind,ro,nosuid,create=file 0 0`);
+  const initPlaced = points.place(initPath, 'dir', { fs: 'bind', source: join(opts.runtimeDir, 'init') });
+  const initDir = fstabEscape(initPlaced.path);
+  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${initDir} none bind,ro,nodev,nosuid${createOpt(initPlaced)} 0 0`);
+  // Placeholders lxcri writes into init/ itself (initdir.ts): they exist, nothing to make.
+  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.libexecDir, INIT_BINARY))} ${initDir}/${INIT_BINARY} none bind,ro,nosuid 0 0`);
   // The seccomp agent's socket, on its placeholder, for lxcri-init to connect to.
   if (seccomp?.listenerPath !== undefined) {
-    cfg.set('lxc.mount.entry', `${fstabEscape(agentSocket(seccomp.listenerPath))} ${initDir}/${SECCOMP_LISTENER} none bind,create=file 0 0`);
+    cfg.set('lxc.mount.entry', `${fstabEscape(agentSocket(seccomp.listenerPath))} ${initDir}/${SECCOMP_LISTENER} none bind 0 0`);
   }
 
   cfg.set('lxc.init.cmd', `${initPath}/${INIT_BINARY}`);

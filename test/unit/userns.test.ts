@@ -70,8 +70,8 @@ describe('a new user namespace', () => {
   it('binds the host\'s cgroup2 tree for a cgroup mount unless it has a cgroup namespace', () => {
     const cg = (s: Spec): string | undefined =>
       values(translate({ path: '/bundle', spec: s, rootfs: rootfsOfMode(0o755) }, opts).config.items, 'lxc.mount.entry').find((e) => e.includes(' sys/fs/cgroup '));
-    expect(cg(userSpec())).toBe('/sys/fs/cgroup/unified sys/fs/cgroup none nosuid,noexec,nodev,relatime,ro,bind,create=dir 0 0');
-    expect(cg(userSpec((s) => s.linux!.namespaces!.push({ type: 'cgroup' })))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0');
+    expect(cg(userSpec())).toBe('/sys/fs/cgroup/unified sys/fs/cgroup none nosuid,noexec,nodev,relatime,ro,bind 0 0');
+    expect(cg(userSpec((s) => s.linux!.namespaces!.push({ type: 'cgroup' })))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro 0 0');
   });
 
   it('idmaps the rootfs only when the container\'s root could not enter it', () => {
