@@ -132,10 +132,13 @@ describe('mount points never resolve outside the rootfs', () => {
 
 describe('a link swapped in while create runs (renameat2 RENAME_EXCHANGE)', () => {
   it('never makes the host path, over many trials', async () => {
-    const host = hostPath('race');
+    // The link's target exists, as a host directory would: what is made below it counts.
+    const target = hostPath('race');
+    mkdirSync(target);
+    const host = join(target, 'sub');
     const rootfs = rootfsCopy('race');
     mkdirSync(join(rootfs, 'racedir'));
-    symlinkSync(host, join(rootfs, 'racelink'));
+    symlinkSync(target, join(rootfs, 'racelink'));
     const src = join(env.dir, 'race-src');
     mkdirSync(src);
     const bundle = bundleWith('pth-race', rootfs, [{ destination: '/racedir/sub/deeper', type: 'bind', source: src, options: ['rbind'] }]);
