@@ -14,11 +14,15 @@
 // liblxc then gets a symlink-free path relative to the rootfs, and its mount opens that
 // without following symlinks (safe_mount), so a link swapped in later fails the mount.
 //
-// The one place create= remains: below a tmpfs this same setup mounts. Its content does
-// not exist before then, so nothing can be made there in advance, and nothing but
-// liblxc's own mkdirs has written to it, so the path below it holds no symlink. Below any
-// other file system that is only mounted later (proc, sysfs, cgroup, devpts, mqueue, a
-// device) nothing is made: the mount point must exist there.
+// liblxc is never asked to create anything (no create=). Mount points below a tmpfs of
+// the spec cannot be made in advance (the tmpfs is empty until mounted), and liblxc's
+// create= there still walks the path string from the rootfs: a directory on the way
+// renamed away and replaced by a link (renameat2) made host paths 12 times in 60. So each
+// tmpfs is staged: lxcri-hook mounts it in its pre-mount run at <runtime dir>/stage/N (in
+// the container's mount namespace, not propagated to the host), makes the mount points
+// below it by fd, and liblxc binds it onto its destination. Below any other file system
+// that is only mounted later (proc, sysfs, cgroup, devpts, mqueue, a device) nothing is
+// made: the mount point must exist there.
 import { closeSync, statSync } from 'node:fs';
 import type { MountPointStep } from '../native.js';
 import { RuntimeError } from '../runtime/errors.js';
@@ -31,29 +35,42 @@ export type MountPointKind = 'dir' | 'file';
 /** What a mount puts on its destination, for the mount points below it. */
 export type MountedFs =
   | { fs: 'bind'; source: string }
-  /** A tmpfs (or ramfs) of this setup: empty until liblxc mounts it. */
-  | { fs: 'fresh' }
+  /** A tmpfs of the spec, staged at stage/<stage> (stageTmpfs). */
+  | { fs: 'fresh'; stage: number }
   /** Any other file system, also only there once liblxc has mounted it. */
   | { fs: 'kernel' };
 
 export interface Placed {
   /** The mount point relative to the rootfs, without symlinks ("" is the root). */
   path: string;
-  /** liblxc is to make it (below a fresh tmpfs only, see above). */
-  create?: MountPointKind;
 }
 
 export interface MountPointOptions {
   /** What is made gets the owner of the directory it is made in (in a user namespace). */
   inheritOwner?: boolean;
+  /** Where staged tmpfs are mounted (<runtime dir>/stage). */
+  stageDir: string;
+}
+
+/** A tmpfs lxcri-hook mounts at stage/<id> before liblxc binds it to its destination. */
+export interface StagedTmpfs {
+  id: number;
+  source: string;
+  /** mount(2) flags, MS_RDONLY applied only after the mount points are made. */
+  flags: number;
+  data: string;
+  /** Mount points to make in it: paths relative to its root. */
+  make: Array<{ path: string; kind: MountPointKind }>;
 }
 
 interface Level {
   name: string;
   /** O_PATH fd of this directory on the host; null inside a file system not mounted yet. */
   fd: number | null;
-  /** Inside a fresh tmpfs (create= is safe there) rather than another later file system. */
-  fresh: boolean;
+  /** Inside a staged tmpfs (its id), rather than another later file system (null). */
+  stage: number | null;
+  /** Path below the staged tmpfs's root. */
+  inStage: string[];
 }
 
 const invalid = (destination: string, why: string): RuntimeError =>
@@ -63,11 +80,20 @@ const invalid = (destination: string, why: string): RuntimeError =>
 export class MountPoints {
   /** Earlier mounts by their symlink-free destination; a later one on the same path wins. */
   private readonly mounted = new Map<string, MountedFs>();
+  /** The staged tmpfs, in the order they were placed. */
+  readonly staged: StagedTmpfs[] = [];
 
   constructor(
     private readonly rootfs: string,
-    private readonly opts: MountPointOptions = {},
+    private readonly opts: MountPointOptions,
   ) {}
+
+  /** A tmpfs to stage; its mount entry binds stageDir/<id> (the returned path). */
+  stageTmpfs(source: string, flags: number, data: string): { id: number; path: string } {
+    const id = this.staged.length;
+    this.staged.push({ id, source, flags, data, make: [] });
+    return { id, path: `${this.opts.stageDir}/${id}` };
+  }
 
   /**
    * The mount point of a mount on `destination`, made (as `kind`, when not null) if
@@ -92,7 +118,7 @@ export class MountPoints {
     };
     const enterRoot = (): void => {
       closeAll();
-      stack.push({ name: '', fd: this.openDir(destination, this.rootfs), fresh: false });
+      stack.push({ name: '', fd: this.openDir(destination, this.rootfs), stage: null, inStage: [] });
     };
     try {
       enterRoot();
@@ -116,13 +142,13 @@ export class MountPoints {
           // An earlier mount covers this path: go on in what it mounts.
           const fd = over.fs === 'bind' ? this.openBindSource(destination, over.source) : null;
           if (over.fs === 'bind' && fd === null && !last) throw invalid(destination, `is below /${path}, which is no directory bind mount`);
-          stack.push({ name: c, fd, fresh: over.fs === 'fresh' });
+          stack.push({ name: c, fd, stage: over.fs === 'fresh' ? over.stage : null, inStage: [] });
           lastMissing = false;
           continue;
         }
         if (top.fd === null) {
           // Below a file system not mounted yet: names only (no symlink can be there).
-          stack.push({ name: c, fd: null, fresh: top.fresh });
+          stack.push({ name: c, fd: null, stage: top.stage, inStage: [...top.inStage, c] });
           lastMissing = true;
           continue;
         }
@@ -151,14 +177,16 @@ export class MountPoints {
           closeSync(step.fd);
           throw invalid(destination, `cannot be made: /${path} is not a directory`);
         }
-        stack.push({ name: c, fd: step.fd, fresh: false });
+        stack.push({ name: c, fd: step.fd, stage: null, inStage: [] });
         lastMissing = false;
       }
       const path = stack.slice(1).map((l) => l.name).join('/');
       const here = stack.at(-1)!;
-      // Made by liblxc only in a fresh tmpfs, and only what this walk did not reach.
-      const create = here.fd === null && here.fresh && lastMissing && kind !== null ? kind : undefined;
-      return create ? { path, create } : { path };
+      // In a staged tmpfs lxcri-hook makes it (and its parents), by fd, before liblxc mounts.
+      if (here.fd === null && here.stage !== null && lastMissing && kind !== null) {
+        this.staged[here.stage]!.make.push({ path: here.inStage.join('/'), kind });
+      }
+      return { path };
     } finally {
       closeAll();
     }

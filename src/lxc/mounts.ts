@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { RuntimeError } from '../runtime/errors.js';
 import type { Mount } from '../spec/types.js';
 import { fstabEscape, type LxcConfig } from './config.js';
+import { mountFlags } from './mountflags.js';
 import type { MountedFs, MountPointKind, MountPoints } from './mountpoints.js';
 
 const isBind = (m: Mount): boolean =>
@@ -21,10 +22,9 @@ function mountPointKind(m: Mount, source: string): MountPointKind | null {
   }
 }
 
-/** What the mount puts on its destination, for mount points below it. */
-function mountedFs(m: Mount, type: string, source: string): MountedFs {
-  if (isBind(m)) return { fs: 'bind', source };
-  return type === 'tmpfs' || type === 'ramfs' ? { fs: 'fresh' } : { fs: 'kernel' };
+/** What the mount puts on its destination, for mount points below it (not a tmpfs). */
+function mountedFs(m: Mount, source: string): MountedFs {
+  return isBind(m) ? { fs: 'bind', source } : { fs: 'kernel' };
 }
 
 /** Options with no liblxc equivalent: refused rather than silently weakened. */
@@ -70,14 +70,25 @@ export function mountEntry(m: Mount, bundle: string, points: MountPoints, cgroup
   let source = m.type === 'cgroup' ? 'cgroup2' : m.source ?? type;
   if (isBind(m)) source = resolve(bundle, source);
   const opts = filterOptions(type, (m.options ?? []).filter((o) => o !== 'optional'));
+  const line = (src: string, dest: string, fstype: string, o: string[]): string =>
+    [fstabEscape(src), fstabEscape(notRoot(dest)), fstabEscape(fstype), fstabEscape(o.length ? o.join(',') : 'defaults'), '0', '0'].join(' ');
+  if (!isBind(m) && type === 'tmpfs') {
+    // Staged (mountpoints.ts): lxcri-hook mounts it and makes the mount points in it by fd;
+    // liblxc binds it here, with the flags it was mounted with.
+    const f = mountFlags(opts);
+    const stage = points.stageTmpfs(source, f.flags, f.data);
+    const placed = points.place(m.destination, 'dir', { fs: 'fresh', stage: stage.id });
+    return line(stage.path, placed.path, 'none', ['bind', ...f.propagation]);
+  }
   const kind = mountPointKind(m, source);
   if (kind === null) opts.push('optional');
-  const placed = points.place(m.destination, kind, mountedFs(m, type, source));
-  const dest = placed.path;
+  const placed = points.place(m.destination, kind, mountedFs(m, source));
+  return line(source, placed.path, type === 'bind' ? 'none' : type, opts);
+}
+
+function notRoot(dest: string): string {
   if (dest === '') throw new RuntimeError('invalid-spec', 'invalid config.json: a mount on / is not supported');
-  // Only below a tmpfs mounted in this setup (mountpoints.ts): liblxc's create follows symlinks.
-  if (placed.create) opts.push(`create=${placed.create}`);
-  return [fstabEscape(source), fstabEscape(dest), fstabEscape(type === 'bind' ? 'none' : type), fstabEscape(opts.length ? opts.join(',') : 'defaults'), '0', '0'].join(' ');
+  return dest;
 }
 
 export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string, points: MountPoints, cgroupBind?: string): void {

@@ -26,10 +26,11 @@ symlinkSync(outside, join(vol, 'link'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 const dir = { fs: 'kernel' } as const;
+const STAGE = { stageDir: '/r/stage' };
 
 describe('MountPoints', () => {
   it('makes plain paths in the rootfs and keeps existing ones', () => {
-    const p = new MountPoints(root);
+    const p = new MountPoints(root, STAGE);
     expect(p.place('/a/b/./c', 'dir', dir)).toEqual({ path: 'a/b/c' });
     expect(statSync(join(root, 'a/b/c')).isDirectory()).toBe(true);
     expect(p.place('/a/f', 'file', { fs: 'bind', source: '/etc/hostname' })).toEqual({ path: 'a/f' });
@@ -39,7 +40,7 @@ describe('MountPoints', () => {
   });
 
   it('re-roots absolute symlinks at the rootfs, magic link text included', () => {
-    const p = new MountPoints(root);
+    const p = new MountPoints(root, STAGE);
     expect(p.place('/var-run/secrets/token', 'file', dir)).toEqual({ path: 'run/secrets/token' });
     expect(p.place('/abs/x', 'dir', dir)).toEqual({ path: `${outside.slice(1)}/x` });
     expect(p.place('/.lxcri', 'dir', dir)).toEqual({ path: `proc/self/root${outside}` });
@@ -48,11 +49,11 @@ describe('MountPoints', () => {
   });
 
   it('follows relative symlinks inside the rootfs', () => {
-    expect(new MountPoints(root).place('/etc/secrets/k', 'dir', dir)).toEqual({ path: 'run/secrets/k' });
+    expect(new MountPoints(root, STAGE).place('/etc/secrets/k', 'dir', dir)).toEqual({ path: 'run/secrets/k' });
   });
 
   it('refuses escapes and loops', () => {
-    const p = new MountPoints(root);
+    const p = new MountPoints(root, STAGE);
     expect(() => p.place('/up/passwd', 'file', dir)).toThrow(/escapes the rootfs/);
     expect(() => p.place('/../x', 'dir', dir)).toThrow(/escapes the rootfs/);
     expect(() => p.place('/missing/../../x', 'dir', dir)).toThrow(/"\.\."/);
@@ -62,17 +63,26 @@ describe('MountPoints', () => {
   });
 
   it('goes on below an earlier mount where the container will see it', () => {
-    const p = new MountPoints(root);
+    const p = new MountPoints(root, STAGE);
     // A proc mount first: the link leads into it, where nothing is made (liblxc's mount
     // refuses the symlink /proc/1/root).
     p.place('/proc', 'dir', { fs: 'kernel' });
     expect(p.place('/init-link', 'dir', dir)).toEqual({ path: `proc/1/root${outside}` });
     expect(readdirSync(join(root, 'proc'))).toEqual(['self']); // the earlier test's, without proc
-    // A tmpfs: liblxc makes what is below it, after mounting it.
-    p.place('/dev', 'dir', { fs: 'fresh' });
-    expect(p.place('/dev/pts', 'dir', { fs: 'kernel' })).toEqual({ path: 'dev/pts', create: 'dir' });
+    // A tmpfs is staged: what is below it is made there by lxcri-hook, never in the rootfs.
+    const dev = p.stageTmpfs('tmpfs', 2, 'mode=755');
+    expect(dev).toEqual({ id: 0, path: '/r/stage/0' });
+    p.place('/dev', 'dir', { fs: 'fresh', stage: dev.id });
+    expect(p.place('/dev/pts', 'dir', { fs: 'kernel' })).toEqual({ path: 'dev/pts' });
     expect(p.place('/dev/pts/ptmx', 'file', dir)).toEqual({ path: 'dev/pts/ptmx' });
-    expect(p.place('/dev/shm/x', 'file', dir)).toEqual({ path: 'dev/shm/x', create: 'file' });
+    expect(p.place('/dev/shm/x', 'file', dir)).toEqual({ path: 'dev/shm/x' });
+    const shm = p.stageTmpfs('shm', 0, '');
+    p.place('/dev/shm', 'dir', { fs: 'fresh', stage: shm.id });
+    expect(p.place('/dev/shm/y/z', 'dir', dir)).toEqual({ path: 'dev/shm/y/z' });
+    expect(p.staged).toEqual([
+      { id: 0, source: 'tmpfs', flags: 2, data: 'mode=755', make: [{ path: 'pts', kind: 'dir' }, { path: 'shm/x', kind: 'file' }, { path: 'shm', kind: 'dir' }] },
+      { id: 1, source: 'shm', flags: 0, data: '', make: [{ path: 'y/z', kind: 'dir' }] },
+    ]);
     expect(existsSync(join(root, 'dev/pts'))).toBe(false);
     // A volume: made in its source, and its link -> outside is the container's /outside.
     p.place('/vol', 'dir', { fs: 'bind', source: vol });
@@ -88,15 +98,15 @@ describe('MountPoints', () => {
   });
 
   it('makes nothing for an optional mount whose source is missing', () => {
-    expect(new MountPoints(root).place('/nothing/here', null, dir)).toEqual({ path: 'nothing/here' });
+    expect(new MountPoints(root, STAGE).place('/nothing/here', null, dir)).toEqual({ path: 'nothing/here' });
     expect(existsSync(join(root, 'nothing'))).toBe(false);
   });
 
   it('gives what it makes the owner of the directory it is made in, when asked', () => {
     mkdirSync(join(root, 'owned'));
     chownSync(join(root, 'owned'), 1234, 2345);
-    new MountPoints(root, { inheritOwner: true }).place('/owned/d/e', 'dir', dir);
-    new MountPoints(root).place('/owned/plain', 'dir', dir);
+    new MountPoints(root, { ...STAGE, inheritOwner: true }).place('/owned/d/e', 'dir', dir);
+    new MountPoints(root, STAGE).place('/owned/plain', 'dir', dir);
     expect([statSync(join(root, 'owned/d/e')).uid, statSync(join(root, 'owned/d/e')).gid]).toEqual([1234, 2345]);
     expect(statSync(join(root, 'owned/plain')).uid).toBe(0);
   });

@@ -66,7 +66,16 @@ describe('translate', () => {
   it('mounts the spec mounts in order, then the init files', () => {
     const m = values(items, 'lxc.mount.entry');
     expect(m[0]).toBe('proc proc proc defaults 0 0');
-    expect(m[1]).toBe('tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k 0 0');
+    // A tmpfs is staged: lxcri-hook mounts it (pre-mount) and makes the mount points in it.
+    expect(m[1]).toBe('/run/lxcri/c1/stage/0 dev none bind 0 0');
+    expect(values(items, 'lxc.hook.pre-mount')).toEqual(['/usr/local/libexec/lxcri/lxcri-hook']);
+    expect(t.staging.conf.split('\n').slice(0, 5)).toEqual([
+      'tmpfs\t0\ttmpfs\t16777218\tmode=755,size=65536k', // nosuid|strictatime
+      'make\t0\tpts\tdir',
+      'make\t0\tshm\tdir',
+      'make\t0\tmqueue\tdir',
+      'tmpfs\t1\tshm\t14\tmode=1777,size=65536k', // nosuid|nodev|noexec
+    ]);
     expect(m.find((e) => e.includes('sys/fs/cgroup'))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro 0 0');
     expect(m.at(-2)).toBe('/run/lxcri/c1/init .lxcri none bind,ro,nodev,nosuid 0 0');
     expect(m.at(-1)).toBe('/usr/local/libexec/lxcri/lxcri-init .lxcri/lxcri-init none bind,ro,nosuid 0 0');
@@ -75,7 +84,7 @@ describe('translate', () => {
   it('mounts /dev/pts as an entry of its own, no devpts of liblxc, and the bind liblxc detaches', () => {
     const m = values(items, 'lxc.mount.entry');
     expect(values(items, 'lxc.pty.max')).toEqual(['0']);
-    expect(m[2]).toBe('devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5,create=dir 0 0');
+    expect(m[2]).toBe('devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5 0 0');
     // Right after the spec's mounts, before lxcri's own.
     expect(m.at(-3)).toBe(`${ROOTFS}/dev/pts dev/pts none bind 0 0`);
     const noPts = translate(bundleOf({ ...sampleSpec(), mounts: sampleSpec().mounts!.filter((x) => x.destination !== '/dev/pts') }), opts);
@@ -182,14 +191,14 @@ describe('helpers', () => {
   });
   it('mounts cgroup as cgroup2, or binds the host hierarchy given (user namespace without a cgroup namespace, as runc)', () => {
     const m = { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'ro'] };
-    expect(mountEntry(m, '/b', new MountPoints(ROOTFS))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,ro 0 0');
-    expect(mountEntry(m, '/b', new MountPoints(ROOTFS), '/sys/fs/cgroup')).toBe('/sys/fs/cgroup sys/fs/cgroup none nosuid,ro,bind 0 0');
+    expect(mountEntry(m, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,ro 0 0');
+    expect(mountEntry(m, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }), '/sys/fs/cgroup')).toBe('/sys/fs/cgroup sys/fs/cgroup none nosuid,ro,bind 0 0');
   });
   it('resolves bind sources against the bundle and requires them unless optional', () => {
-    expect(() => mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind'] }, '/nonexistent-bundle', new MountPoints(ROOTFS))).toThrow(/does not exist/);
-    expect(mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind', 'optional'] }, '/b', new MountPoints(ROOTFS))).toBe('/b/nope x none rbind,optional 0 0');
-    expect(mountEntry({ destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro'] }, '/b', new MountPoints(ROOTFS))).toBe('/etc/hosts etc/hosts none rbind,ro 0 0');
-    expect(() => mountEntry({ destination: 'rel', type: 'tmpfs' }, '/b', new MountPoints(ROOTFS))).toThrow(/absolute/);
+    expect(() => mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind'] }, '/nonexistent-bundle', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toThrow(/does not exist/);
+    expect(mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind', 'optional'] }, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toBe('/b/nope x none rbind,optional 0 0');
+    expect(mountEntry({ destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro'] }, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toBe('/etc/hosts etc/hosts none rbind,ro 0 0');
+    expect(() => mountEntry({ destination: 'rel', type: 'tmpfs' }, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toThrow(/absolute/);
   });
   it('renders hook.conf and refuses TABs in paths', () => {
     expect(renderHookConf([{ op: 'mask', path: '/a' }, { op: 'rootro' }])).toBe('mask\t/a\nrootro\n');
