@@ -105,11 +105,6 @@ export class MountPoints {
     return placed;
   }
 
-  /** Records a mount whose mount point is known to exist (lxcri's own init dir files). */
-  record(path: string, then: MountedFs): void {
-    this.mounted.set(path, then);
-  }
-
   private walk(destination: string, kind: MountPointKind | null): Placed {
     const native = lxc();
     const stack: Level[] = [];

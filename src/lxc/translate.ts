@@ -1,5 +1,6 @@
 // The whole translation of a validated bundle into what the container is started from:
-// liblxc config items, lxcri-hook instructions and lxcri-init's files.
+// liblxc config items, lxcri-hook instructions and lxcri-init's files. It also makes the
+// mount points in the rootfs (mountpoints.ts), since their resolved paths go into the config.
 import { machine } from 'node:os';
 import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
