@@ -7,6 +7,7 @@
         "native/attach.cc",
         "native/container.cc",
         "native/errors.cc",
+        "native/mountpoint.cc",
         "native/pty.cc",
         "native/syscalls.cc",
         "native/workers.cc"

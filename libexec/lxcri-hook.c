@@ -1,6 +1,8 @@
 /*
  * lxcri-hook: liblxc hook (lxc.hook.version = 1, type in $LXC_HOOK_TYPE).
  *
+ * pre-mount: mounts the spec's tmpfs at <rundir>/stage/N and makes the mount
+ *            points in them (premount.conf, see hook_premount).
  * mount:     runs in the container's mount namespace before pivot_root and
  *            applies <dirname($LXC_CONFIG_FILE)>/hook.conf to the rootfs at
  *            $LXC_ROOTFS_MOUNT (device nodes, symlinks, masked and read-only
@@ -26,6 +28,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -835,6 +838,137 @@ static int hook_mount(const char *dir)
 	return 0;
 }
 
+/* pre-mount: the spec's tmpfs, staged (src/lxc/mountpoints.ts, premount.ts).
+ * Runs in the container's mount namespace before liblxc sets up the rootfs:
+ * each tmpfs is mounted at <rundir>/stage/N and the mount points below it are
+ * made here by fd, where nothing else can reach them (no path in a fresh tmpfs
+ * can be a symlink); liblxc then binds it onto its destination in the rootfs.
+ * liblxc's own create= would walk the rootfs path again, through whatever a
+ * local user renamed into place meanwhile. */
+static void stage_path(const char *dir, const char *id, char *buf, size_t cap)
+{
+	if (parse_num(id, 10, 1000000) < 0)
+		fail_msg("premount", id, "not a stage number");
+	if ((size_t)snprintf(buf, cap, "%s/stage/%s", dir, id) >= cap)
+		fail("premount", dir, ENAMETOOLONG);
+}
+
+static unsigned long stage_flags(const char *s)
+{
+	long long v = parse_num(s, 10, ULONG_MAX);
+
+	if (v < 0)
+		fail_msg("premount", s, "not mount flags");
+	return (unsigned long)v;
+}
+
+/* tmpfs N source flags data */
+static void premount_tmpfs(const char *dir, char **a)
+{
+	char path[PATH_MAX];
+
+	stage_path(dir, a[1], path, sizeof(path));
+	if (mount(a[2], path, "tmpfs", stage_flags(a[3]), a[4][0] ? a[4] : NULL) < 0)
+		fail("mount tmpfs", path, errno);
+}
+
+/* make N path dir|file: parents as directories, each opened without
+ * following symlinks in the one before. */
+static void premount_make(const char *dir, char **a)
+{
+	char path[PATH_MAX], rel[PATH_MAX];
+	char *name, *next;
+	int parent;
+	bool file = strcmp(a[3], "file") == 0;
+
+	if (!file && strcmp(a[3], "dir") != 0)
+		fail_msg("premount", a[3], "not dir or file");
+	stage_path(dir, a[1], path, sizeof(path));
+	if ((size_t)snprintf(rel, sizeof(rel), "%s", a[2]) >= sizeof(rel))
+		fail("premount", a[2], ENAMETOOLONG);
+	parent = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0)
+		fail("premount", path, errno);
+	for (name = strtok_r(rel, "/", &next); name; name = strtok_r(NULL, "/", &next)) {
+		bool last = next == NULL || *next == '\0';
+		int fd;
+
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			fail_msg("premount", a[2], "invalid path");
+		if (last && file) {
+			fd = openat(parent, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (fd < 0 && errno != EEXIST)
+				fail("premount", a[2], errno);
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
+			fail("premount", a[2], errno);
+		fd = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			fail("premount", a[2], errno);
+		close(parent);
+		parent = fd;
+	}
+	close(parent);
+}
+
+/* ro N flags: read-only once its mount points are made. */
+static void premount_ro(const char *dir, char **a)
+{
+	char path[PATH_MAX];
+
+	stage_path(dir, a[1], path, sizeof(path));
+	if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | stage_flags(a[2]), NULL) < 0)
+		fail("remount read-only", path, errno);
+}
+
+static int hook_premount(const char *dir)
+{
+	char conf[PATH_MAX];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *fp;
+
+	snprintf(conf, sizeof(conf), "%s/premount.conf", dir);
+	fp = fopen(conf, "re");
+	if (!fp) {
+		if (errno == ENOENT)
+			return 0;
+		fail("read", conf, errno);
+	}
+	/* What is mounted here must not propagate to the host (liblxc makes the
+	 * tree a slave too, but only after this hook). */
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		fail("premount", "/", errno);
+	umask(0);
+	while ((len = getline(&line, &cap, fp)) >= 0) {
+		char *f[MAX_FIELDS] = { 0 };
+		int n;
+
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		n = split_fields(line, f);
+		if (strcmp(f[0], "tmpfs") == 0 && n == 5)
+			premount_tmpfs(dir, f);
+		else if (strcmp(f[0], "make") == 0 && n == 4)
+			premount_make(dir, f);
+		else if (strcmp(f[0], "ro") == 0 && n == 3)
+			premount_ro(dir, f);
+		else
+			fail_msg("premount", f[0], "unknown operation or wrong number of fields in premount.conf");
+	}
+	if (ferror(fp))
+		fail("read", conf, errno);
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
 /* liblxc 5 restarts the container within the same lxc->start call when
  * init dies of SIGHUP, unless a post-stop hook fails ("Container will be
  * stopped instead of rebooted"). Failing quietly is the veto: lxc->start
@@ -868,7 +1002,9 @@ int main(void)
 	if (!type)
 		fail_msg("hook", "LXC_HOOK_TYPE", "not set (lxc.hook.version must be 1)");
 
-	if (strcmp(type, "mount") == 0)
+	if (strcmp(type, "pre-mount") == 0)
+		ret = hook_premount(dir);
+	else if (strcmp(type, "mount") == 0)
 		ret = hook_mount(dir);
 	else if (strcmp(type, "post-stop") == 0)
 		ret = hook_post_stop();

@@ -525,6 +525,31 @@ run_hook "$R" "$C"
 expect "hook: missing hook.conf is fine" "$?" 0
 run_hook "$R" "$C" start
 expect "hook: other hook types do nothing" "$?" 0
+# pre-mount: staged tmpfs mounted at $C/stage/N, mount points made in them by fd,
+# read-only last; nothing reaches the host's mount table.
+rm -rf "$C/stage" && mkdir -p "$C/stage/0" "$C/stage/1"
+{
+	echo "tmpfs${TAB}0${TAB}tmpfs${TAB}2${TAB}mode=750,size=64k"
+	echo "make${TAB}0${TAB}a/b${TAB}dir"
+	echo "make${TAB}0${TAB}a/f${TAB}file"
+	echo "make${TAB}0${TAB}a/b${TAB}dir"
+	echo "tmpfs${TAB}1${TAB}shm${TAB}0${TAB}"
+	echo "make${TAB}1${TAB}x${TAB}dir"
+	echo "ro${TAB}1${TAB}1"
+} >"$C/premount.conf"
+unshare -m --propagation private bash -c "
+	env -i LXC_HOOK_TYPE=pre-mount LXC_CONFIG_FILE='$C/config' '$HERE/lxcri-hook' &&
+	test \"\$(stat -f -c %T '$C/stage/0')\" = tmpfs && test \"\$(stat -c %a '$C/stage/0')\" = 750 &&
+	test -d '$C/stage/0/a/b' && test -f '$C/stage/0/a/f' && test -d '$C/stage/1/x' &&
+	grep -q ' $C/stage/0 rw,nosuid,' /proc/self/mountinfo && ! mkdir '$C/stage/1/y' 2>/dev/null"
+expect "pre-mount hook: mounts the staged tmpfs and makes their mount points" "$?" 0
+check "pre-mount hook: nothing left on the host" test -z "$(ls -A "$C/stage/0")"
+check "pre-mount hook: host mount table unchanged" test "$(wc -l </proc/self/mountinfo)" = "$MOUNTS_BEFORE"
+printf 'make\t0\ta/../../x\tdir\n' >"$C/premount.conf"
+unshare -m --propagation private env -i LXC_HOOK_TYPE=pre-mount LXC_CONFIG_FILE="$C/config" "$HERE/lxcri-hook" 2>"$C/stderr"
+expect "pre-mount hook: refuses .. in a mount point" "$?" 1
+expect "pre-mount hook: one line for it" "$(cat "$C/stderr")" "lxcri-hook: premount a/../../x: invalid path"
+rm -rf "$C/premount.conf" "$C/stage" "$C/error"
 env -i LXC_HOOK_TYPE=post-stop LXC_TARGET=reboot LXC_CONFIG_FILE="$C/config" "$HERE/lxcri-hook"
 expect "hook: post-stop vetoes a reboot" "$?" 1
 env -i LXC_HOOK_TYPE=post-stop LXC_TARGET=stop LXC_CONFIG_FILE="$C/config" "$HERE/lxcri-hook"

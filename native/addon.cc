@@ -7,6 +7,7 @@
 
 #include "container.h"
 #include "errors.h"
+#include "mountpoint.h"
 #include "pty.h"
 #include "syscalls.h"
 
@@ -40,6 +41,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
               Napi::Function::New(env, ConfigItemSupported, "configItemSupported"));
   exports.Set("Container", Container::Define(env));
   DefineSyscalls(env, exports);
+  DefineMountPoint(env, exports);
   DefinePty(env, exports);
   return exports;
 }

@@ -137,6 +137,15 @@ export interface AttachOptions {
 export type NsTypeName = 'net' | 'uts' | 'ipc' | 'pid' | 'mnt' | 'user' | 'cgroup' | 'time';
 
 /** The addon module. */
+export interface MountPointStep {
+  fd: number;
+  type: 'dir' | 'file' | 'link' | 'other' | 'missing';
+  /** A symlink's target, read through the fd (never followed). */
+  target?: string;
+  /** Made by this step. */
+  made: boolean;
+}
+
 export interface NativeModule {
   /** `lxc_get_version()`, e.g. "5.0.2". */
   version(): string;
@@ -188,6 +197,21 @@ export interface NativeModule {
    * Throws (with `errno`) when the namespace cannot be entered or the mount changed.
    */
   setRootPropagation(pid: number, kind: 'shared' | 'slave' | 'private' | 'unbindable'): void;
+
+  /**
+   * An O_PATH fd of the directory `path` (symlinks followed: a rootfs or bind source the
+   * operator named). The caller closes it (fs.closeSync). Throws (with `errno`).
+   */
+  openDirPath(path: string): number;
+
+  /**
+   * One step of an fd walk (src/lxc/mountpoints.ts): opens `name` (one component) in
+   * `dirfd` with O_PATH|O_NOFOLLOW, making it first with mkdirat or openat(O_EXCL) when it
+   * is missing and `create` says what to make. A symlink is not followed: its target is
+   * returned. `fd` is -1 with type "missing" when it is missing and create is null;
+   * otherwise the caller closes it. inheritOwner: what is made gets dirfd's owner.
+   */
+  mountPointStep(dirfd: number, name: string, create: 'dir' | 'file' | null, inheritOwner: boolean): MountPointStep;
 
   /** `ioctl(fd, TIOCSWINSZ)` with these rows and columns (0 to 65535). */
   setWinsize(fd: number, rows: number, cols: number): void;

@@ -9,6 +9,7 @@
 // Throttles → one io.max line per device, "MAJ:MIN rbps=N wbps=N riops=N wiops=N"; a rate
 // of 0 (cgroup v1: no limit) is "max".
 import { arrayField, type CgroupLimit, decimal, intField, limit, LimitError, objectField } from './limits.js';
+import { blkioWeight, deviceNumber, THROTTLE_FIELDS, type ThrottleField, throttles } from './specfields.js';
 
 /** blkio weight → io.weight; 0 = unset. */
 export function blkioToIoWeight(w: number): number {
@@ -17,10 +18,8 @@ export function blkioToIoWeight(w: number): number {
 }
 
 function weight(field: string, v: unknown): number | undefined {
-  const w = intField(field, v, 0);
-  if (w === undefined || w === 0) return undefined;
-  if (w < 10 || w > 1000) throw new LimitError(field, `must be between 10 and 1000, got ${w}`);
-  return blkioToIoWeight(w);
+  const w = blkioWeight(field, v);
+  return w === undefined ? undefined : blkioToIoWeight(w);
 }
 
 function noLeafWeight(field: string, v: unknown): void {
@@ -28,19 +27,12 @@ function noLeafWeight(field: string, v: unknown): void {
   if (w !== undefined && w !== 0) throw new LimitError(field, 'cgroup v2 has no leaf weight');
 }
 
-function device(field: string, d: Record<string, unknown>): string {
-  const major = intField(`${field}.major`, d.major, 0);
-  const minor = intField(`${field}.minor`, d.minor, 0);
-  if (major === undefined || minor === undefined) throw new LimitError(field, 'needs major and minor');
-  return `${major}:${minor}`;
-}
-
-const THROTTLES = [
-  ['throttleReadBpsDevice', 'rbps'],
-  ['throttleWriteBpsDevice', 'wbps'],
-  ['throttleReadIOPSDevice', 'riops'],
-  ['throttleWriteIOPSDevice', 'wiops'],
-] as const;
+const THROTTLE_KEYS: Record<ThrottleField, string> = {
+  throttleReadBpsDevice: 'rbps',
+  throttleWriteBpsDevice: 'wbps',
+  throttleReadIOPSDevice: 'riops',
+  throttleWriteIOPSDevice: 'wiops',
+};
 
 export function blockIOLimits(v: unknown): CgroupLimit[] {
   const b = objectField('blockIO', v);
@@ -52,27 +44,20 @@ export function blockIOLimits(v: unknown): CgroupLimit[] {
   arrayField('blockIO.weightDevice', b.weightDevice).forEach((x, i) => {
     const field = `blockIO.weightDevice[${i}]`;
     const d = objectField(field, x) ?? {};
-    const dev = device(field, d);
+    const dev = deviceNumber(field, d);
     noLeafWeight(`${field}.leafWeight`, d.leafWeight);
     const dw = weight(`${field}.weight`, d.weight);
     if (dw !== undefined) out.push(limit(field, 'io.weight', `${dev} ${dw}`));
   });
   // One line per device, its keys in a fixed order; a later entry for a key wins.
   const perDevice = new Map<string, { field: string; keys: Map<string, string> }>();
-  for (const [name, key] of THROTTLES) {
-    arrayField(`blockIO.${name}`, b[name]).forEach((x, i) => {
-      const field = `blockIO.${name}[${i}]`;
-      const d = objectField(field, x) ?? {};
-      const dev = device(field, d);
-      const rate = intField(`${field}.rate`, d.rate, 0);
-      if (rate === undefined) throw new LimitError(`${field}.rate`, 'is required');
-      const entry = perDevice.get(dev) ?? { field, keys: new Map<string, string>() };
-      entry.keys.set(key, rate === 0 ? 'max' : decimal(rate));
-      perDevice.set(dev, entry);
-    });
+  for (const t of throttles(b)) {
+    const entry = perDevice.get(t.dev) ?? { field: t.field, keys: new Map<string, string>() };
+    entry.keys.set(THROTTLE_KEYS[t.name], t.rate === 0 ? 'max' : decimal(t.rate));
+    perDevice.set(t.dev, entry);
   }
   for (const [dev, { field, keys }] of perDevice) {
-    const parts = THROTTLES.map(([, k]) => k).filter((k) => keys.has(k)).map((k) => `${k}=${keys.get(k)}`);
+    const parts = THROTTLE_FIELDS.map((f) => THROTTLE_KEYS[f]).filter((k) => keys.has(k)).map((k) => `${k}=${keys.get(k)}`);
     out.push(limit(field, 'io.max', `${dev} ${parts.join(' ')}`));
   }
   return out;

@@ -7,7 +7,8 @@
 // quota/period → cpu.max "QUOTA PERIOD", "max PERIOD" for quota -1 (runc's
 // ConvertCPUQuotaCPUPeriodToCgroupV2Value; default period 100000 µs). realtime* needs
 // cgroup v1's cpu.rt_* files and is refused.
-import { type CgroupLimit, decimal, intField, limit, LimitError, objectField, stringField } from './limits.js';
+import { type CgroupLimit, decimal, intField, limit, LimitError, objectField } from './limits.js';
+import { idleAndCpuset } from './specfields.js';
 
 export const DEFAULT_CPU_PERIOD = 100_000;
 
@@ -34,9 +35,6 @@ export function cpuMax(quota: number | undefined, period: number | undefined): s
   return `${decimal(quota)} ${p}`;
 }
 
-/** A cpu or memory node list: "0-3,5". */
-export const CPU_LIST = /^\s*(\d+(-\d+)?)(\s*,\s*\d+(-\d+)?)*\s*$/;
-
 export function cpuLimits(v: unknown): CgroupLimit[] {
   const c = objectField('cpu', v);
   if (!c) return [];
@@ -47,17 +45,7 @@ export function cpuLimits(v: unknown): CgroupLimit[] {
   if (max !== undefined) out.push(limit(c.quota !== undefined ? 'cpu.quota' : 'cpu.period', 'cpu.max', max));
   const burst = intField('cpu.burst', c.burst, 0);
   if (burst !== undefined) out.push(limit('cpu.burst', 'cpu.max.burst', decimal(burst)));
-  const idle = intField('cpu.idle', c.idle);
-  if (idle !== undefined) {
-    if (idle !== 0 && idle !== 1) throw new LimitError('cpu.idle', `must be 0 or 1, got ${idle}`);
-    out.push(limit('cpu.idle', 'cpu.idle', idle));
-  }
-  for (const k of ['cpus', 'mems'] as const) {
-    const list = stringField(`cpu.${k}`, c[k]);
-    if (list === undefined || list === '') continue;
-    if (!CPU_LIST.test(list)) throw new LimitError(`cpu.${k}`, `invalid list "${list}" (expected e.g. "0-3,5")`);
-    out.push(limit(`cpu.${k}`, `cpuset.${k}`, list.replace(/\s+/g, '')));
-  }
+  out.push(...idleAndCpuset(c));
   for (const k of ['realtimeRuntime', 'realtimePeriod'] as const) {
     const n = intField(`cpu.${k}`, c[k]);
     if (n !== undefined && n !== 0) throw new LimitError(`cpu.${k}`, 'real-time CPU limits exist only in cgroup v1');

@@ -1,27 +1,32 @@
-// spec.mounts → lxc.mount.entry, destinations resolved inside the rootfs (mountpath.ts)
-// and given to liblxc relative to it.
+// spec.mounts → lxc.mount.entry, mount points made and destinations resolved inside the
+// rootfs (mountpoints.ts) and given to liblxc relative to it.
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { RuntimeError } from '../runtime/errors.js';
 import type { Mount } from '../spec/types.js';
 import { fstabEscape, type LxcConfig } from './config.js';
 import { cut, echo } from '../runtime/message.js';
+import { mountFlags } from './mountflags.js';
 import { checkMountOptions } from './mountoptions.js';
-import { resolveInRoot } from './mountpath.js';
-import { checkMountPoint } from './mountpoint.js';
+import type { MountedFs, MountPointKind, MountPoints } from './mountpoints.js';
 
 const isBind = (m: Mount): boolean =>
   m.type === 'bind' || (m.options ?? []).some((o) => o === 'bind' || o === 'rbind');
 
-/** liblxc's create=dir|file: the mount point is made if missing, matching the source. */
-function createOption(m: Mount, source: string): string {
-  if (!isBind(m)) return 'create=dir';
+/** What the mount point has to be (null: the source is missing and the mount optional). */
+function mountPointKind(m: Mount, source: string): MountPointKind | null {
+  if (!isBind(m)) return 'dir';
   try {
-    return statSync(source).isDirectory() ? 'create=dir' : 'create=file';
+    return statSync(source).isDirectory() ? 'dir' : 'file';
   } catch {
-    if ((m.options ?? []).includes('optional')) return 'optional';
+    if ((m.options ?? []).includes('optional')) return null;
     throw new RuntimeError('invalid-spec', `invalid config.json: mount ${echo(m.destination)}: source ${echo(source)} does not exist`);
   }
+}
+
+/** What the mount puts on its destination, for mount points below it (not a tmpfs). */
+function mountedFs(m: Mount, source: string): MountedFs {
+  return isBind(m) ? { fs: 'bind', source } : { fs: 'kernel' };
 }
 
 /** Options with no liblxc equivalent: refused rather than silently weakened. */
@@ -42,7 +47,7 @@ function filterOptions(type: string, options: string[]): string[] {
 const LINE_BREAK = /[\n\r]/;
 
 /** cgroupBind: the host's cgroup2 hierarchy to bind for a cgroup mount (see userns.ts). */
-export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?: string): string {
+export function mountEntry(m: Mount, bundle: string, points: MountPoints, cgroupBind?: string): string {
   const fields: Array<[string, string | undefined]> = [['destination', m.destination], ['source', m.source], ['type', m.type], ...(m.options ?? []).map((o): [string, string] => ['option', o])];
   for (const [what, v] of fields) {
     if (v !== undefined && LINE_BREAK.test(v)) {
@@ -68,17 +73,31 @@ export function mountEntry(m: Mount, bundle: string, rootfs: string, cgroupBind?
   let source = m.type === 'cgroup' ? 'cgroup2' : m.source ?? type;
   if (isBind(m)) source = resolve(bundle, source);
   const opts = filterOptions(type, (m.options ?? []).filter((o) => o !== 'optional'));
-  opts.push(createOption(m, source));
-  const dest = resolveInRoot(rootfs, m.destination);
-  if (dest === '') throw new RuntimeError('invalid-spec', 'invalid config.json: a mount on / is not supported');
-  checkMountPoint(rootfs, dest, m.destination);
-  return [fstabEscape(source), fstabEscape(dest), fstabEscape(type === 'bind' ? 'none' : type), fstabEscape(opts.join(',')), '0', '0'].join(' ');
+  const line = (src: string, dest: string, fstype: string, o: string[]): string =>
+    [fstabEscape(src), fstabEscape(notRoot(dest)), fstabEscape(fstype), fstabEscape(o.length ? o.join(',') : 'defaults'), '0', '0'].join(' ');
+  if (!isBind(m) && type === 'tmpfs') {
+    // Staged (mountpoints.ts): lxcri-hook mounts it and makes the mount points in it by fd;
+    // liblxc binds it here, with the flags it was mounted with.
+    const f = mountFlags(opts);
+    const stage = points.stageTmpfs(source, f.flags, f.data);
+    const placed = points.place(m.destination, 'dir', { fs: 'fresh', stage: stage.id });
+    return line(stage.path, placed.path, 'none', ['bind', ...f.propagation]);
+  }
+  const kind = mountPointKind(m, source);
+  if (kind === null) opts.push('optional');
+  const placed = points.place(m.destination, kind, mountedFs(m, source));
+  return line(source, placed.path, type === 'bind' ? 'none' : type, opts);
 }
 
-export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string, cgroupBind?: string): void {
+function notRoot(dest: string): string {
+  if (dest === '') throw new RuntimeError('invalid-spec', 'invalid config.json: a mount on / is not supported');
+  return dest;
+}
+
+export function applyMounts(cfg: LxcConfig, mounts: Mount[], bundle: string, rootfs: string, points: MountPoints, cgroupBind?: string): void {
   let pts = false;
   for (const m of mounts) {
-    const entry = mountEntry(m, bundle, rootfs, cgroupBind);
+    const entry = mountEntry(m, bundle, points, cgroupBind);
     cfg.set('lxc.mount.entry', entry);
     if (entry.split(' ')[1] === 'dev/pts') pts = true;
   }

@@ -1,10 +1,11 @@
 // The whole translation of a validated bundle into what the container is started from:
-// liblxc config items, lxcri-hook instructions and lxcri-init's files.
+// liblxc config items, lxcri-hook instructions and lxcri-init's files. It also makes the
+// mount points in the rootfs (mountpoints.ts), since their resolved paths go into the config.
 import { machine } from 'node:os';
 import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { RuntimeError } from '../runtime/errors.js';
-import { INIT_BINARY, SECCOMP_LISTENER } from '../runtime/layout.js';
+import { INIT_BINARY, SECCOMP_LISTENER, STAGE_DIR } from '../runtime/layout.js';
 import type { Bundle } from '../spec/load.js';
 import { fstabEscape, LxcConfig } from './config.js';
 import { applyDeviceRules } from './devicerules.js';
@@ -12,7 +13,8 @@ import { deviceInstructions } from './devices.js';
 import { renderHookConf, type HookInstruction } from './hookconf.js';
 import { renderHookRecords } from './hookrecords.js';
 import { applyMounts } from './mounts.js';
-import { resolveInRoot } from './mountpath.js';
+import { MountPoints } from './mountpoints.js';
+import { renderPremountConf } from './premount.js';
 import { applyIdmaps } from './idmap.js';
 import { ALL_CAPABILITIES } from './capabilities.js';
 import { applyLsm, type LsmHost } from './lsm.js';
@@ -78,6 +80,8 @@ export interface Translation {
   rootfsPrep?: RootfsPrep;
   /** Where lxcri-init's files are mounted in the container. */
   initDir: string;
+  /** The spec's tmpfs that lxcri-hook mounts before liblxc binds them (mountpoints.ts): premount.conf and their count. */
+  staging: { conf: string; count: number };
 }
 
 export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
@@ -138,27 +142,32 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // Without a terminal the container keeps create's stdio (conmon's pipes).
   cfg.set('lxc.console.path', 'none');
 
-  applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs, cgroupBindSource(namespaces, opts.cgroupUnified));
+  // Every mount point is made here, inside the rootfs, never through a symlink (mountpoints.ts).
+  const points = new MountPoints(bundle.rootfs, { inheritOwner: userns, stageDir: join(opts.runtimeDir, STAGE_DIR) });
+  applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs, points, cgroupBindSource(namespaces, opts.cgroupUnified));
   // As runc: the terminal is also /dev/console, so that its name resolves inside
   // (the host's /dev/pts/N does not exist in the container's devpts).
   if (proc.terminal && opts.consoleSlave !== undefined) {
-    const console = fstabEscape(resolveInRoot(bundle.rootfs, '/dev/console'));
-    cfg.set('lxc.mount.entry', `${fstabEscape(opts.consoleSlave)} ${console} none bind,create=file 0 0`);
+    const console = points.place('/dev/console', 'file', { fs: 'bind', source: opts.consoleSlave });
+    cfg.set('lxc.mount.entry', `${fstabEscape(opts.consoleSlave)} ${fstabEscape(console.path)} none bind 0 0`);
   }
   // The init's files (read-only) and the static init binary on top of its placeholder.
   const initPath = initDirFor(namespaces, spec.mounts ?? []);
-  const initDir = fstabEscape(resolveInRoot(bundle.rootfs, initPath));
-  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${initDir} none bind,ro,nodev,nosuid,create=dir 0 0`);
-  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.libexecDir, INIT_BINARY))} ${initDir}/${INIT_BINARY} none bind,ro,nosuid,create=file 0 0`);
+  const initDir = fstabEscape(points.place(initPath, 'dir', { fs: 'bind', source: join(opts.runtimeDir, 'init') }).path);
+  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${initDir} none bind,ro,nodev,nosuid 0 0`);
+  // Placeholders lxcri writes into init/ itself (initdir.ts): they exist, nothing to make.
+  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.libexecDir, INIT_BINARY))} ${initDir}/${INIT_BINARY} none bind,ro,nosuid 0 0`);
   // The seccomp agent's socket, on its placeholder, for lxcri-init to connect to.
   if (seccomp?.listenerPath !== undefined) {
-    cfg.set('lxc.mount.entry', `${fstabEscape(agentSocket(seccomp.listenerPath))} ${initDir}/${SECCOMP_LISTENER} none bind,create=file 0 0`);
+    cfg.set('lxc.mount.entry', `${fstabEscape(agentSocket(seccomp.listenerPath))} ${initDir}/${SECCOMP_LISTENER} none bind 0 0`);
   }
 
   cfg.set('lxc.init.cmd', `${initPath}/${INIT_BINARY}`);
   cfg.set('lxc.init.cwd', '/');
 
   cfg.set('lxc.hook.version', 1);
+  // The spec's tmpfs, mounted and filled with their mount points before liblxc binds them.
+  if (points.staged.length) cfg.set('lxc.hook.pre-mount', join(opts.libexecDir, 'lxcri-hook'));
   cfg.set('lxc.hook.mount', join(opts.libexecDir, 'lxcri-hook'));
   // liblxc restarts a container whose init died of SIGHUP (its "reboot"); lxcri-hook
   // vetoes that in post-stop, so the container stops and the monitor dies of SIGHUP.
@@ -198,5 +207,6 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
     warnings: [...warnings, ...(seccomp?.warnings ?? [])],
     rootfsPrep: prep,
     initDir: initPath,
+    staging: { conf: renderPremountConf(points.staged), count: points.staged.length },
   };
 }

@@ -24,6 +24,7 @@ import { checkId } from './id.js';
 import { startFailure, type MonitorEnd } from './startfailure.js';
 import { listenHooks, type HookServer } from './hookserver.js';
 import { writeInitDir } from './initdir.js';
+import { writeStaging } from './staging.js';
 import { initDirOf, notifySocketOf } from './layout.js';
 import { lxc } from './native.js';
 import { makeDirs } from './mkdirs.js';
@@ -166,6 +167,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       await writeFile(join(runtimeDir, name), data, { mode: 0o600 });
       await chown(join(runtimeDir, name), root.uid, root.gid);
     }
+    await writeStaging(runtimeDir, translation.staging, root);
     // OCI hooks run by the C helpers, as the container's root (lxcri-init reads its
     // startContainer hooks before it becomes the process user).
     const { createContainer: ccHooks, startContainer: scHooks } = translation.hookRecords;

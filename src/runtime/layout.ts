@@ -14,3 +14,6 @@ export const syncFifoOf = (runtimeDir: string): string => join(runtimeDir, 'init
 export const notifySocketOf = (runtimeDir: string): string => join(runtimeDir, 'init', 'notify');
 /** The container's exit code, written by lxcri-start (libexec/lxcri-start.c) as it ends. */
 export const exitStatusOf = (runtimeDir: string): string => join(runtimeDir, 'exit-status');
+/** Mount points of the spec's tmpfs, which lxcri-hook mounts in its pre-mount run (src/lxc/mountpoints.ts). */
+export const STAGE_DIR = 'stage';
+export const PREMOUNT_CONF = 'premount.conf';

@@ -10,6 +10,7 @@ import { checkNamespaceFile } from './nsfile.js';
 import { checkProcess } from './process.js';
 import { checkRootfsAccess } from './rootfsaccess.js';
 import { echo } from '../runtime/message.js';
+import { checkSysctls } from './sysctl.js';
 import { validateSchema } from './validate.js';
 
 const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-spec', `invalid config.json: ${msg}`);
@@ -48,6 +49,7 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
   if (!spec.linux) throw invalid('linux is missing: lxcri runs Linux containers');
   const nss = spec.linux.namespaces ?? [];
   checkNamespaces(nss);
+  checkSysctls(spec.linux.sysctl ?? {}, nss);
   checkHooks(spec.hooks);
   const userns = nss.find((n) => n.type === 'user');
   const mapped = (spec.linux.uidMappings?.length ?? 0) + (spec.linux.gidMappings?.length ?? 0) > 0;

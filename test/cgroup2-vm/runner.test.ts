@@ -2,7 +2,7 @@
 // sees, how its status comes back, and that a run leaves nothing behind. Every case but
 // the refused ones boots a real guest (a few seconds under TCG).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -23,10 +23,22 @@ interface VmResult {
   ms: number;
 }
 
+/**
+ * The runner as another user can reach it: a clone in a private directory (CI's, or one
+ * under /root) keeps the tree's copy out of an unprivileged caller's reach.
+ */
+function reachableRun(): string {
+  chmodSync(dir, 0o755);
+  const copy = join(dir, 'run');
+  copyFileSync(RUN, copy);
+  chmodSync(copy, 0o755);
+  return copy;
+}
+
 function vm(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; uid?: number } = {}): Promise<VmResult> {
   const started = Date.now();
   return new Promise((res, rej) => {
-    const p = spawn(RUN, args, {
+    const p = spawn(opts.uid === undefined ? RUN : reachableRun(), args, {
       cwd: opts.cwd ?? dir,
       env: { ...process.env, TMPDIR: runTmp, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,24 +2,11 @@
 // compared with runc events --stats on the same bundle; events without --stats streams
 // a sample per --interval and ends when the container stops.
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, LAUNCHER, MAIN, leftovers, makeBundle, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
-import { Runc } from '../helpers/runc.js';
+import { describe, expect, it } from 'vitest';
+import { LAUNCHER, MAIN, leftovers, makeBundle, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
+import { sideBySide } from '../helpers/runc.js';
 
-let env: Env;
-let runc: Runc;
-beforeAll(() => {
-  env = new Env();
-  runc = new Runc();
-});
-afterAll(async () => {
-  await env.cleanup();
-  await runc.cleanup();
-});
-
-type Run = (args: string[]) => Promise<Result>;
-const lxcri: Run = (args) => env.run(args);
-const ref: Run = (args) => runc.run(args);
+const { env, lxcri, ref } = sideBySide();
 
 interface Sample {
   type: string;

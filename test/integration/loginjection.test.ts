@@ -15,8 +15,9 @@ beforeAll(() => {
   env = new Env();
   image = mkdtempSync(join(tmpdir(), 'lxcri-test-inject-'));
   cpSync(busyboxRootfs(), join(image, 'rootfs'), { recursive: true, verbatimSymlinks: true });
-  // Through a regular file: liblxc cannot make the mount target and logs the path.
-  symlinkSync(`etc/passwd/\n${FORGED}\nz`, join(image, 'rootfs/data'));
+  // lxcri makes the mount point where the link leads, a directory whose name has line
+  // breaks; liblxc's mount on it fails (an unknown file system type) and logs the path.
+  symlinkSync(`d\n${FORGED}\nz`, join(image, 'rootfs/data'));
 });
 afterAll(async () => {
   await env.cleanup();
@@ -45,10 +46,10 @@ function badLines(text: string): string[] {
 }
 
 describe('log injection through image content', () => {
-  it('a symlink target with line breaks in a failing mount leaves one line per record', async () => {
+  it('a symlink target with line breaks in a failing mount (liblxc logs the path) leaves one line per record', async () => {
     const b = makeBundle(env, 'inject', (s) => {
       s.root = { path: join(image, 'rootfs'), readonly: true };
-      s.mounts!.push({ destination: '/data/x', type: 'tmpfs', source: 'tmpfs' });
+      s.mounts!.push({ destination: '/data', type: 'nosuchfs', source: 'none' });
     });
     const r = await env.run(['--log-level', 'debug', 'create', '--bundle', b, 'inp-inject']);
     expect(r.code).not.toBe(0);
@@ -83,7 +84,7 @@ describe('log injection through image content', () => {
   it('the --log failure record (podman) is one JSON object whatever the message holds', async () => {
     const b = makeBundle(env, 'inject-log', (s) => {
       s.root = { path: join(image, 'rootfs'), readonly: true };
-      s.mounts!.push({ destination: '/data/x', type: 'tmpfs', source: 'tmpfs' });
+      s.mounts!.push({ destination: '/data', type: 'nosuchfs', source: 'none' });
     });
     const failLog = join(env.dir, 'fail.json');
     const r = await env.run(['--log', failLog, 'create', '--bundle', b, 'inp-inject2']);

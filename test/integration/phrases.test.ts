@@ -3,26 +3,13 @@
 // container's exit, each compared with runc 1.1.5 on the same bundle.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, leftovers, makeBundle, pidAlive, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
-import { Runc } from '../helpers/runc.js';
+import { describe, expect, it } from 'vitest';
+import { leftovers, makeBundle, pidAlive, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
+import { sideBySide, type Run } from '../helpers/runc.js';
 import { cgroupMounts } from '../../src/cgroup/mounts.js';
 import type { Spec } from '../../src/spec/types.js';
 
-let env: Env;
-let runc: Runc;
-beforeAll(() => {
-  env = new Env();
-  runc = new Runc();
-});
-afterAll(async () => {
-  await env.cleanup();
-  await runc.cleanup();
-});
-
-type Run = (args: string[]) => Promise<Result>;
-const lxcri: Run = (args) => env.run(args);
-const ref: Run = (args) => runc.run(args);
+const { env, lxcri, ref } = sideBySide();
 
 async function status(run: Run, id: string): Promise<string> {
   const r = await run(['state', id]);

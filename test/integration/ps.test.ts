@@ -1,24 +1,11 @@
 // ps [--format table|json] ID [ps-options]: the container's processes from its cgroup,
 // compared with runc ps on the same bundle.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, leftovers, makeBundle, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
-import { Runc } from '../helpers/runc.js';
+import { describe, expect, it } from 'vitest';
+import { leftovers, makeBundle, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
+import { sideBySide, type Run } from '../helpers/runc.js';
 
-let env: Env;
-let runc: Runc;
-beforeAll(() => {
-  env = new Env();
-  runc = new Runc();
-});
-afterAll(async () => {
-  await env.cleanup();
-  await runc.cleanup();
-});
-
-type Run = (args: string[]) => Promise<Result>;
-const lxcri: Run = (args) => env.run(args);
-const ref: Run = (args) => runc.run(args);
+const { env, lxcri, ref } = sideBySide();
 
 async function statePid(run: Run, id: string): Promise<number> {
   return (JSON.parse((await run(['state', id])).stdout) as { pid: number }).pid;

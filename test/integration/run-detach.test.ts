@@ -3,24 +3,11 @@
 // the pid file is written, and delete --force removes everything.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, leftovers, makeBundle, pidAlive, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
-import { Runc } from '../helpers/runc.js';
+import { describe, expect, it } from 'vitest';
+import { leftovers, makeBundle, pidAlive, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
+import { sideBySide, type Run } from '../helpers/runc.js';
 
-let env: Env;
-let runc: Runc;
-beforeAll(() => {
-  env = new Env();
-  runc = new Runc();
-});
-afterAll(async () => {
-  await env.cleanup();
-  await runc.cleanup();
-});
-
-type Run = (args: string[], opts?: { stdoutFile?: string }) => Promise<Result>;
-const lxcri: Run = (args, opts) => env.run(args, opts);
-const ref: Run = (args, opts) => runc.run(args, opts);
+const { env, lxcri, ref } = sideBySide();
 
 async function state(run: Run, id: string): Promise<{ status: string; pid: number }> {
   const r = await run(['state', id]);

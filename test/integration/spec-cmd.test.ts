@@ -3,22 +3,13 @@
 // container runs from it with a busybox rootfs.
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busyboxRootfs, Env, leftovers, type Result } from '../helpers/lxcri.js';
-import { Runc } from '../helpers/runc.js';
+import { describe, expect, it } from 'vitest';
+import { busyboxRootfs, leftovers, type Result } from '../helpers/lxcri.js';
+import { sideBySide } from '../helpers/runc.js';
 import { validateSchema } from '../../src/spec/validate.js';
 import { OCI_VERSION, type Spec } from '../../src/spec/types.js';
 
-let env: Env;
-let runc: Runc;
-beforeAll(() => {
-  env = new Env();
-  runc = new Runc();
-});
-afterAll(async () => {
-  await env.cleanup();
-  await runc.cleanup();
-});
+const { env, runc } = sideBySide();
 
 function dir(name: string): string {
   const d = join(env.dir, name);

@@ -1,11 +1,12 @@
 // Spec fields checked from inside real containers: rlimits, sysctl, host and domain
 // name in a new and in a joined UTS namespace, user namespaces, and the refusals.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, leftovers, makeBundle, type Result } from '../helpers/lxcri.js';
 import { podmanSeccomp } from '../helpers/podmanseccomp.js';
+import { runRunc } from '../helpers/oci.js';
 import type { Spec } from '../../src/spec/types.js';
 
 let env: Env;
@@ -80,8 +81,55 @@ describe('sysctl', () => {
 
   it('fails create with the reason for an unknown sysctl', async () => {
     expectRefused(await runIn('sysbad', 'true', (s) => {
-      s.linux!.sysctl = { 'kernel.no_such_knob': '1' };
-    }), /sysctl kernel\.no_such_knob: No such file or directory/, 'sysbad');
+      s.linux!.sysctl = { 'net.no_such_knob': '1' };
+    }), /sysctl net\.no_such_knob: No such file or directory/, 'sysbad');
+  });
+
+  // Issue 14 item 4: fs.lease-break-time is host-wide; lxcri wrote it on the host.
+  it('refuses sysctls not namespaced by a namespace of the container, the host value untouched (runc too)', async () => {
+    const file = '/proc/sys/fs/lease-break-time';
+    const before = readFileSync(file, 'utf8');
+    const other = String(Number(before.trim()) === 46 ? 47 : 46);
+    expectRefused(await runIn('pth-lease', 'true', (s) => {
+      s.linux!.sysctl = { 'fs.lease-break-time': other };
+    }), /linux\.sysctl "fs\.lease-break-time" is not namespaced/, 'pth-lease');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const bundle = makeBundle(env, 'pth-lease-runc', (s) => {
+      s.process!.args = ['true'];
+      s.linux!.sysctl = { 'fs.lease-break-time': other };
+    });
+    const runc = await runRunc(env, bundle, 'pth-lease-runc');
+    expect(runc.code).not.toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('refuses kernel.domainname without a UTS namespace and net.* in the host network namespace', async () => {
+    const before = readFileSync('/proc/sys/kernel/domainname', 'utf8');
+    expectRefused(await runIn('pth-dom', 'true', (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'uts');
+      delete s.hostname;
+      s.linux!.sysctl = { 'kernel.domainname': 'pth.example' };
+    }), /"kernel\.domainname" needs a UTS namespace/, 'pth-dom');
+    expect(readFileSync('/proc/sys/kernel/domainname', 'utf8')).toBe(before);
+    expectRefused(await runIn('pth-hostnet', 'true', (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'network');
+      s.linux!.sysctl = { 'net.ipv4.ip_forward': '1' };
+    }), /"net\.ipv4\.ip_forward" needs a network namespace/, 'pth-hostnet');
+    expectRefused(await runIn('pth-joinhost', 'true', (s) => {
+      s.linux!.namespaces = [...s.linux!.namespaces!.filter((n) => n.type !== 'network'), { type: 'network', path: `/proc/${process.pid}/ns/net` }];
+      s.linux!.sysctl = { 'net.ipv4.ip_forward': '1' };
+    }), /network namespace at \/proc\/\d+\/ns\/net is the host's/, 'pth-joinhost');
+    expectRefused(await runIn('pth-dots', 'true', (s) => {
+      s.linux!.sysctl = { 'net/../../../proc/sysrq-trigger': '1' };
+    }), /not a sysctl name/, 'pth-dots');
+  });
+
+  it('writes kernel.domainname in a UTS namespace and kernel.shmmni in an IPC namespace', async () => {
+    const r = await runIn('pth-nsok', 'cat /proc/sys/kernel/domainname /proc/sys/kernel/shmmni', (s) => {
+      s.linux!.sysctl = { 'kernel.domainname': 'pth.example', 'kernel.shmmni': '1234' };
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('pth.example\n1234\n');
   });
 });
 

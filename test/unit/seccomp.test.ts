@@ -1,6 +1,8 @@
 // Unit tests of linux.seccomp → lxcri-init's seccomp profile (libexec/seccompfilter.c compiles it).
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { archFamily, seccompProfile, type Seccomp, type Syscall } from '../../src/lxc/seccomp.js';
 import { seccompSupport } from '../../src/lxc/seccompsupport.js';
 import { cgroupPaths } from '../../src/cgroup/paths.js';
@@ -8,6 +10,10 @@ import { translate } from '../../src/lxc/translate.js';
 import type { Spec } from '../../src/spec/types.js';
 import { sampleSpec } from '../helpers/lxcri.js';
 import { RuntimeError } from '../../src/runtime/errors.js';
+
+// translate() makes mount points in the rootfs (src/lxc/mountpoints.ts).
+const ROOTFS = mkdtempSync(join(tmpdir(), 'lxcri-seccomp-rootfs-'));
+afterAll(() => rmSync(ROOTFS, { recursive: true, force: true }));
 
 const lines = (s: Seccomp, arch = 'x86_64'): string[] => seccompProfile(s, arch).profile.trimEnd().split('\n');
 const X86_64 = ['arch x86_64', 'arch x86', 'arch x32'];
@@ -254,7 +260,7 @@ describe('translate with linux.seccomp', () => {
     return s;
   };
   const run = (spec: Spec, seccompOn = true) =>
-    translate({ path: '/bundle', spec, rootfs: '/bundle/rootfs' }, { ...opts, features: { ...opts.features, seccomp: seccompOn } });
+    translate({ path: '/bundle', spec, rootfs: ROOTFS }, { ...opts, features: { ...opts.features, seccomp: seccompOn } });
   const keep = (t: ReturnType<typeof run>): string | undefined => t.config.items.find(([k]) => k === 'lxc.cap.keep')?.[1];
 
   it('hands the profile to lxcri-init; liblxc gets none', () => {

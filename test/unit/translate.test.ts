@@ -1,5 +1,9 @@
 // Unit tests of the spec → liblxc translation and its small parts.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MountPoints } from '../../src/lxc/mountpoints.js';
 import { cgroupPaths } from '../../src/cgroup/paths.js';
 import { parseMountinfo } from '../../src/cgroup/mounts.js';
 import { fstabEscape } from '../../src/lxc/config.js';
@@ -23,8 +27,12 @@ const opts = {
   features: { apparmor: true, capabilities: true, cgroupDevices: true, seccomp: true },
 };
 
+// Mount points are made in the rootfs as it is translated (src/lxc/mountpoints.ts).
+const ROOTFS = mkdtempSync(join(tmpdir(), 'lxcri-translate-rootfs-'));
+afterAll(() => rmSync(ROOTFS, { recursive: true, force: true }));
+
 function bundleOf(spec: Spec) {
-  return { path: '/bundle', spec, rootfs: '/bundle/rootfs' };
+  return { path: '/bundle', spec, rootfs: ROOTFS };
 }
 
 const values = (items: ReadonlyArray<readonly [string, string]>, key: string): string[] =>
@@ -35,8 +43,8 @@ describe('translate', () => {
   const items = t.config.items;
 
   it('uses the bundle rootfs in place', () => {
-    expect(values(items, 'lxc.rootfs.path')).toEqual(['dir:/bundle/rootfs']);
-    expect(values(items, 'lxc.rootfs.mount')).toEqual(['/bundle/rootfs']);
+    expect(values(items, 'lxc.rootfs.path')).toEqual([`dir:${ROOTFS}`]);
+    expect(values(items, 'lxc.rootfs.mount')).toEqual([ROOTFS]);
     expect(values(items, 'lxc.rootfs.managed')).toEqual(['0']);
   });
 
@@ -57,19 +65,28 @@ describe('translate', () => {
 
   it('mounts the spec mounts in order, then the init files', () => {
     const m = values(items, 'lxc.mount.entry');
-    expect(m[0]).toBe('proc proc proc create=dir 0 0');
-    expect(m[1]).toBe('tmpfs dev tmpfs nosuid,strictatime,mode=755,size=65536k,create=dir 0 0');
-    expect(m.find((e) => e.includes('sys/fs/cgroup'))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0');
-    expect(m.at(-2)).toBe('/run/lxcri/c1/init .lxcri none bind,ro,nodev,nosuid,create=dir 0 0');
-    expect(m.at(-1)).toBe('/usr/local/libexec/lxcri/lxcri-init .lxcri/lxcri-init none bind,ro,nosuid,create=file 0 0');
+    expect(m[0]).toBe('proc proc proc defaults 0 0');
+    // A tmpfs is staged: lxcri-hook mounts it (pre-mount) and makes the mount points in it.
+    expect(m[1]).toBe('/run/lxcri/c1/stage/0 dev none bind 0 0');
+    expect(values(items, 'lxc.hook.pre-mount')).toEqual(['/usr/local/libexec/lxcri/lxcri-hook']);
+    expect(t.staging.conf.split('\n').slice(0, 5)).toEqual([
+      'tmpfs\t0\ttmpfs\t16777218\tmode=755,size=65536k', // nosuid|strictatime
+      'make\t0\tpts\tdir',
+      'make\t0\tshm\tdir',
+      'make\t0\tmqueue\tdir',
+      'tmpfs\t1\tshm\t14\tmode=1777,size=65536k', // nosuid|nodev|noexec
+    ]);
+    expect(m.find((e) => e.includes('sys/fs/cgroup'))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro 0 0');
+    expect(m.at(-2)).toBe('/run/lxcri/c1/init .lxcri none bind,ro,nodev,nosuid 0 0');
+    expect(m.at(-1)).toBe('/usr/local/libexec/lxcri/lxcri-init .lxcri/lxcri-init none bind,ro,nosuid 0 0');
   });
 
   it('mounts /dev/pts as an entry of its own, no devpts of liblxc, and the bind liblxc detaches', () => {
     const m = values(items, 'lxc.mount.entry');
     expect(values(items, 'lxc.pty.max')).toEqual(['0']);
-    expect(m[2]).toBe('devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5,create=dir 0 0');
+    expect(m[2]).toBe('devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5 0 0');
     // Right after the spec's mounts, before lxcri's own.
-    expect(m.at(-3)).toBe('/bundle/rootfs/dev/pts dev/pts none bind 0 0');
+    expect(m.at(-3)).toBe(`${ROOTFS}/dev/pts dev/pts none bind 0 0`);
     const noPts = translate(bundleOf({ ...sampleSpec(), mounts: sampleSpec().mounts!.filter((x) => x.destination !== '/dev/pts') }), opts);
     expect(values(noPts.config.items, 'lxc.mount.entry').some((e) => e.includes('dev/pts'))).toBe(false);
   });
@@ -174,14 +191,14 @@ describe('helpers', () => {
   });
   it('mounts cgroup as cgroup2, or binds the host hierarchy given (user namespace without a cgroup namespace, as runc)', () => {
     const m = { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'ro'] };
-    expect(mountEntry(m, '/b', '/nonexistent-rootfs')).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,ro,create=dir 0 0');
-    expect(mountEntry(m, '/b', '/nonexistent-rootfs', '/sys/fs/cgroup')).toBe('/sys/fs/cgroup sys/fs/cgroup none nosuid,ro,bind,create=dir 0 0');
+    expect(mountEntry(m, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,ro 0 0');
+    expect(mountEntry(m, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }), '/sys/fs/cgroup')).toBe('/sys/fs/cgroup sys/fs/cgroup none nosuid,ro,bind 0 0');
   });
   it('resolves bind sources against the bundle and requires them unless optional', () => {
-    expect(() => mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind'] }, '/nonexistent-bundle', '/nonexistent-rootfs')).toThrow(/does not exist/);
-    expect(mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind', 'optional'] }, '/b', '/nonexistent-rootfs')).toBe('/b/nope x none rbind,optional 0 0');
-    expect(mountEntry({ destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro'] }, '/b', '/nonexistent-rootfs')).toBe('/etc/hosts etc/hosts none rbind,ro,create=file 0 0');
-    expect(() => mountEntry({ destination: 'rel', type: 'tmpfs' }, '/b', '/nonexistent-rootfs')).toThrow(/absolute/);
+    expect(() => mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind'] }, '/nonexistent-bundle', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toThrow(/does not exist/);
+    expect(mountEntry({ destination: '/x', type: 'bind', source: 'nope', options: ['rbind', 'optional'] }, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toBe('/b/nope x none rbind,optional 0 0');
+    expect(mountEntry({ destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['rbind', 'ro'] }, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toBe('/etc/hosts etc/hosts none rbind,ro 0 0');
+    expect(() => mountEntry({ destination: 'rel', type: 'tmpfs' }, '/b', new MountPoints(ROOTFS, { stageDir: '/r/stage' }))).toThrow(/absolute/);
   });
   it('renders hook.conf and refuses TABs in paths', () => {
     expect(renderHookConf([{ op: 'mask', path: '/a' }, { op: 'rootro' }])).toBe('mask\t/a\nrootro\n');

@@ -58,7 +58,9 @@ describe('a new user namespace', () => {
     const t = translate({ path: '/bundle', spec: userSpec(), rootfs: rootfsOfMode(0o755) }, opts);
     expect(t.initDir).toBe('/dev/.lxcri');
     expect(values(t.config.items, 'lxc.init.cmd')).toEqual(['/dev/.lxcri/lxcri-init']);
-    expect(values(t.config.items, 'lxc.mount.entry').at(-2)).toBe('/run/lxcri/c1/init dev/.lxcri none bind,ro,nodev,nosuid,create=dir 0 0');
+    expect(values(t.config.items, 'lxc.mount.entry').at(-2)).toBe('/run/lxcri/c1/init dev/.lxcri none bind,ro,nodev,nosuid 0 0');
+    // Made by lxcri-hook in the staged tmpfs of /dev (src/lxc/mountpoints.ts).
+    expect(t.staging.conf).toContain('make\t0\t.lxcri\tdir\n');
     // Not into a /dev bound from elsewhere (that may be the host's), nor without a user namespace.
     const bound = userSpec((s) => {
       s.mounts = s.mounts!.map((m) => (m.destination === '/dev' ? { destination: '/dev', type: 'bind', source: '/dev', options: ['rbind'] } : m));
@@ -70,8 +72,8 @@ describe('a new user namespace', () => {
   it('binds the host\'s cgroup2 tree for a cgroup mount unless it has a cgroup namespace', () => {
     const cg = (s: Spec): string | undefined =>
       values(translate({ path: '/bundle', spec: s, rootfs: rootfsOfMode(0o755) }, opts).config.items, 'lxc.mount.entry').find((e) => e.includes(' sys/fs/cgroup '));
-    expect(cg(userSpec())).toBe('/sys/fs/cgroup/unified sys/fs/cgroup none nosuid,noexec,nodev,relatime,ro,bind,create=dir 0 0');
-    expect(cg(userSpec((s) => s.linux!.namespaces!.push({ type: 'cgroup' })))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro,create=dir 0 0');
+    expect(cg(userSpec())).toBe('/sys/fs/cgroup/unified sys/fs/cgroup none nosuid,noexec,nodev,relatime,ro,bind 0 0');
+    expect(cg(userSpec((s) => s.linux!.namespaces!.push({ type: 'cgroup' })))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro 0 0');
   });
 
   it('idmaps the rootfs only when the container\'s root could not enter it', () => {

@@ -1,8 +1,8 @@
 // linux.resources.cpu → the cgroup v1 cpu and cpuset controllers' files, values as given
 // (the spec's units are v1's). The period goes before the quota and the real-time period
 // before the runtime, as runc writes them: the kernel checks each against the other.
-import { type CgroupLimit, decimal, intField, limit, LimitError, objectField, stringField } from '../limits.js';
-import { CPU_LIST } from '../cpu.js';
+import { type CgroupLimit, decimal, intField, limit, LimitError, objectField } from '../limits.js';
+import { idleAndCpuset } from '../specfields.js';
 
 export function cpuV1Limits(v: unknown): CgroupLimit[] {
   const c = objectField('cpu', v);
@@ -29,16 +29,6 @@ export function cpuV1Limits(v: unknown): CgroupLimit[] {
   if (rtPeriod) out.push(limit('cpu.realtimePeriod', 'cpu.rt_period_us', decimal(rtPeriod)));
   const rtRuntime = intField('cpu.realtimeRuntime', c.realtimeRuntime, -1);
   if (rtRuntime !== undefined && rtRuntime !== 0) out.push(limit('cpu.realtimeRuntime', 'cpu.rt_runtime_us', decimal(rtRuntime)));
-  const idle = intField('cpu.idle', c.idle);
-  if (idle !== undefined) {
-    if (idle !== 0 && idle !== 1) throw new LimitError('cpu.idle', `must be 0 or 1, got ${idle}`);
-    out.push(limit('cpu.idle', 'cpu.idle', idle));
-  }
-  for (const k of ['cpus', 'mems'] as const) {
-    const list = stringField(`cpu.${k}`, c[k]);
-    if (list === undefined || list === '') continue;
-    if (!CPU_LIST.test(list)) throw new LimitError(`cpu.${k}`, `invalid list "${list}" (expected e.g. "0-3,5")`);
-    out.push(limit(`cpu.${k}`, `cpuset.${k}`, list.replace(/\s+/g, '')));
-  }
+  out.push(...idleAndCpuset(c));
   return out;
 }
