@@ -366,6 +366,31 @@ spec / HOME=/custom -- sh -c 'echo home=$HOME'
 run_ok 1000:1000
 expect "init: HOME from the process env wins" "$OUT" "home=/custom"
 
+# The image's /etc/passwd is read for HOME: only a regular file, at most 4 MiB, and one
+# clear line otherwise (not an endless read of /dev/zero, not a FIFO's blocking open).
+mv "$IR/etc/passwd" "$IR/etc/passwd.keep"
+mkdir -p "$IR/dev"
+mknod "$IR/dev/zero" c 1 5
+spec / -- sh -c 'echo home=$HOME'
+ln -s /dev/zero "$IR/etc/passwd"
+run_err
+expect "init: /etc/passwd -> /dev/zero refused" "$NOTIFY" \
+	"error 125 lxcri-init: read /etc/passwd (for HOME): not a regular file"
+rm "$IR/etc/passwd"
+mkfifo "$IR/etc/passwd"
+run_err
+expect "init: /etc/passwd a FIFO refused" "$NOTIFY" \
+	"error 125 lxcri-init: read /etc/passwd (for HOME): not a regular file"
+rm "$IR/etc/passwd"
+head -c $((5 << 20)) /dev/zero | tr '\0' '#' >"$IR/etc/passwd"
+run_err
+expect "init: /etc/passwd over 4 MiB refused" "$NOTIFY" \
+	"error 125 lxcri-init: read /etc/passwd (for HOME): larger than 4 MiB"
+rm "$IR/etc/passwd" "$IR/dev/zero"
+run_ok
+expect "init: no /etc/passwd gives HOME=/" "$OUT" "home=/"
+mv "$IR/etc/passwd.keep" "$IR/etc/passwd"
+
 spec /work PATH=/bin -- ./run.sh a1
 run_ok
 expect "init: relative path with a slash" "$OUT" "script-ran a1"
