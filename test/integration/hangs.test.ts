@@ -1,0 +1,132 @@
+// Hangs and resource exhaustion (issue 14, items 7 to 10): hostile image content, long
+// IDs, an init that dies before it reports, blocking files given as input, and timeouts
+// too large for Node's timers. Each fails fast with one clear line and leaves nothing, or
+// works.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { busyboxRootfs, Env, leftovers, makeBundle, withArgs, type Result } from '../helpers/lxcri.js';
+
+let env: Env;
+beforeAll(() => {
+  env = new Env();
+});
+afterAll(async () => {
+  await env.cleanup();
+});
+
+function expectOneLineError(r: Result, pattern: RegExp): void {
+  expect(r.code, r.stderr).not.toBe(0);
+  expect(r.code, 'killed by the test timeout').not.toBeNull();
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/TimeoutOverflowWarning/);
+}
+
+/** create that must fail within `withinMs` with one line matching pattern, leaving nothing. */
+async function createFailsFast(id: string, bundle: string, pattern: RegExp, withinMs = 10_000, extra: string[] = [], runEnv?: NodeJS.ProcessEnv): Promise<void> {
+  const began = Date.now();
+  const r = await env.run([...extra, 'create', '--bundle', bundle, id], { timeoutMs: 30_000, env: runEnv });
+  const took = Date.now() - began;
+  expectOneLineError(r, pattern);
+  expect(took, `create took ${took} ms`).toBeLessThan(withinMs);
+  expect(leftovers(env, id)).toEqual([]);
+}
+
+/** A private copy of the busybox rootfs that a test may make hostile. */
+function rootfsCopy(name: string): string {
+  const dir = join(env.dir, `rootfs-${name}`);
+  cpSync(busyboxRootfs(), dir, { recursive: true, verbatimSymlinks: true });
+  return dir;
+}
+
+describe('item 7: image files lxcri-init reads are bounded', () => {
+  const passwdAs = (name: string, make: (path: string) => void): string => {
+    const rootfs = rootfsCopy(name);
+    rmSync(join(rootfs, 'etc/passwd'), { force: true });
+    make(join(rootfs, 'etc/passwd'));
+    return makeBundle(env, name, (s) => {
+      s.root = { path: rootfs, readonly: true };
+      s.process!.args = ['true'];
+      // HOME unset: lxcri-init looks the user up in /etc/passwd.
+      s.process!.env = (s.process!.env ?? []).filter((e) => !e.startsWith('HOME='));
+    });
+  };
+
+  it('/etc/passwd -> /dev/zero fails fast with one line', async () => {
+    const b = passwdAs('hng-pw-zero', (p) => symlinkSync('/dev/zero', p));
+    await createFailsFast('hng-pw-zero', b, /^lxcri: lxcri-init: read \/etc\/passwd \(for HOME\): not a regular file$/);
+  });
+
+  it('/etc/passwd as a FIFO fails fast with one line', async () => {
+    const b = passwdAs('hng-pw-fifo', (p) => execFileSync('mkfifo', [p]));
+    await createFailsFast('hng-pw-fifo', b, /^lxcri: lxcri-init: read \/etc\/passwd \(for HOME\): not a regular file$/);
+  });
+
+  it('an /etc/passwd over 4 MiB fails with one line', async () => {
+    const b = passwdAs('hng-pw-big', (p) => writeFileSync(p, `${'#'.repeat(1 << 20)}\n`.repeat(5)));
+    await createFailsFast('hng-pw-big', b, /^lxcri: lxcri-init: read \/etc\/passwd \(for HOME\): larger than 4 MiB$/);
+  });
+});
+
+describe('item 8: every accepted ID works in every command', () => {
+  const idOf = (n: number): string => `hng${'x'.repeat(n - 3)}`;
+
+  for (const n of [80, 81, 107, 200, 254]) {
+    it(`an ID of ${n} characters: create, start, state, exec, kill, delete`, async () => {
+      const id = idOf(n);
+      const b = makeBundle(env, `long${n}`, withArgs('sleep', '60'));
+      const c = await env.run(['create', '--bundle', b, id], { timeoutMs: 30_000 });
+      expect(c.stderr).toBe('');
+      expect(c.code).toBe(0);
+      expect((await env.state(id)).status).toBe('created');
+      expect((await env.run(['start', id])).code).toBe(0);
+      const st = await env.state(id);
+      expect(st.status).toBe('running');
+      expect(st.id).toBe(id);
+      const e = await env.run(['exec', id, 'echo', 'in']);
+      expect(e.stderr).toBe('');
+      expect(e.stdout).toBe('in\n');
+      expect((await env.run(['kill', id, 'KILL'])).code).toBe(0);
+      const d = await env.run(['delete', '--force', id]);
+      expect(d.stderr).toBe('');
+      expect(d.code).toBe(0);
+      expect(leftovers(env, id, [st.pid])).toEqual([]);
+      expect(readdirSync(env.root)).toEqual([]);
+    });
+  }
+
+  it('an ID of 254 characters with hooks (lxcri-hook reaches create over hooks.sock)', async () => {
+    const id = idOf(254);
+    const mark = join(env.dir, 'hook-ran');
+    const b = makeBundle(env, 'longhooks', (s) => {
+      s.process!.args = ['true'];
+      s.hooks = {
+        createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', `echo createRuntime >> ${mark}`] }],
+        createContainer: [{ path: '/bin/sh', args: ['sh', '-c', 'echo createContainer output'] }],
+      };
+    });
+    const c = await env.run(['create', '--bundle', b, id], { timeoutMs: 30_000 });
+    expect(c.stderr).toBe('');
+    expect(c.code).toBe(0);
+    expect(readFileSync(mark, 'utf8')).toBe('createRuntime\n');
+    expect((await env.run(['delete', '--force', id])).code).toBe(0);
+    expect(leftovers(env, id)).toEqual([]);
+  });
+
+  it('an ID of 255 or more characters is refused by every command with one line', async () => {
+    const b = makeBundle(env, 'long255', withArgs('true'));
+    for (const n of [255, 256, 300, 5000]) {
+      const id = idOf(n);
+      const pattern = new RegExp(`^lxcri: invalid container ID "hngx+\\.\\.\\." \\(${n} characters\\): at most 254`);
+      await createFailsFast(id, b, pattern);
+      for (const cmd of [['state', id], ['start', id], ['kill', id, 'KILL'], ['delete', '--force', id], ['exec', id, 'true']]) {
+        expectOneLineError(await env.run(cmd), pattern);
+      }
+    }
+    mkdirSync(env.root, { recursive: true });
+    expect(readdirSync(env.root)).toEqual([]);
+  });
+});
