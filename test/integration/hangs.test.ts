@@ -3,7 +3,7 @@
 // too large for Node's timers. Each fails fast with one clear line and leaves nothing, or
 // works.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyboxRootfs, Env, leftovers, makeBundle, withArgs, type Result } from '../helpers/lxcri.js';
@@ -128,5 +128,89 @@ describe('item 8: every accepted ID works in every command', () => {
     }
     mkdirSync(env.root, { recursive: true });
     expect(readdirSync(env.root)).toEqual([]);
+  });
+});
+
+describe('item 9: create learns at once of an init that dies or of input that blocks', () => {
+  it('an init killed by RLIMIT_AS of 1 MiB before it reports: one line within seconds', async () => {
+    const b = makeBundle(env, 'hng-as', (s) => {
+      s.process!.args = ['true'];
+      s.process!.rlimits = [...(s.process!.rlimits ?? []), { type: 'RLIMIT_AS', hard: 1 << 20, soft: 1 << 20 }];
+    });
+    await createFailsFast('hng-as', b, /^lxcri: container init exited before it was ready: killed by signal \d+ \(SIG[A-Z]+\)$/);
+  });
+
+  for (const action of ['SCMP_ACT_KILL', 'SCMP_ACT_ERRNO'] as const) {
+    it(`a seccomp rule denying read (${action}) fails create within seconds with one line`, async () => {
+      const id = `hng-sc-${action.slice(9).toLowerCase()}`;
+      const b = makeBundle(env, id, (s) => {
+        s.process!.args = ['true'];
+        // Without no_new_privs lxcri-init loads the filter before it reads /etc/passwd.
+        s.process!.noNewPrivileges = false;
+        s.process!.env = (s.process!.env ?? []).filter((e) => !e.startsWith('HOME='));
+        s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86_64'], syscalls: [{ names: ['read'], action }] };
+      });
+      await createFailsFast(id, b, action === 'SCMP_ACT_KILL' ? /^lxcri: .*(SIGSYS|signal 31)/ : /^lxcri: lxcri-init: read \/etc\/passwd \(for HOME\): Operation not permitted$/);
+    });
+  }
+
+  it('a namespace path that is a FIFO is refused at once', async () => {
+    const fifo = join(env.dir, 'ns-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const b = makeBundle(env, 'hng-nsfifo', (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'network' ? { type: 'network', path: fifo } : n));
+    });
+    await createFailsFast('hng-nsfifo', b, /^lxcri: invalid config\.json: network namespace path .*ns-fifo is not a namespace$/, 5_000);
+  });
+
+  for (const kind of ['/dev/zero', 'a FIFO', 'a directory'] as const) {
+    it(`LXCRI_ENV_FILE naming ${kind} is refused at once with one line`, async () => {
+      let file: string = kind;
+      if (kind === 'a FIFO') {
+        file = join(env.dir, 'env-fifo');
+        execFileSync('mkfifo', [file]);
+      } else if (kind === 'a directory') {
+        file = env.dir;
+      }
+      const began = Date.now();
+      const r = await env.run(['list'], { env: { LXCRI_ENV_FILE: file }, timeoutMs: 15_000 });
+      expectOneLineError(r, new RegExp(`^lxcri: cannot read environment file ${file.replace(/[/.]/g, '\\$&')}: not a regular file$`));
+      expect(Date.now() - began).toBeLessThan(5_000);
+    });
+  }
+});
+
+describe('item 10: timeouts beyond what a timer holds are refused', () => {
+  for (const value of ['1e10', '2147484', 'Infinity']) {
+    it(`--create-timeout ${value}`, async () => {
+      const b = makeBundle(env, 'hng-to', withArgs('true'));
+      await createFailsFast('hng-to', b, new RegExp(`^lxcri: --create-timeout: "${value}" is (more than 2147483 seconds|not a positive number of seconds)`), 5_000, ['--create-timeout', value]);
+    });
+  }
+
+  it('LXCRI_CREATE_HOOK_TIMEOUT=1e10 in the environment', async () => {
+    const b = makeBundle(env, 'hng-to-env', withArgs('true'));
+    await createFailsFast('hng-to-env', b, /^lxcri: LXCRI_CREATE_HOOK_TIMEOUT: "1e10" is more than 2147483 seconds/, 5_000, [], { LXCRI_CREATE_HOOK_TIMEOUT: '1e10' });
+  });
+
+  it('a hook timeout of 2^53 seconds is refused before anything runs', async () => {
+    const mark = join(env.dir, 'overflow-hook-ran');
+    const b = makeBundle(env, 'hng-hookto', (s) => {
+      s.hooks = { prestart: [{ path: '/bin/sh', args: ['sh', '-c', `touch ${mark}; sleep 1`], timeout: 2 ** 53 }] };
+    });
+    await createFailsFast('hng-hookto', b, /^lxcri: invalid config\.json: hooks\.prestart\[0\]\.timeout 9007199254740992 is more than 2147483 seconds/, 5_000);
+    expect(existsSync(mark)).toBe(false);
+  });
+
+  it('the longest timeout accepted (2147483 s) works, and a hook timeout of 2147483 s too', async () => {
+    const b = makeBundle(env, 'hng-maxto', (s) => {
+      s.process!.args = ['true'];
+      s.hooks = { prestart: [{ path: '/bin/true', timeout: 2147483 }] };
+    });
+    const r = await env.run(['--create-timeout', '2147483', 'create', '--bundle', b, 'hng-maxto']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect((await env.run(['delete', '--force', 'hng-maxto'])).code).toBe(0);
+    expect(leftovers(env, 'hng-maxto')).toEqual([]);
   });
 });
