@@ -7,9 +7,6 @@ import { closeSync, constants, openSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { basename, dirname } from 'node:path';
 
-/** Bytes of sockaddr_un.sun_path, the terminating NUL included. */
-export const SUN_PATH_MAX = 108;
-
 export interface ShortListen {
   /** Closes the server (which unlinks the socket), then the directory fd. */
   close(): void;

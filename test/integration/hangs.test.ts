@@ -2,11 +2,11 @@
 // IDs, an init that dies before it reports, blocking files given as input, and timeouts
 // too large for Node's timers. Each fails fast with one clear line and leaves nothing, or
 // works.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busyboxRootfs, Env, leftovers, makeBundle, withArgs, type Result } from '../helpers/lxcri.js';
+import { busyboxRootfs, Env, leftovers, makeBundle, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
 
 let env: Env;
 beforeAll(() => {
@@ -112,6 +112,45 @@ describe('item 8: every accepted ID works in every command', () => {
     expect(c.stderr).toBe('');
     expect(c.code).toBe(0);
     expect(readFileSync(mark, 'utf8')).toBe('createRuntime\n');
+    expect((await env.run(['delete', '--force', id])).code).toBe(0);
+    expect(leftovers(env, id)).toEqual([]);
+  });
+
+  it('a --console-socket path beyond sun_path receives the terminal', async () => {
+    const deep = join(env.dir, 'c'.repeat(150));
+    mkdirSync(deep);
+    const sock = join(deep, 'console.sock');
+    // Python binds it by a relative name (its own cwd) and prints the payload of the one
+    // message, which carries the pty master.
+    const script = [
+      'import array, os, socket, sys',
+      'os.chdir(sys.argv[1])',
+      's = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)',
+      's.bind("console.sock")',
+      's.listen(1)',
+      'print("listening", flush=True)',
+      'c, _ = s.accept()',
+      'fds = array.array("i")',
+      'msg, anc, _, _ = c.recvmsg(1024, socket.CMSG_LEN(fds.itemsize))',
+      'print(msg.decode(), len(anc), flush=True)',
+    ].join('\n');
+    const py = spawn('python3', ['-c', script, deep], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    py.stdout.on('data', (d) => (out += String(d)));
+    const id = idOf(200);
+    try {
+      await waitFor(() => out.includes('listening'), 10_000, 'python to listen');
+      const b = makeBundle(env, 'longtty', (s) => {
+        s.process!.terminal = true;
+        s.process!.args = ['sleep', '60'];
+      });
+      const c = await env.run(['create', '--bundle', b, '--console-socket', sock, id], { timeoutMs: 30_000 });
+      expect(c.stderr).toBe('');
+      expect(c.code).toBe(0);
+      await waitFor(() => /\/dev\/pts\/\d+ 1/.test(out), 10_000, 'the pty master at the console socket');
+    } finally {
+      py.kill('SIGKILL');
+    }
     expect((await env.run(['delete', '--force', id])).code).toBe(0);
     expect(leftovers(env, id)).toEqual([]);
   });
