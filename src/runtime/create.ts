@@ -262,9 +262,8 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       throw await startFailure(runtimeDir, outcome.ended, cfg.lxcLogFile, req.id, began);
     }
     if ('died' in outcome) {
-      // A child liblxc expected to fail (a hook's) it reaps and then exits with the
-      // reason; one it did not expect it waits for forever (see initdeath.ts).
-      const ended = await Promise.race([monitorEnded, new Promise<undefined>((res) => setTimeout(() => res(undefined), 1000).unref())]);
+      // The monitor's own exit, had it come at the same time, says more (see initdeath.ts).
+      const ended = await Promise.race([monitorEnded, new Promise<undefined>((res) => setTimeout(() => res(undefined), 200).unref())]);
       const report = await notify.drain();
       if (report && !report.ok) throw initFailure(report);
       throw await startFailure(runtimeDir, ended ?? { initDied: outcome.died }, cfg.lxcLogFile, req.id, began);

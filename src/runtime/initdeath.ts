@@ -2,7 +2,8 @@
 // child on a sync socket whose other end it still holds itself: a child that dies before
 // it gets there (an RLIMIT_AS too small to run, a crash) stays a zombie and the monitor
 // waits forever. Create watches the monitor's children instead and learns of the death
-// as soon as a child stays a zombie (the monitor reaps the ones it expects at once).
+// once a child stays a zombie for a second: the monitor reaps the children it waits for
+// (its helpers', a failed init's it was told about) within moments, even under load.
 import { readdirSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 
@@ -13,7 +14,7 @@ export interface InitDeath {
 }
 
 export interface InitDeathWatch {
-  /** Resolves when a child of the monitor has stayed a zombie for two polls. */
+  /** Resolves when a child of the monitor has stayed a zombie for `stayMs`. */
   readonly died: Promise<InitDeath>;
   stop(): void;
 }
@@ -63,23 +64,26 @@ export function zombieStatus(pid: number): number | undefined {
   return Number.isInteger(code) ? code : 0;
 }
 
-export function watchInitDeath(monitorPid: number, intervalMs = 50): InitDeathWatch {
+export function watchInitDeath(monitorPid: number, stayMs = 1000, intervalMs = 50): InitDeathWatch {
   let timer: NodeJS.Timeout | undefined;
-  let seen = new Set<number>();
+  /** Zombie children and when each was first seen as one. */
+  let since = new Map<number, number>();
   const died = new Promise<InitDeath>((resolve) => {
     timer = setInterval(() => {
-      const zombies = new Set<number>();
+      const now = Date.now();
+      const zombies = new Map<number, number>();
       for (const c of childrenOf(monitorPid)) {
         const status = zombieStatus(c);
         if (status === undefined) continue;
-        if (seen.has(c)) {
+        const first = since.get(c) ?? now;
+        if (now - first >= stayMs) {
           clearInterval(timer);
           resolve({ pid: c, how: describeWaitStatus(status) });
           return;
         }
-        zombies.add(c);
+        zombies.set(c, first);
       }
-      seen = zombies;
+      since = zombies;
     }, intervalMs);
     timer.unref();
   });

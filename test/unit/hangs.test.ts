@@ -1,6 +1,6 @@
 // Unit side of issue 14 items 8 to 10: short socket paths, IDs, bounded reads of named
 // files, wait statuses in words, and timeouts that fit Node's timers.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/cli/settings.js';
 import { runtimeConfig } from '../../src/runtime/config.js';
 import { checkId } from '../../src/runtime/id.js';
-import { describeWaitStatus, zombieStatus } from '../../src/runtime/initdeath.js';
+import { describeWaitStatus, watchInitDeath, zombieStatus } from '../../src/runtime/initdeath.js';
 import { readRegularFile } from '../../src/runtime/regularfile.js';
 import { listenShort } from '../../src/runtime/shortsock.js';
 import { checkHooks } from '../../src/spec/hooks.js';
@@ -76,6 +76,31 @@ describe('init death (item 9)', () => {
     expect(describeWaitStatus(9)).toBe('killed by signal 9 (SIGKILL)');
     expect(describeWaitStatus(11 | 0x80)).toBe('killed by signal 11 (SIGSEGV)');
     expect(describeWaitStatus(3 << 8)).toBe('exit status 3');
+  });
+  it('reports a child its parent never reaps, after it stayed a zombie', async () => {
+    // sh forks a child that is killed, then becomes sleep, which never reaps it.
+    const p = spawn('sh', ['-c', 'sleep 60 & kill -9 $!; exec sleep 30'], { stdio: 'ignore' });
+    try {
+      const w = watchInitDeath(p.pid!, 300, 20);
+      const began = Date.now();
+      const death = await Promise.race([w.died, new Promise<undefined>((r) => setTimeout(r, 5000))]);
+      w.stop();
+      expect(death?.how).toBe('killed by signal 9 (SIGKILL)');
+      expect(Date.now() - began).toBeGreaterThanOrEqual(250);
+    } finally {
+      p.kill('SIGKILL');
+    }
+  });
+  it('does not report a child its parent reaps', async () => {
+    const p = spawn('sh', ['-c', 'for i in 1 2 3 4 5 6 7 8; do /bin/true; sleep 0.1; done; sleep 30'], { stdio: 'ignore' });
+    try {
+      const w = watchInitDeath(p.pid!, 300, 20);
+      const death = await Promise.race([w.died, new Promise<undefined>((r) => setTimeout(r, 1500))]);
+      w.stop();
+      expect(death).toBeUndefined();
+    } finally {
+      p.kill('SIGKILL');
+    }
   });
   it('tells a live process from a zombie', () => {
     expect(zombieStatus(process.pid)).toBeUndefined();
