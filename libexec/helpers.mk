@@ -14,7 +14,7 @@ libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h libex
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
 # libseccomp (libseccomp-dev's libseccomp.a) compiles the container's seccomp filter.
-libexec/lxcri-init: libexec/lxcri-init.c libexec/seccompfilter.c libexec/seccompfilter.h libexec/util.h libexec/ocihook.h
+libexec/lxcri-init: libexec/lxcri-init.c libexec/seccompfilter.c libexec/seccompfilter.h libexec/util.h libexec/ocihook.h libexec/boundedread.h
 	$(CC) $(CFLAGS_COMMON) -static -o $@ libexec/lxcri-init.c libexec/seccompfilter.c -lseccomp
 
 libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h

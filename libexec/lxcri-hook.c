@@ -593,28 +593,24 @@ static char *read_all(int fd, size_t *len, const char *what)
  * (the state for createContainer) or "error <reason>\n". */
 static char *runtime_hooks(size_t *statelen)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char self[32], line[48], *reply;
+	char sock[PATH_MAX], self[32], line[48], *reply;
 	ssize_t n;
 	size_t len;
 	int fd;
 
-	if ((size_t)snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/hooks.sock", rundir) >=
-	    sizeof(addr.sun_path))
+	if ((size_t)snprintf(sock, sizeof(sock), "%s/hooks.sock", rundir) >= sizeof(sock))
 		fail("ocihooks", rundir, ENAMETOOLONG);
 	n = readlink("/proc/self", self, sizeof(self) - 1);
 	if (n < 0)
 		fail("ocihooks", "/proc/self", errno);
 	self[n] = '\0';
 	snprintf(line, sizeof(line), "%s\n", self);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = unix_connect(sock);
 	if (fd < 0)
-		fail("ocihooks", "socket", errno);
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		fail("ocihooks", addr.sun_path, errno);
+		fail("ocihooks", sock, errno);
 	if (write_all(fd, line, strlen(line)) < 0 || shutdown(fd, SHUT_WR) < 0)
-		fail("ocihooks", addr.sun_path, errno);
-	reply = read_all(fd, &len, addr.sun_path);
+		fail("ocihooks", sock, errno);
+	reply = read_all(fd, &len, sock);
 	close(fd);
 	if (strncmp(reply, "ok\n", 3) == 0) {
 		*statelen = len - 3;
@@ -624,7 +620,7 @@ static char *runtime_hooks(size_t *statelen)
 		reply[strcspn(reply, "\n")] = '\0';
 		fail_text(reply + 6);
 	}
-	fail_msg("ocihooks", addr.sun_path, "no answer from lxcri create");
+	fail_msg("ocihooks", sock, "no answer from lxcri create");
 }
 
 /* Hand a createContainer hook's output (in the memfd out) to `lxcri create`
@@ -636,7 +632,7 @@ static char *runtime_hooks(size_t *statelen)
 #define HOOK_OUTPUT_LIMIT (64 * 1024)
 static void send_output(const char *hook, int out)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char sock[PATH_MAX];
 	size_t head = sizeof("output") + strlen(hook) + 1, len;
 	off_t size = lseek(out, 0, SEEK_END);
 	char *msg, *reply;
@@ -655,13 +651,12 @@ static void send_output(const char *hook, int out)
 	do
 		n = pread(out, msg + head, (size_t)size, 0);
 	while (n < 0 && errno == EINTR);
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/hooks.sock", rundir);
-	fd = n < 0 ? -1 : socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	snprintf(sock, sizeof(sock), "%s/hooks.sock", rundir);
+	fd = n < 0 ? -1 : unix_connect(sock);
 	if (fd >= 0) {
 		/* The answer ("ok") tells us create has logged it. */
-		if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
-		    write_all(fd, msg, head + (size_t)n) == 0 && shutdown(fd, SHUT_WR) == 0) {
-			reply = read_all(fd, &len, addr.sun_path);
+		if (write_all(fd, msg, head + (size_t)n) == 0 && shutdown(fd, SHUT_WR) == 0) {
+			reply = read_all(fd, &len, sock);
 			free(reply);
 		}
 		close(fd);

@@ -44,6 +44,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "boundedread.h"
 #include "ocihook.h"
 #include "seccompfilter.h"
 #include "util.h"
@@ -122,42 +123,22 @@ static void die(const char *msg, int code)
 	_exit(code);
 }
 
-/* Read a whole file; the result has an extra NUL after *len bytes. */
+/* Our own files in init_dir: regular files written by `lxcri create`, not links. The
+ * bound only keeps a damaged one from exhausting memory (args and env may be large). */
+#define INIT_FILE_LIMIT (256U << 20)
+/* Files of the image (/etc/passwd): whatever the image author made them. */
+#define IMAGE_FILE_LIMIT (4U << 20)
+
+/* Read one of our files; the result has an extra NUL after *len bytes. */
 static char *read_file(const char *path, size_t *len, int *err)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (!buf || fd < 0)
-		goto fail;
-	for (;;) {
-		ssize_t r;
-		if (n + 1 >= cap) {
-			char *bigger = realloc(buf, cap *= 2);
-			if (!bigger)
-				goto fail;
-			buf = bigger;
-		}
-		r = read(fd, buf + n, cap - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
+	char *buf = read_bounded(path, O_NOFOLLOW, INIT_FILE_LIMIT, len, err);
+	/* The callers report errno values: EINVAL reads "Invalid argument" for a non-file. */
+	if (!buf && *err == READ_NOT_REGULAR)
+		*err = EINVAL;
+	else if (!buf && *err == READ_TOO_LARGE)
+		*err = EFBIG;
 	return buf;
-fail:
-	*err = buf ? errno : ENOMEM;
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
 }
 
 /* Split NUL-terminated entries into a NULL-terminated vector (no copies).
@@ -235,14 +216,21 @@ static long long parse_id(const char *s)
 }
 
 /* Home directory of uid from /etc/passwd, or "/" (as runc does). The file
- * is parsed by hand: NSS does not work in a static binary. */
-static char *home_of(uid_t uid)
+ * is parsed by hand: NSS does not work in a static binary. It is the image's:
+ * only a regular file is read, and at most IMAGE_FILE_LIMIT of it; a missing or
+ * unreadable one (the process user's) means no entry. */
+static char *home_of(uid_t uid, struct failure *f)
 {
 	size_t len;
-	int err;
-	char *buf = read_file("/etc/passwd", &len, &err);
+	int err = 0;
+	char *buf = read_bounded("/etc/passwd", 0, IMAGE_FILE_LIMIT, &len, &err);
 	char *home = NULL;
 
+	if (!buf && err != ENOENT && err != ENOTDIR && err != EACCES) {
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read /etc/passwd (for HOME): ",
+		     read_error(err, IMAGE_FILE_LIMIT));
+		return NULL;
+	}
 	for (char *line = buf; line && *line;) {
 		char *next = strchr(line, '\n');
 		char *field[7] = { line };
@@ -273,7 +261,9 @@ static char **ensure_home(char **env, struct failure *f)
 
 	if (env_get(env, "HOME"))
 		return env;
-	home = home_of(getuid());
+	home = home_of(getuid(), f);
+	if (f->code)
+		return env;
 	entry = home ? malloc(strlen(home) + 6) : NULL;
 	if (!entry) {
 		FAIL_SYS(f, "set", "HOME", ENOMEM);
@@ -414,25 +404,14 @@ static void format_notify(const struct failure *f, char *line, size_t cap)
 /* Tell `lxcri create` the outcome; 0 on success. */
 static int notify(const struct failure *f)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char line[sizeof(f->msg) + 16];
 	int fd, ret, err;
 
-	const char *path = INIT_FILE("notify");
-
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(addr.sun_path, path, strlen(path) + 1);
-
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	format_notify(f, line, sizeof(line));
+	fd = unix_connect(INIT_FILE("notify"));
 	if (fd < 0)
 		return -1;
-	format_notify(f, line, sizeof(line));
-	ret = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
-	if (ret == 0)
-		ret = send_all(fd, line, strlen(line));
+	ret = send_all(fd, line, strlen(line));
 	err = errno;
 	close(fd);
 	errno = err;

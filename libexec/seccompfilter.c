@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "seccompfilter.h"
+#include "util.h"
 
 #define MAX_TOKENS 16
 #define MAX_ERRNO 0xffff
@@ -367,24 +368,7 @@ int seccomp_install(const struct seccomp_filter *f, int *notify_fd)
 
 int seccomp_agent_connect(const char *path)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(addr.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
+	return unix_connect(path);
 }
 
 int seccomp_agent_send(int sock, int notify_fd, const char *state, size_t len)

@@ -245,8 +245,10 @@ cat >"$T/listen.py" <<'EOF'
 import os, socket, sys
 path, out = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(path)
-os.chmod(path, 0o666)  # lxcri-init may run as any user
+# By a relative name: the path may be longer than sun_path's 108 bytes.
+os.chdir(os.path.dirname(path))
+s.bind(os.path.basename(path))
+os.chmod(os.path.basename(path), 0o666)  # lxcri-init may run as any user
 s.listen(1)
 s.settimeout(20)
 c, _ = s.accept()
@@ -269,13 +271,15 @@ spec() {
 	: >"$L/args"
 	for a in "$@"; do printf '%s\0' "$a" >>"$L/args"; done
 }
+# listen [DIR]: the notify socket in DIR (default: $L)
 listen() {
-	rm -f "$L/notify" "$T/notify.out"
-	python3 "$T/listen.py" "$L/notify" "$T/notify.out" &
+	local d=${1:-$L}
+	rm -f "$d/notify" "$T/notify.out"
+	python3 "$T/listen.py" "$d/notify" "$T/notify.out" &
 	LPID=$!
 	BG_PIDS+=("$LPID")
 	local n=50
-	while [ ! -S "$L/notify" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+	while [ ! -S "$d/notify" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 }
 # identity [UID:GID]: the identity file lxcri-init switches to (it starts as
 # root): that user with this shell's capabilities, or none for a non-root user.
@@ -365,6 +369,49 @@ expect "init: uid not in /etc/passwd gives HOME=/" "$OUT" "home=/ uid=2000"
 spec / HOME=/custom -- sh -c 'echo home=$HOME'
 run_ok 1000:1000
 expect "init: HOME from the process env wins" "$OUT" "home=/custom"
+
+# The image's /etc/passwd is read for HOME: only a regular file, at most 4 MiB, and one
+# clear line otherwise (not an endless read of /dev/zero, not a FIFO's blocking open).
+mv "$IR/etc/passwd" "$IR/etc/passwd.keep"
+mkdir -p "$IR/dev"
+mknod "$IR/dev/zero" c 1 5
+spec / -- sh -c 'echo home=$HOME'
+ln -s /dev/zero "$IR/etc/passwd"
+run_err
+expect "init: /etc/passwd -> /dev/zero refused" "$NOTIFY" \
+	"error 125 lxcri-init: read /etc/passwd (for HOME): not a regular file"
+rm "$IR/etc/passwd"
+mkfifo "$IR/etc/passwd"
+run_err
+expect "init: /etc/passwd a FIFO refused" "$NOTIFY" \
+	"error 125 lxcri-init: read /etc/passwd (for HOME): not a regular file"
+rm "$IR/etc/passwd"
+head -c $((5 << 20)) /dev/zero | tr '\0' '#' >"$IR/etc/passwd"
+run_err
+expect "init: /etc/passwd over 4 MiB refused" "$NOTIFY" \
+	"error 125 lxcri-init: read /etc/passwd (for HOME): larger than 4 MiB"
+rm "$IR/etc/passwd" "$IR/dev/zero"
+run_ok
+expect "init: no /etc/passwd gives HOME=/" "$OUT" "home=/"
+mv "$IR/etc/passwd.keep" "$IR/etc/passwd"
+
+# Files in a directory whose path passes sun_path (108 bytes): lxcri-init reaches the
+# notify socket through /proc/self/fd/<dir fd>/notify.
+LONGDIR=/$(printf 'l%.0s' $(seq 1 120))
+mkdir "$IR$LONGDIR"
+spec / -- nosuchcommand
+identity 0:0
+cp "$L/lxcri-init" "$L/args" "$L/env" "$L/cwd" "$L/identity" "$IR$LONGDIR/"
+listen "$IR$LONGDIR"
+unshare -m -p --kill-child --mount-proc="$IR/proc" chroot "$IR" "$LONGDIR/lxcri-init" >"$T/init.out" 2>"$T/init.err" &
+IPID=$!
+BG_PIDS+=("$IPID")
+NOTIFY=$(notify_line)
+wait_for "$IPID" 10
+expect "init: reports through a socket path past sun_path" "$NOTIFY" \
+	'error 127 exec: "nosuchcommand": executable file not found in $PATH'
+expect "init: long dir: nothing on stderr" "$(cat "$T/init.err")" ""
+rm -rf "${IR:?}$LONGDIR"
 
 spec /work PATH=/bin -- ./run.sh a1
 run_ok

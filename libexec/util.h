@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* Write all of buf, retrying short writes and EINTR. */
@@ -60,6 +62,64 @@ static inline char *dir_of(const char *path)
 	if (slash == path)
 		return strdup("/");
 	return strndup(path, (size_t)(slash - path));
+}
+
+/* Connect a new SOCK_STREAM socket to the unix socket at path; the fd, or -1 with errno
+ * set. A path that does not fit sun_path (108 bytes: <root>/<id>/... grows with the ID)
+ * is reached through /proc/self/fd/<dir fd>/<name>, which the kernel resolves to the same
+ * entry; a short one is used as is, so that this works without /proc as well. */
+static inline int unix_connect(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	const char *slash = strrchr(path, '/');
+	int fd, dirfd = -1, ret, err;
+
+	if (strlen(path) < sizeof(addr.sun_path)) {
+		memcpy(addr.sun_path, path, strlen(path) + 1);
+	} else {
+		char *dir;
+		if (!slash || strlen(slash + 1) > 64) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		dir = dir_of(path);
+		if (!dir)
+			return -1;
+		dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		err = errno;
+		free(dir);
+		if (dirfd < 0) {
+			errno = err;
+			return -1;
+		}
+		{
+			/* "/proc/self/fd/<dirfd>/<name>" without stdio (lxcri-init has none). */
+			char digits[12], *d = digits + sizeof(digits) - 1;
+			unsigned v = (unsigned)dirfd;
+			*d = '\0';
+			do
+				*--d = (char)('0' + v % 10);
+			while (v /= 10);
+			strcpy(addr.sun_path, "/proc/self/fd/");
+			strcat(addr.sun_path, d);
+			strcat(addr.sun_path, "/");
+			strcat(addr.sun_path, slash + 1);
+		}
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = errno;
+		ret = -1;
+	} else {
+		ret = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+		err = errno;
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	if (ret < 0 && fd >= 0)
+		close(fd);
+	errno = err;
+	return ret < 0 ? -1 : fd;
 }
 
 #endif

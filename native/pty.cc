@@ -107,18 +107,40 @@ void SendFd(const Napi::CallbackInfo& info) {
   struct sockaddr_un addr;
   std::memset(&addr, 0, sizeof(addr));
   addr.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof(addr.sun_path) || path.find('\0') != std::string::npos) {
-    throw Napi::TypeError::New(env, "sendFd: socket path must be 1 to " + std::to_string(sizeof(addr.sun_path) - 1) + " bytes without NUL");
+  if (path.empty() || path.find('\0') != std::string::npos) {
+    throw Napi::TypeError::New(env, "sendFd: socket path must be a non-empty string without NUL");
   }
   if (payload.empty()) throw Napi::TypeError::New(env, "sendFd: payload must not be empty");
-  std::memcpy(addr.sun_path, path.data(), path.size());
+  // A path past sun_path's 108 bytes is reached through /proc/self/fd/<dir fd>/<name>.
+  std::string target = path;
+  int dirFd = -1;
+  const size_t slash = path.rfind('/');
+  if (path.size() >= sizeof(addr.sun_path) && slash != std::string::npos) {
+    dirFd = open(slash == 0 ? "/" : path.substr(0, slash).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirFd < 0) throw SysError(env, "connect " + path, errno);
+    target = "/proc/self/fd/" + std::to_string(dirFd) + "/" + path.substr(slash + 1);
+  }
+  if (target.size() >= sizeof(addr.sun_path)) {
+    if (dirFd >= 0) close(dirFd);
+    throw SysError(env, "connect " + path, ENAMETOOLONG);
+  }
+  std::memcpy(addr.sun_path, target.data(), target.size());
 
   const int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (sock < 0) throw SysError(env, "socket", errno);
+  if (sock < 0) {
+    const int err = errno;
+    if (dirFd >= 0) close(dirFd);
+    throw SysError(env, "socket", err);
+  }
   int rc;
   do {
     rc = connect(sock, reinterpret_cast<const struct sockaddr*>(&addr), sizeof(addr));
   } while (rc != 0 && errno == EINTR);
+  if (dirFd >= 0) {
+    const int err = errno;
+    close(dirFd);
+    errno = err;
+  }
   if (rc != 0) {
     const int err = errno;
     close(sock);

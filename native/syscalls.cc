@@ -13,7 +13,9 @@
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -43,10 +45,26 @@ Napi::Value NsType(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(env, "nsType: expected (path: string)");
   const std::string path = info[0].As<Napi::String>().Utf8Value();
   if (path.find('\0') != std::string::npos) throw Napi::TypeError::New(env, "nsType: path contains a NUL byte");
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  // O_PATH first: opening a FIFO for reading would block, a device could act; only an
+  // nsfs file is opened for the ioctl (through its O_PATH fd, the same inode).
+  const int pathFd = open(path.c_str(), O_PATH | O_CLOEXEC);
+  if (pathFd < 0) {
     throw SysError(env, path, errno);
   }
+  struct statfs sfs;
+  if (fstatfs(pathFd, &sfs) != 0) {
+    const int err = errno;
+    close(pathFd);
+    throw SysError(env, path, err);
+  }
+  if (sfs.f_type != NSFS_MAGIC) {
+    close(pathFd);
+    return env.Null();
+  }
+  const int fd = open(("/proc/self/fd/" + std::to_string(pathFd)).c_str(), O_RDONLY | O_CLOEXEC);
+  const int openErr = errno;
+  close(pathFd);
+  if (fd < 0) throw SysError(env, path, openErr);
   const int type = ioctl(fd, NS_GET_NSTYPE);
   close(fd);
   switch (type) {

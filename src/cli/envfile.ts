@@ -2,11 +2,13 @@
 // parsed with dotenv (# comments, blank lines, quotes, multi-line quoted values). dotenv
 // skips lines it cannot parse; an operator's typo must not be half-applied silently, so
 // every line is checked first and the first bad one fails the call with file and line.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { errnoCode, errorMessage, RuntimeError } from '../runtime/errors.js';
+import { errnoCode, errnoText, errorMessage, RuntimeError } from '../runtime/errors.js';
+import { NotReadableFile, readRegularFile } from '../runtime/regularfile.js';
 
 export const DEFAULT_ENV_FILE = '/etc/default/lxcri';
+/** Far more than any settings file needs; a bound, as the file may be anything. */
+const MAX_ENV_FILE = 1 << 20;
 
 const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
 
@@ -53,13 +55,14 @@ export interface EnvFile {
 export function readEnvFile(file: string, required: boolean): EnvFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_ENV_FILE);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') {
       if (!required) return { values: {}, lines: new Map() };
       throw new RuntimeError('invalid-argument', `environment file ${file} (LXCRI_ENV_FILE) does not exist`);
     }
-    throw new RuntimeError('invalid-argument', `cannot read ${file}: ${errorMessage(err)}`);
+    const why = err instanceof NotReadableFile ? errorMessage(err) : errnoText(err);
+    throw new RuntimeError('invalid-argument', `cannot read environment file ${file}: ${why}`);
   }
   const lines = checkEnvFile(text, file);
   // Loaded only when there is a file: dotenv pulls in node:crypto, slow to start.

@@ -2,6 +2,7 @@
 // default. A value comes from the flag, else the process environment, else the
 // environment file, else the default; --help shows the defaults, never the environment.
 import { RuntimeError } from '../runtime/errors.js';
+import { secondsProblem } from '../runtime/timeout.js';
 
 export type Kind = 'string' | 'boolean' | 'seconds';
 
@@ -53,7 +54,8 @@ function parseValue(def: SettingDef, raw: string, from: string): string | boolea
     }
     case 'seconds': {
       const n = Number(raw.trim().replace(/s$/, ''));
-      if (!Number.isFinite(n) || n <= 0) throw new RuntimeError('invalid-argument', `${from}: "${raw}" is not a positive number of seconds`);
+      const problem = secondsProblem(n);
+      if (problem) throw new RuntimeError('invalid-argument', `${from}: "${raw}" is ${problem}`);
       return n;
     }
   }

@@ -2,6 +2,7 @@
 // file; library users pass what they need and get the same defaults.
 import { DEFAULT_MONITOR_CGROUP } from '../cgroup/paths.js';
 import { defaultLibexecDir } from './location.js';
+import { checkTimeoutMs } from './timeout.js';
 
 /** Milliseconds. */
 export interface Timeouts {
@@ -51,6 +52,11 @@ export type RuntimeOptions = Partial<Omit<RuntimeConfig, 'timeouts' | 'features'
   features?: Partial<Features>;
 };
 
+function checkTimeouts(t: Timeouts): Timeouts {
+  for (const [name, ms] of Object.entries(t) as [string, number][]) checkTimeoutMs(ms, `timeouts.${name}`);
+  return t;
+}
+
 export function runtimeConfig(p: RuntimeOptions = {}): RuntimeConfig {
   return {
     root: p.root ?? DEFAULT_ROOT,
@@ -59,7 +65,7 @@ export function runtimeConfig(p: RuntimeOptions = {}): RuntimeConfig {
     systemdCgroup: p.systemdCgroup ?? false,
     lxcLogFile: p.lxcLogFile,
     lxcLogLevel: p.lxcLogLevel ?? 'warn',
-    timeouts: { ...DEFAULT_TIMEOUTS, ...p.timeouts },
+    timeouts: checkTimeouts({ ...DEFAULT_TIMEOUTS, ...p.timeouts }),
     features: { apparmor: true, capabilities: true, cgroupDevices: true, seccomp: true, ...p.features },
     ignoreUnavailableControllers: p.ignoreUnavailableControllers ?? false,
   };

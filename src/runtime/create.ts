@@ -23,6 +23,7 @@ import { errnoCode, errnoText, errorMessage, RuntimeError } from './errors.js';
 import { checkId } from './id.js';
 import { startFailure, type MonitorEnd } from './startfailure.js';
 import { listenHooks, type HookServer } from './hookserver.js';
+import { watchInitDeath, type InitDeathWatch } from './initdeath.js';
 import { writeInitDir } from './initdir.js';
 import { writeStaging } from './staging.js';
 import { initDirOf, notifySocketOf } from './layout.js';
@@ -150,6 +151,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
   let monitorEnded: Promise<MonitorEnd> | undefined;
   let notify: Awaited<ReturnType<typeof listenNotify>> | undefined;
   let hookServer: HookServer | undefined;
+  let initDeath: InitDeathWatch | undefined;
   const began = Date.now();
   const deadline = began + cfg.timeouts.create;
   try {
@@ -244,9 +246,11 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     await writeRecord(runtimeDir, record);
     log.debug('monitor process started', { pid: spawned });
 
+    initDeath = watchInitDeath(spawned);
     const outcome = await Promise.race([
       notify.report,
       monitorEnded.then((end) => ({ ended: end })),
+      initDeath.died.then((death) => ({ died: death.how })),
       new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), Math.max(0, deadline - Date.now())).unref()),
     ]);
     if (outcome === 'timeout') {
@@ -259,7 +263,15 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       if (report && !report.ok) throw initFailure(report);
       throw await startFailure(runtimeDir, outcome.ended, cfg.lxcLogFile, req.id, began);
     }
+    if ('died' in outcome) {
+      // The monitor's own exit, had it come at the same time, says more (see initdeath.ts).
+      const ended = await Promise.race([monitorEnded, new Promise<undefined>((res) => setTimeout(() => res(undefined), 200).unref())]);
+      const report = await notify.drain();
+      if (report && !report.ok) throw initFailure(report);
+      throw await startFailure(runtimeDir, ended ?? { initDied: outcome.died }, cfg.lxcLogFile, req.id, began);
+    }
     if (!outcome.ok) throw initFailure(outcome);
+    initDeath.stop();
 
     const initPid = await initPidOf(req.id, cfg.root);
     const initRef = procRef(initPid);
@@ -280,6 +292,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     if (!req.keepMonitor) monitor.unref();
     return { record, runtimeDir, monitor: req.keepMonitor ? monitor : undefined };
   } catch (err) {
+    initDeath?.stop();
     notify?.close();
     hookServer?.close();
     await req.beforeCleanup?.(err);

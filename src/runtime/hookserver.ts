@@ -17,6 +17,7 @@ import type { Hooks } from '../spec/types.js';
 import { errorMessage } from './errors.js';
 import { HOOK_STATUS, OUTPUT_LIMIT, runHooks, type HookState } from './hooks.js';
 import { initDirOf } from './layout.js';
+import { listenShort } from './shortsock.js';
 
 export const HOOK_SOCKET = 'hooks.sock';
 /** The startContainer state, next to the hooks in init/ (read by lxcri-init). */
@@ -117,11 +118,13 @@ export async function listenHooks(opts: HookServerOptions): Promise<HookServer> 
     });
   };
   const server: Server = createServer({ allowHalfOpen: true }, serve);
-  await new Promise<void>((res, rej) => {
-    server.once('error', rej);
-    server.listen(path, () => res());
-  });
-  await chown(path, opts.root.uid, opts.root.gid);
-  await chmod(path, 0o600);
-  return { close: () => server.close() };
+  const listening = await listenShort(server, path);
+  try {
+    await chown(path, opts.root.uid, opts.root.gid);
+    await chmod(path, 0o600);
+  } catch (err) {
+    listening.close();
+    throw err;
+  }
+  return { close: () => listening.close() };
 }

@@ -2,6 +2,7 @@
 // has checked the process can be executed, and sends "ok" or "error <code> <message>".
 import { chmod, chown } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { listenShort } from './shortsock.js';
 
 export type InitReport = { ok: true } | { ok: false; code: number; message: string };
 
@@ -48,14 +49,16 @@ export async function listenNotify(path: string, uid: number, gid: number): Prom
     sock.on('close', () => open--);
     sock.on('error', () => undefined);
   });
-  await new Promise<void>((res, rej) => {
-    server.once('error', rej);
-    server.listen(path, () => res());
-  });
-  // lxcri-init connects as the process user, or as a root without DAC_OVERRIDE when it
-  // fails before the switch: anyone who reaches this directory may connect.
-  await chown(path, uid, gid);
-  await chmod(path, 0o666);
+  const listening = await listenShort(server, path);
+  try {
+    // lxcri-init connects as the process user, or as a root without DAC_OVERRIDE when it
+    // fails before the switch: anyone who reaches this directory may connect.
+    await chown(path, uid, gid);
+    await chmod(path, 0o666);
+  } catch (err) {
+    listening.close();
+    throw err;
+  }
   const drain = async (): Promise<InitReport | undefined> => {
     // Two poll phases accept a queued connection; the init wrote and closed it before it
     // exited, so its data and end are queued as well and arrive within a few turns.
@@ -64,5 +67,5 @@ export async function listenNotify(path: string, uid: number, gid: number): Prom
     while (!received && open > 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 5));
     return received;
   };
-  return { report, drain, close: () => server.close() };
+  return { report, drain, close: () => listening.close() };
 }

@@ -11,7 +11,7 @@ export type MonitorEnd = { code: number | null; signal: NodeJS.Signals | null };
  * or lxcri-start's generic one), and for the generic one liblxc's first ERROR line for
  * this container in its log since create began.
  */
-export async function startFailure(runtimeDir: string, end: MonitorEnd, lxcLogFile: string | undefined, id: string, since: number): Promise<RuntimeError> {
+export async function startFailure(runtimeDir: string, end: MonitorEnd | { initDied: string }, lxcLogFile: string | undefined, id: string, since: number): Promise<RuntimeError> {
   let detail = '';
   try {
     detail = (await readFile(join(runtimeDir, 'error'), 'utf8')).split('\n')[0]!.trim();
@@ -22,6 +22,7 @@ export async function startFailure(runtimeDir: string, end: MonitorEnd, lxcLogFi
     const lxcError = lxcLogFile ? await firstLxcError(lxcLogFile, id, since) : undefined;
     if (lxcError) detail = `failed to start container: ${lxcError}`;
   }
+  if ('initDied' in end) return new RuntimeError('system', detail || `container init exited before it was ready: ${end.initDied}`);
   const how = end.signal ? `was killed by ${end.signal}` : `exited with status ${end.code}`;
   return new RuntimeError('system', detail || `the container failed to start: its monitor ${how}`);
 }
