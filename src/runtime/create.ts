@@ -153,6 +153,23 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
   const began = Date.now();
   const deadline = began + cfg.timeouts.create;
   try {
+    // The record first: a directory without one reads as damaged (recordshape.ts).
+    const record: ContainerRecord = {
+      id: req.id,
+      bundle: bundle.path,
+      rootfs: bundle.rootfs,
+      ociVersion: spec.ociVersion,
+      created: new Date().toISOString(),
+      annotations: spec.annotations ?? {},
+      cgroup,
+      initExe,
+      initDir: translation.initDir,
+    };
+    // Kept for start and delete, which run them.
+    if (spec.hooks?.poststart?.length || spec.hooks?.poststop?.length) {
+      record.hooks = { poststart: spec.hooks.poststart, poststop: spec.hooks.poststop };
+    }
+    await writeRecord(runtimeDir, record);
     // Host IDs of the container's root and of the process user (user namespaces map them).
     const uids = spec.linux?.uidMappings ?? [];
     const gids = spec.linux?.gidMappings ?? [];
@@ -184,24 +201,8 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     const configFile = join(runtimeDir, 'config');
     saveLxcConfig(req.id, cfg.root, configFile, translation.config.items, log);
 
-    const record: ContainerRecord = {
-      id: req.id,
-      bundle: bundle.path,
-      rootfs: bundle.rootfs,
-      ociVersion: spec.ociVersion,
-      created: new Date().toISOString(),
-      annotations: spec.annotations ?? {},
-      cgroup,
-      initExe,
-      initDir: translation.initDir,
-    };
-    // Kept for start and delete, which run them.
-    if (spec.hooks?.poststart?.length || spec.hooks?.poststop?.length) {
-      record.hooks = { poststart: spec.hooks.poststart, poststop: spec.hooks.poststop };
-    }
     // The spec as created, for inspect (the bundle may change or go away).
     await writeFile(join(runtimeDir, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
-    await writeRecord(runtimeDir, record);
 
     const h = spec.hooks ?? {};
     if (h.prestart?.length || h.createRuntime?.length || h.createContainer?.length || h.startContainer?.length) {
