@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths } from '../cgroup/paths.js';
 import { removeContainerCgroups } from '../cgroup/remove.js';
@@ -37,6 +37,8 @@ import { writeRecord, type ContainerRecord } from './record.js';
 import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
 import { writeSeccompState } from './seccompstate.js';
+import { removeLxcLock } from './lxclock.js';
+import { monitorArgs, reapContainer } from './reap.js';
 import { applyRootPropagation } from './propagation.js';
 
 export interface CreateRequest {
@@ -284,7 +286,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     notify?.close();
     hookServer?.close();
     await req.beforeCleanup?.(err);
-    await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log);
+    await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log, monitorArgs(req.id, cfg.root, runtimeDir));
     throw err;
   }
 }
@@ -336,6 +338,7 @@ async function abortCreate(
   monitor: ChildProcess | undefined,
   ended: Promise<MonitorEnd> | undefined,
   log: Logger,
+  argv: string[],
 ): Promise<void> {
   if (monitor?.pid !== undefined && ended) {
     const ref = procRef(monitor.pid);
@@ -344,9 +347,13 @@ async function abortCreate(
     await ended;
   }
   if (monitor) {
+    // A monitor killed early leaves its half-started init behind (reap.ts).
+    const alive = await reapContainer(mounts, cgroup, argv, Date.now() + 5000);
+    if (alive.length) log.warn('processes left behind after failed create', { pids: alive });
     const left = await removeContainerCgroups(mounts, cgroup, Date.now() + 5000);
     if (left.length) log.warn('cgroup left behind after failed create', { cgroups: left });
   }
+  await removeLxcLock(dirname(runtimeDir), basename(runtimeDir)).catch(() => undefined);
   await rm(runtimeDir, { recursive: true, force: true }).catch((err: unknown) =>
     log.warn('cannot remove runtime dir after failed create', { error: errorMessage(err) }),
   );

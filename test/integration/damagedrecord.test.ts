@@ -18,7 +18,11 @@ beforeAll(() => {
 });
 afterAll(async () => {
   await env.cleanup();
+  // liblxc's lock directory of this private root (delete removes the containers' files in it).
+  rmSync(lockDir(), { recursive: true, force: true });
 });
+
+const lockDir = (): string => join('/run/lxc/lock', env.root);
 
 const recordOf = (id: string): string => join(env.root, id, 'lxcri.json');
 
@@ -94,6 +98,7 @@ describe('damaged record', () => {
       expect(d.stderr, kind).toBe('');
       expect(d.code, kind).toBe(0);
       expect(leftovers(env, id, [pid]), kind).toEqual([]);
+      expect(existsSync(join(lockDir(), `.${id}`)), kind).toBe(false);
       // And the ID is free again.
       expect((await env.run(['create', '--bundle', b, id])).code, kind).toBe(0);
       expect((await env.run(['delete', '--force', id])).code, kind).toBe(0);
