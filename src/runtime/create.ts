@@ -39,6 +39,8 @@ import { checkCgroupFree } from '../cgroup/check.js';
 import { writeSeccompState } from './seccompstate.js';
 import { removeLxcLock } from './lxclock.js';
 import { monitorArgs, reapContainer } from './reap.js';
+import { lockParents, PARENT_LOCK, type ParentLock } from './parentlock.js';
+import { sweepParents } from '../cgroup/sweep.js';
 import { applyRootPropagation } from './propagation.js';
 
 export interface CreateRequest {
@@ -152,6 +154,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
   let monitorEnded: Promise<MonitorEnd> | undefined;
   let notify: Awaited<ReturnType<typeof listenNotify>> | undefined;
   let hookServer: HookServer | undefined;
+  let parentLock: ParentLock | undefined;
   const began = Date.now();
   const deadline = began + cfg.timeouts.create;
   try {
@@ -225,6 +228,10 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     // not close the monitor's inherited fds (it can only keep all or none).
     const std = pty ? [pty.slave, pty.slave, pty.slave] : [stdio.stdin, stdio.stdout, stdio.stderr];
     const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
+    // liblxc makes the shared cgroup parents in the monitor: no sweep may remove them
+    // before the container and the monitor are in their cgroups (parentlock.ts).
+    parentLock = await lockParents('shared', deadline);
+    if (!parentLock) throw new RuntimeError('timeout', `timed out waiting for the cgroup lock ${PARENT_LOCK}`);
     const monitorArgs = [req.id, cfg.root, configFile, ...(preserveFds > 0 ? ['--keep-fds'] : []), ...(await rootfsArgs(translation.rootfsPrep))];
     monitor = spawn(helperPath(cfg.libexecDir, 'lxcri-start'), monitorArgs, {
       cwd: runtimeDir,
@@ -252,6 +259,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       monitorEnded.then((end) => ({ ended: end })),
       new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), Math.max(0, deadline - Date.now())).unref()),
     ]);
+    parentLock.release();
     if (outcome === 'timeout') {
       throw new RuntimeError('timeout', `timed out after ${cfg.timeouts.create / 1000}s waiting for container "${req.id}" to be created`);
     }
@@ -285,6 +293,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
   } catch (err) {
     notify?.close();
     hookServer?.close();
+    parentLock?.release();
     await req.beforeCleanup?.(err);
     await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log, monitorArgs(req.id, cfg.root, runtimeDir));
     throw err;
@@ -352,6 +361,7 @@ async function abortCreate(
     if (alive.length) log.warn('processes left behind after failed create', { pids: alive });
     const left = await removeContainerCgroups(mounts, cgroup, Date.now() + 5000);
     if (left.length) log.warn('cgroup left behind after failed create', { cgroups: left });
+    await sweepParents(mounts, cgroup, log).catch((err: unknown) => log.warn('cannot sweep cgroup parents', { error: errorMessage(err) }));
   }
   await removeLxcLock(dirname(runtimeDir), basename(runtimeDir)).catch(() => undefined);
   await rm(runtimeDir, { recursive: true, force: true }).catch((err: unknown) =>

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { cgroupMounts, type CgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths, type CgroupPaths } from '../cgroup/paths.js';
 import { cgroupPids, removeContainerCgroups } from '../cgroup/remove.js';
+import { sweepParents } from '../cgroup/sweep.js';
 import type { Logger } from '../log/types.js';
 import { checkId } from './id.js';
 import { errnoCode, errorMessage, notFound, RuntimeError } from './errors.js';
@@ -83,6 +84,7 @@ export async function deleteContainer(
   await reapOrFail(mounts, rec.cgroup, argv, deadline);
   const left = await removeContainerCgroups(mounts, rec.cgroup, deadline);
   if (left.length) throw new RuntimeError('system', `cannot remove cgroup ${left.join(', ')}: still busy`);
+  await sweepParents(mounts, rec.cgroup, log);
   // The container is gone; poststop runs before its runtime directory goes, and a failing
   // one is only a warning.
   if (rec.hooks?.poststop?.length) {
@@ -124,6 +126,7 @@ async function deleteDamaged(cfg: RuntimeConfig, runtimeDir: string, id: string,
   await reapOrFail(mounts, paths, monitorArgs(id, dirname(runtimeDir), runtimeDir), deadline);
   const left = await removeContainerCgroups(mounts, paths, deadline);
   if (left.length) throw new RuntimeError('system', `cannot remove cgroup ${left.join(', ')}: still busy`);
+  await sweepParents(mounts, paths, log);
   await removeFiles(runtimeDir, id, undefined);
   return [];
 }
