@@ -3,15 +3,19 @@
 // container is gone nothing of lxcri remains. Only under the parent lock held exclusive,
 // so no create is between liblxc making a parent and placing its container in it. A
 // parent that still holds a cgroup or a process is kept: rmdir refuses it.
+//
+// A sweep never waits for creates: one in progress either makes a container (whose
+// delete sweeps again) or fails (and sweeps itself). Sweeps do wait for each other, so
+// that of two deletes at once the later sweep sees both containers' cgroups gone.
 import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log/types.js';
-import { lockParents } from '../runtime/parentlock.js';
+import { lockParents, lockSweep } from '../runtime/parentlock.js';
 import type { CgroupMounts } from './mounts.js';
 import { DEFAULT_PARENT, type CgroupPaths } from './paths.js';
 
-/** How long a sweep waits for creates to finish placing their containers. */
-const SWEEP_WAIT_MS = 1000;
+/** How long a sweep waits for the one running (each takes a few rmdirs). */
+const SWEEP_WAIT_MS = 5000;
 
 /** The shared parents of a container's cgroups lxcri or liblxc made, deepest first. */
 export function sharedParents(paths: CgroupPaths): string[] {
@@ -21,24 +25,29 @@ export function sharedParents(paths: CgroupPaths): string[] {
   return rels;
 }
 
-/**
- * rmdir the empty shared parents of `paths` in every hierarchy. When a create holds the
- * lock longer than SWEEP_WAIT_MS the sweep is skipped: that create is about to use the
- * parents, and its container's delete (or its own failure) sweeps again.
- */
+/** rmdir the empty shared parents of `paths` in every hierarchy, unless a create holds the parent lock. */
 export async function sweepParents(mounts: CgroupMounts, paths: CgroupPaths, log: Logger): Promise<void> {
-  const lock = await lockParents('exclusive', Date.now() + SWEEP_WAIT_MS);
-  if (!lock) {
-    log.debug('cgroup parents kept: a create is placing a container in them');
+  const turn = await lockSweep(Date.now() + SWEEP_WAIT_MS);
+  if (!turn) {
+    log.warn('cgroup parents kept: another sweep did not finish');
     return;
   }
   try {
-    for (const rel of sharedParents(paths)) {
-      for (const m of [mounts.unified, ...mounts.v1]) {
-        if (m) await rmdir(join(m, rel)).catch(() => undefined); // in use (EBUSY, ENOTEMPTY) or gone: kept
+    const lock = await lockParents('exclusive', 0);
+    if (!lock) {
+      log.debug('cgroup parents kept: a create is placing a container in them');
+      return;
+    }
+    try {
+      for (const rel of sharedParents(paths)) {
+        for (const m of [mounts.unified, ...mounts.v1]) {
+          if (m) await rmdir(join(m, rel)).catch(() => undefined); // in use (EBUSY, ENOTEMPTY) or gone: kept
+        }
       }
+    } finally {
+      lock.release();
     }
   } finally {
-    lock.release();
+    turn.release();
   }
 }
