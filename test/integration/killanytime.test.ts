@@ -58,8 +58,8 @@ function cgroupProcs(id: string): number[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Spawn create of `id`; kill -9 `target` `delay` ms after create (or the monitor) appeared. */
-async function killedCreate(bundle: string, id: string, target: 'create' | 'monitor', delay: number): Promise<void> {
+/** Spawn create of `id`; kill -9 `target` (create, the monitor or both) `delay` ms after create (or the monitor) appeared. */
+async function killedCreate(bundle: string, id: string, target: 'create' | 'monitor' | 'both', delay: number): Promise<void> {
   const p = spawn(LAUNCHER, [...env.globals(), 'create', '--bundle', bundle, id], { env: { ...process.env, LXCRI_MAIN: MAIN }, stdio: 'ignore' });
   const exited = new Promise((r) => p.once('exit', r));
   let done = false;
@@ -80,6 +80,7 @@ async function killedCreate(bundle: string, id: string, target: 'create' | 'moni
       } catch {
         /* already gone */
       }
+      if (target === 'both') p.kill('SIGKILL');
     }
   }
   await exited;
@@ -90,9 +91,10 @@ describe('kill -9 at any time', () => {
     const b = makeBundle(env, 'k', withArgs('sleep', '600'));
     const failures: string[] = [];
     let trials = 0;
-    const plan: ['create' | 'monitor', number][] = [];
+    const plan: ['create' | 'monitor' | 'both', number][] = [];
     for (let d = 0; d <= 60; d += 1) plan.push(['monitor', d]);
     for (let d = 0; d <= 400; d += 8) plan.push(['create', d]);
+    for (let d = 0; d <= 40; d += 4) plan.push(['both', d]);
     for (const [target, delay] of plan) {
       const id = `orqk-${target}-${delay}`;
       trials++;
