@@ -1,5 +1,7 @@
 // delete: remove a stopped container (or, with force, kill it first): wait for its monitor,
-// then remove its cgroups in every hierarchy and its runtime directory.
+// kill whatever of it is left (reap.ts), remove its cgroups in every hierarchy, sweep the
+// empty shared parents (sweep.ts) and remove its runtime directory. A damaged record
+// refuses a plain delete; forced, the container is found without it.
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cgroupMounts, type CgroupMounts } from '../cgroup/mounts.js';
