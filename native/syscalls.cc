@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <linux/magic.h>
 #include <sys/mount.h>
@@ -156,6 +157,32 @@ void SetRootPropagation(const Napi::CallbackInfo& info) {
   if (WEXITSTATUS(status) != 0) throw SysError(env, "make the root mount " + kind, WEXITSTATUS(status));
 }
 
+// flock(fd, op): flock(2) without blocking, for locks between lxcri processes (Node has
+// none). op "shared" or "exclusive": true when taken, false when another process holds a
+// conflicting lock (EWOULDBLOCK); "unlock": releases. The caller polls, so the event loop
+// never blocks on a lock.
+Napi::Value Flock(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsString()) {
+    throw Napi::TypeError::New(env, "flock: expected (fd: number, op: string)");
+  }
+  const int fd = info[0].As<Napi::Number>().Int32Value();
+  const std::string op = info[1].As<Napi::String>().Utf8Value();
+  int how;
+  if (op == "shared") how = LOCK_SH | LOCK_NB;
+  else if (op == "exclusive") how = LOCK_EX | LOCK_NB;
+  else if (op == "unlock") how = LOCK_UN;
+  else throw Napi::TypeError::New(env, "flock: unknown op \"" + op + "\"");
+  if (fd < 0) throw Napi::TypeError::New(env, "flock: fd must not be negative");
+  int r;
+  do {
+    r = flock(fd, how);
+  } while (r < 0 && errno == EINTR);
+  if (r == 0) return Napi::Boolean::New(env, true);
+  if (errno == EWOULDBLOCK) return Napi::Boolean::New(env, false);
+  throw SysError(env, "flock fd " + std::to_string(fd), errno);
+}
+
 }  // namespace
 
 void DefineSyscalls(Napi::Env env, Napi::Object exports) {
@@ -164,6 +191,7 @@ void DefineSyscalls(Napi::Env env, Napi::Object exports) {
   exports.Set("setInheritable", Napi::Function::New(env, SetInheritable, "setInheritable"));
   exports.Set("reap", Napi::Function::New(env, Reap, "reap"));
   exports.Set("setRootPropagation", Napi::Function::New(env, SetRootPropagation, "setRootPropagation"));
+  exports.Set("flock", Napi::Function::New(env, Flock, "flock"));
 }
 
 }  // namespace lxcri

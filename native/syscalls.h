@@ -5,7 +5,7 @@
 
 namespace lxcri {
 
-// Adds mkfifo, nsType, setInheritable and reap to the module exports.
+// Adds mkfifo, nsType, setInheritable, reap, setRootPropagation and flock to the module exports.
 void DefineSyscalls(Napi::Env env, Napi::Object exports);
 
 }  // namespace lxcri

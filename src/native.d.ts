@@ -199,6 +199,13 @@ export interface NativeModule {
   setRootPropagation(pid: number, kind: 'shared' | 'slave' | 'private' | 'unbindable'): void;
 
   /**
+   * `flock(fd, LOCK_SH|LOCK_NB)` ("shared"), `LOCK_EX|LOCK_NB` ("exclusive") or `LOCK_UN`
+   * ("unlock"): true when done, false when another open file holds a conflicting lock.
+   * Throws (with `errno`) on any other failure.
+   */
+  flock(fd: number, op: 'shared' | 'exclusive' | 'unlock'): boolean;
+
+  /**
    * An O_PATH fd of the directory `path` (symlinks followed: a rootfs or bind source the
    * operator named). The caller closes it (fs.closeSync). Throws (with `errno`).
    */

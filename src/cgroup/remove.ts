@@ -4,7 +4,7 @@ import { readdir, rmdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../runtime/errors.js';
 import type { CgroupMounts } from './mounts.js';
-import { DEFAULT_PARENT, type CgroupPaths } from './paths.js';
+import type { CgroupPaths } from './paths.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -22,14 +22,6 @@ async function removeTree(dir: string): Promise<void> {
     await rmdir(dir);
   } catch (err) {
     if (errnoCode(err) !== 'ENOENT') throw err;
-  }
-}
-
-async function populated(dir: string): Promise<boolean> {
-  try {
-    return /^populated 1$/m.test(await readFile(join(dir, 'cgroup.events'), 'utf8'));
-  } catch {
-    return false;
   }
 }
 
@@ -80,31 +72,13 @@ export async function removeCgroup(mounts: CgroupMounts, rel: string, deadline: 
   return left;
 }
 
-/** rmdir an empty shared parent (lxcri/, lxcri-monitor.slice/) in every hierarchy. */
-export async function removeEmptyParent(mounts: CgroupMounts, rel: string): Promise<void> {
-  for (const m of [mounts.unified, ...mounts.v1]) {
-    if (!m) continue;
-    const dir = join(m, rel);
-    if (await populated(dir)) continue;
-    try {
-      await rmdir(dir);
-    } catch {
-      /* busy (other containers) or gone: both fine */
-    }
-  }
-}
-
 /**
- * Remove a container's own cgroup and its monitor's in every hierarchy, then the shared
- * parents lxcri made if they are empty now (liblxc also leaves <pivot>/lxc.pivot behind).
- * Returns the cgroups that stayed busy until the deadline.
+ * Remove a container's own cgroup and its monitor's in every hierarchy (the shared
+ * parents are sweep.ts's, under the parent lock). Returns the cgroups that stayed busy
+ * until the deadline.
  */
 export async function removeContainerCgroups(mounts: CgroupMounts, paths: CgroupPaths, deadline: number): Promise<string[]> {
   const left: string[] = [];
   for (const rel of [paths.container, paths.monitor]) left.push(...(await removeCgroup(mounts, rel, deadline)));
-  const parent = paths.container.split('/').slice(0, -1).join('/');
-  if (parent === DEFAULT_PARENT) await removeEmptyParent(mounts, DEFAULT_PARENT);
-  await removeEmptyParent(mounts, `${paths.monitorPivot}/lxc.pivot`);
-  await removeEmptyParent(mounts, paths.monitorPivot);
   return left;
 }

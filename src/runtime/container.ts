@@ -195,6 +195,6 @@ export class Container {
   /** Delete the container (see Runtime.delete); resolves with the warnings of poststop hooks. */
   async delete(opts: DeleteOptions = {}): Promise<string[]> {
     const { deleteById } = await import('./delete.js');
-    return deleteById(dirname(this.runtimeDir), this.id, opts.force ?? false, this.ctx.config.timeouts.delete, this.ctx.log);
+    return deleteById({ ...this.ctx.config, root: dirname(this.runtimeDir) }, this.id, opts.force ?? false, this.ctx.log);
   }
 }

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths } from '../cgroup/paths.js';
 import { removeContainerCgroups } from '../cgroup/remove.js';
@@ -38,6 +38,10 @@ import { writeRecord, type ContainerRecord } from './record.js';
 import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
 import { writeSeccompState } from './seccompstate.js';
+import { removeLxcLock } from './lxclock.js';
+import { monitorArgs, reapContainer } from './reap.js';
+import { lockParents, PARENT_LOCK, type ParentLock } from './parentlock.js';
+import { sweepParents } from '../cgroup/sweep.js';
 import { applyRootPropagation } from './propagation.js';
 
 export interface CreateRequest {
@@ -152,9 +156,27 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
   let notify: Awaited<ReturnType<typeof listenNotify>> | undefined;
   let hookServer: HookServer | undefined;
   let initDeath: InitDeathWatch | undefined;
+  let parentLock: ParentLock | undefined;
   const began = Date.now();
   const deadline = began + cfg.timeouts.create;
   try {
+    // The record first: a directory without one reads as damaged (recordshape.ts).
+    const record: ContainerRecord = {
+      id: req.id,
+      bundle: bundle.path,
+      rootfs: bundle.rootfs,
+      ociVersion: spec.ociVersion,
+      created: new Date().toISOString(),
+      annotations: spec.annotations ?? {},
+      cgroup,
+      initExe,
+      initDir: translation.initDir,
+    };
+    // Kept for start and delete, which run them.
+    if (spec.hooks?.poststart?.length || spec.hooks?.poststop?.length) {
+      record.hooks = { poststart: spec.hooks.poststart, poststop: spec.hooks.poststop };
+    }
+    await writeRecord(runtimeDir, record);
     // Host IDs of the container's root and of the process user (user namespaces map them).
     const uids = spec.linux?.uidMappings ?? [];
     const gids = spec.linux?.gidMappings ?? [];
@@ -186,24 +208,8 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     const configFile = join(runtimeDir, 'config');
     saveLxcConfig(req.id, cfg.root, configFile, translation.config.items, log);
 
-    const record: ContainerRecord = {
-      id: req.id,
-      bundle: bundle.path,
-      rootfs: bundle.rootfs,
-      ociVersion: spec.ociVersion,
-      created: new Date().toISOString(),
-      annotations: spec.annotations ?? {},
-      cgroup,
-      initExe,
-      initDir: translation.initDir,
-    };
-    // Kept for start and delete, which run them.
-    if (spec.hooks?.poststart?.length || spec.hooks?.poststop?.length) {
-      record.hooks = { poststart: spec.hooks.poststart, poststop: spec.hooks.poststop };
-    }
     // The spec as created, for inspect (the bundle may change or go away).
     await writeFile(join(runtimeDir, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
-    await writeRecord(runtimeDir, record);
 
     const h = spec.hooks ?? {};
     if (h.prestart?.length || h.createRuntime?.length || h.createContainer?.length || h.startContainer?.length) {
@@ -224,8 +230,12 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     // not close the monitor's inherited fds (it can only keep all or none).
     const std = pty ? [pty.slave, pty.slave, pty.slave] : [stdio.stdin, stdio.stdout, stdio.stderr];
     const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
-    const monitorArgs = [req.id, cfg.root, configFile, ...(preserveFds > 0 ? ['--keep-fds'] : []), ...(await rootfsArgs(translation.rootfsPrep))];
-    monitor = spawn(helperPath(cfg.libexecDir, 'lxcri-start'), monitorArgs, {
+    // liblxc makes the shared cgroup parents in the monitor: no sweep may remove them
+    // before the container and the monitor are in their cgroups (parentlock.ts).
+    parentLock = await lockParents('shared', deadline);
+    if (!parentLock) throw new RuntimeError('timeout', `timed out waiting for the cgroup lock ${PARENT_LOCK}`);
+    const startArgs = [req.id, cfg.root, configFile, ...(preserveFds > 0 ? ['--keep-fds'] : []), ...(await rootfsArgs(translation.rootfsPrep))];
+    monitor = spawn(helperPath(cfg.libexecDir, 'lxcri-start'), startArgs, {
       cwd: runtimeDir,
       detached: true,
       stdio: [...std, ...extra],
@@ -253,6 +263,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       initDeath.died.then((death) => ({ died: death.how })),
       new Promise<'timeout'>((res) => setTimeout(() => res('timeout'), Math.max(0, deadline - Date.now())).unref()),
     ]);
+    parentLock.release();
     if (outcome === 'timeout') {
       throw new RuntimeError('timeout', `timed out after ${cfg.timeouts.create / 1000}s waiting for container "${req.id}" to be created`);
     }
@@ -295,8 +306,9 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     initDeath?.stop();
     notify?.close();
     hookServer?.close();
+    parentLock?.release();
     await req.beforeCleanup?.(err);
-    await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log);
+    await abortCreate(runtimeDir, mounts, cgroup, monitor, monitorEnded, log, monitorArgs(req.id, cfg.root, runtimeDir));
     throw err;
   }
 }
@@ -348,6 +360,7 @@ async function abortCreate(
   monitor: ChildProcess | undefined,
   ended: Promise<MonitorEnd> | undefined,
   log: Logger,
+  argv: string[],
 ): Promise<void> {
   if (monitor?.pid !== undefined && ended) {
     const ref = procRef(monitor.pid);
@@ -356,9 +369,14 @@ async function abortCreate(
     await ended;
   }
   if (monitor) {
+    // A monitor killed early leaves its half-started init behind (reap.ts).
+    const alive = await reapContainer(mounts, cgroup, argv, Date.now() + 5000);
+    if (alive.length) log.warn('processes left behind after failed create', { pids: alive });
     const left = await removeContainerCgroups(mounts, cgroup, Date.now() + 5000);
     if (left.length) log.warn('cgroup left behind after failed create', { cgroups: left });
+    await sweepParents(mounts, cgroup, log).catch((err: unknown) => log.warn('cannot sweep cgroup parents', { error: errorMessage(err) }));
   }
+  await removeLxcLock(dirname(runtimeDir), basename(runtimeDir)).catch(() => undefined);
   await rm(runtimeDir, { recursive: true, force: true }).catch((err: unknown) =>
     log.warn('cannot remove runtime dir after failed create', { error: errorMessage(err) }),
   );

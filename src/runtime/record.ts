@@ -1,11 +1,12 @@
 // The runtime's own record of a container, <root>/<id>/lxcri.json. It is written twice by
 // create: before the monitor starts (so a killed create can still be cleaned up) and once
 // the container is created. state, kill and delete read only this file and /proc.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { errnoCode } from './errors.js';
 import { writeFileAtomic } from './files.js';
+import { DamagedRecord, parseRecord } from './recordshape.js';
 import type { Hook } from '../spec/types.js';
 import type { FileId, ProcRef } from './proc.js';
 
@@ -34,15 +35,27 @@ export interface ContainerRecord {
   hooks?: { poststart?: Hook[]; poststop?: Hook[] };
 }
 
+/**
+ * The record in the runtime directory `dir`; undefined when `dir` itself does not exist.
+ * A record that is missing from an existing `dir`, unreadable or of the wrong shape is a
+ * DamagedRecord error (recordshape.ts).
+ */
 export async function readRecord(dir: string): Promise<ContainerRecord | undefined> {
+  const file = join(dir, RECORD_FILE);
+  const id = basename(dir);
   let text: string;
   try {
-    text = await readFile(join(dir, RECORD_FILE), 'utf8');
+    text = await readFile(file, 'utf8');
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
+    if (errnoCode(err) !== 'ENOENT') throw new DamagedRecord(id, file, `cannot read it (${errnoCode(err) ?? String(err)})`);
+    try {
+      await stat(dir);
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') return undefined;
+    }
+    throw new DamagedRecord(id, file, 'the file is missing');
   }
-  return JSON.parse(text) as ContainerRecord;
+  return parseRecord(text, file, id);
 }
 
 export async function writeRecord(dir: string, rec: ContainerRecord): Promise<void> {

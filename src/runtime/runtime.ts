@@ -6,7 +6,7 @@ import { Container, type DeleteOptions } from './container.js';
 import { checkId } from './id.js';
 import type { CreateRequest, Created } from './create.js';
 import { deleteById } from './delete.js';
-import { errnoCode, notFound, RuntimeError } from './errors.js';
+import { errnoCode, errorMessage, notFound, RuntimeError } from './errors.js';
 import { runtimeConfig, type RuntimeConfig, type RuntimeOptions } from './config.js';
 import { readRecord } from './record.js';
 import { removeSpecBundle, writeSpecBundle } from './specbundle.js';
@@ -54,7 +54,8 @@ export class Runtime {
     checkId(id);
     const dir = this.runtimeDir(id);
     const rec = await readRecord(dir).catch((err: unknown) => {
-      throw new RuntimeError('system', `container "${id}": unreadable state: ${String(err)}`);
+      if (err instanceof RuntimeError) throw err; // a damaged record, named as such
+      throw new RuntimeError('system', `container "${id}": unreadable state: ${errorMessage(err)}`);
     });
     if (!rec) throw notFound(id);
     return new Container(id, dir, rec, this);
@@ -83,6 +84,6 @@ export class Runtime {
    * Resolves with the warnings of failing poststop hooks.
    */
   async delete(id: string, opts: DeleteOptions = {}): Promise<string[]> {
-    return deleteById(this.config.root, id, opts.force ?? false, this.config.timeouts.delete, this.log);
+    return deleteById(this.config, id, opts.force ?? false, this.log);
   }
 }

@@ -1,7 +1,7 @@
 // Private bundles: Runtime.create with a spec object writes it to <root>/.bundles/<id>-XXXXXX/
 // config.json (hidden from list; a unique name, so concurrent creates never share one).
 // The container's state.bundle is that directory; delete removes it with the container.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Spec } from '../spec/types.js';
 import { errorMessage, RuntimeError } from './errors.js';
@@ -38,4 +38,11 @@ export async function writeSpecBundle(root: string, id: string, spec: Spec): Pro
 /** Removes `bundle` if it is one of this root's private bundles (a caller's bundle is never touched). */
 export async function removeSpecBundle(root: string, bundle: string | undefined): Promise<void> {
   if (bundle && dirname(bundle) === join(resolve(root), BUNDLES)) await rm(bundle, { recursive: true, force: true });
+}
+
+/** The private bundles of container `id` (<id>-XXXXXX): a damaged record no longer names its own. */
+export async function privateBundlesOf(root: string, id: string): Promise<string[]> {
+  const parent = join(resolve(root), BUNDLES);
+  const names = await readdir(parent).catch(() => [] as string[]);
+  return names.filter((n) => n.length === id.length + 7 && n.startsWith(`${id}-`)).map((n) => join(parent, n));
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,29 @@ describe('module functions', () => {
   it('probes config keys', () => {
     expect(native.configItemSupported('lxc.init.cmd')).toBe(true);
     expect(native.configItemSupported('lxc.bogus.key')).toBe(false);
+  });
+});
+
+describe('flock', () => {
+  it('shares shared locks, refuses a conflicting one without blocking, and unlocks', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lxcri-flock-'));
+    const file = join(dir, 'lock');
+    const a = openSync(file, 'w');
+    const b = openSync(file, 'r');
+    try {
+      expect(native.flock(a, 'shared')).toBe(true);
+      expect(native.flock(b, 'shared')).toBe(true);
+      expect(native.flock(b, 'exclusive')).toBe(false); // a holds it shared
+      expect(native.flock(a, 'unlock')).toBe(true);
+      expect(native.flock(b, 'exclusive')).toBe(true);
+      expect(native.flock(a, 'shared')).toBe(false);
+      expect(caught(() => native.flock(a, 'bogus' as 'shared')).message).toMatch(/unknown op/);
+      expect(caught(() => native.flock(9999, 'shared')).errno).toBe(9); // EBADF
+    } finally {
+      closeSync(a);
+      closeSync(b);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,7 +1,9 @@
 // list: the containers under the root, as a table, IDs only (-q) or JSON.
 import type { State } from '../../spec/types.js';
 import type { Context } from '../context.js';
-import { writeOut } from '../context.js';
+import { writeErr, writeOut } from '../context.js';
+import { errorMessage } from '../../runtime/errors.js';
+import { DamagedRecord } from '../../runtime/recordshape.js';
 
 export interface ListArgs {
   quiet: boolean;
@@ -17,8 +19,13 @@ export async function list(args: ListArgs, ctx: Context): Promise<number> {
   }
   const states: State[] = [];
   for (const id of ids) {
-    // A container may vanish or be half-created while we look: list what can be read.
-    const c = await rt.get(id).catch(() => undefined);
+    // A container may vanish while we look: list what can be read. A damaged record is
+    // named on stderr, one line each, but does not fail the listing: managers (podman,
+    // CRI-O) list to find their own containers, which must not vanish with another's record.
+    const c = await rt.get(id).catch((err: unknown) => {
+      if (err instanceof DamagedRecord) writeErr(ctx.stdio, `lxcri: ${errorMessage(err)}\n`);
+      return undefined;
+    });
     if (c) states.push(c.state());
   }
   if (args.format === 'json') {
