@@ -9,6 +9,7 @@
         "native/errors.cc",
         "native/mountpoint.cc",
         "native/pty.cc",
+        "native/sealedcopy.cc",
         "native/syscalls.cc",
         "native/workers.cc"
       ],

@@ -25,7 +25,7 @@ import { startFailure, type MonitorEnd } from './startfailure.js';
 import { listenHooks, type HookServer } from './hookserver.js';
 import { writeInitDir } from './initdir.js';
 import { writeStaging } from './staging.js';
-import { initDirOf, notifySocketOf } from './layout.js';
+import { INIT_BINARY, initDirOf, notifySocketOf } from './layout.js';
 import { lxc } from './native.js';
 import { makeDirs } from './mkdirs.js';
 import { listenNotify, type InitReport } from './notify.js';
@@ -126,7 +126,6 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     cgroupUnified: mounts.unified,
   });
   for (const warning of translation.warnings) log.warn(warning);
-  const initExe = fileId(helperPath(cfg.libexecDir, 'lxcri-init'));
 
   // liblxc would make the log's directory 0755 and the file 0640; the log is private.
   if (cfg.lxcLogFile) checkLogFile(cfg.lxcLogFile);
@@ -160,7 +159,9 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     if (newUserns(spec.linux?.namespaces ?? [])) checkHelpersReachable(realpathSync(cfg.libexecDir), ['lxcri-init', 'lxcri-hook'], root);
     const procUser = processUser(proc);
     const user = { uid: hostId(uids, procUser.uid, 'process.user.uid'), gid: hostId(gids, procUser.gid, 'process.user.gid') };
-    await writeInitDir(runtimeDir, { ...translation.init, preserveFds }, { root, user });
+    await writeInitDir(runtimeDir, { ...translation.init, preserveFds }, { root, user }, helperPath(cfg.libexecDir, 'lxcri-init'));
+    // The container's own copy: while its init runs it, the container is "created".
+    const initExe = fileId(join(initDirOf(runtimeDir), INIT_BINARY));
     // lxcri-hook runs as the container's root: in a user namespace that is a mapped ID,
     // which must read hook.conf and may write its reason for failing to the error file.
     for (const [name, data] of [['hook.conf', translation.hookConf], ['error', '']] as const) {

@@ -2,7 +2,7 @@
 // and lxcri-init's exec mode, so that it gets the same identity handling as the
 // container's own process (groups, umask, the five capability sets, PATH lookup, HOME,
 // the 126/127 messages).
-import { existsSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log/types.js';
@@ -13,7 +13,9 @@ import { rlimitArgs } from '../lxc/rlimits.js';
 import type { Process, Spec } from '../spec/types.js';
 import type { Container } from './container.js';
 import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
-import { INIT_BINARY, INIT_DIR, initDirOf, SECCOMP_LISTENER } from './layout.js';
+import type { RuntimeConfig } from './config.js';
+import { INIT_BINARY, initDirOf, SECCOMP_LISTENER } from './layout.js';
+import { helperPath } from './location.js';
 import { lxc } from './native.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
@@ -51,17 +53,21 @@ export async function containerProcess(c: Container): Promise<Process> {
   return spec.process;
 }
 
-/** The attach arguments for `p`: lxcri-init (in `initDir`) in exec mode and the environment.
- * `seccomp`: the process gets the container's seccomp filter (init/seccomp). */
-export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds = {}, initDir = INIT_DIR, seccomp = false): { argv: string[]; env: string[] } {
+/** Where exec finds the container (its runtime root) and the lxcri-init it runs. */
+export type ExecWhere = Pick<RuntimeConfig, 'root' | 'libexecDir'>;
+
+/** The attach arguments for `p`: lxcri-init (at `init`, a path in the container) in exec
+ * mode and the environment. `seccompFd`: the process gets the container's seccomp filter,
+ * read by lxcri-init from this fd. */
+export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, init: string, seccompFd?: number): { argv: string[]; env: string[] } {
   if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
   const env = dedupeEnv(p.env ?? []);
   const have = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
   const caps = capabilitySets(p.capabilities, warn);
-  const argv = [`${initDir}/${INIT_BINARY}`, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
+  const argv = [init, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
   if (fds.tty === 'pty') argv.push('--tty');
   if (fds.tty === 'maybe') argv.push('--tty-maybe');
-  if (seccomp) argv.push('--seccomp');
+  if (seccompFd !== undefined) argv.push('--seccomp-fd', String(seccompFd));
   if (fds.keepFds) argv.push('--keep-fds', String(fds.keepFds));
   argv.push(...rlimitArgs(p.rlimits ?? []));
   for (const name of ATTACH_ADDS) if (!have.has(name)) argv.push('--unset', name);
@@ -75,7 +81,21 @@ function checkRunning(c: Container): void {
   if (status !== 'created' && status !== 'running') throw notRunning(c.id);
 }
 
-function attachOptions(c: Container, p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): AttachOptions {
+/** The attach's options and the fds it hands to lxcri-init, which `close` closes here
+ * once the attach has forked. */
+interface Attach {
+  opts: AttachOptions;
+  close(): void;
+}
+
+/**
+ * Nothing of the container's init dir is mounted in it any more (lxcri-init unmounted it):
+ * the attach runs a sealed memfd copy of the host's lxcri-init through /proc/self/fd/N
+ * (the attached process, forked from us, still holds the fd when it execs) and gives it
+ * the seccomp profile on an inherited fd. So no host file is behind /proc/<pid>/exe of
+ * the exec'd process, and nothing of the host's is mounted for the container to remount.
+ */
+function attachOptions(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): Attach {
   for (let fd = 3; fd < 3 + (fds.keepFds ?? 0); fd++) {
     try {
       lxc().setInheritable(fd, true);
@@ -85,16 +105,38 @@ function attachOptions(c: Container, p: Process, stdio: ExecStdio, fds: ExecFds,
   }
   // As runc: an exec'd process runs under the container's filter, loaded by lxcri-init
   // (liblxc's attach loads none), which create wrote when the container got one.
-  const seccomp = existsSync(join(initDirOf(c.runtimeDir), 'seccomp'));
+  const seccompFile = join(initDirOf(c.runtimeDir), 'seccomp');
+  const seccomp = existsSync(seccompFile);
   // The agent would need the exec'd process's host PID, which only liblxc's attach learns.
   if (existsSync(join(initDirOf(c.runtimeDir), SECCOMP_LISTENER))) {
     throw new RuntimeError('invalid-argument', `container "${c.id}" has a seccomp agent (linux.seccomp.listenerPath): exec is not supported in it`);
   }
-  const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, c.record.initDir, seccomp);
-  // lxcri-init starts as the container's root and becomes the process user itself, with
-  // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
-  // the container process's bounding set, without SETUID/SETGID/SETPCAP.
-  return { argv, env, cwd: '/', uid: 0, gid: 0, ...stdio, noNewPrivileges: p.noNewPrivileges === true, dropCapabilities: false };
+  const owned: number[] = [];
+  const close = (): void => {
+    for (const fd of owned.splice(0)) closeSync(fd);
+  };
+  try {
+    const init = lxc().sealedCopy(helperPath(where.libexecDir, INIT_BINARY), INIT_BINARY);
+    owned.push(init);
+    let seccompFd: number | undefined;
+    if (seccomp) {
+      seccompFd = openSync(seccompFile, constants.O_RDONLY | constants.O_NOFOLLOW);
+      owned.push(seccompFd);
+      // lxcri-init reads it before it closes every fd past the preserved ones.
+      if (seccompFd < 3 + (fds.keepFds ?? 0)) throw new RuntimeError('system', `seccomp profile fd ${seccompFd} is among the preserved fds`);
+      lxc().setInheritable(seccompFd, true);
+    }
+    const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, `/proc/self/fd/${init}`, seccompFd);
+    // lxcri-init starts as the container's root and becomes the process user itself, with
+    // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
+    // the container process's bounding set, without SETUID/SETGID/SETPCAP.
+    const opts = { argv, env, cwd: '/', uid: 0, gid: 0, ...stdio, noNewPrivileges: p.noNewPrivileges === true, dropCapabilities: false };
+    return { opts, close };
+  } catch (err) {
+    close();
+    if (err instanceof RuntimeError) throw err;
+    throw new RuntimeError('system', `exec in container "${c.id}": ${errorMessage(err)}`);
+  }
 }
 
 /** Decode a wait status the way a shell reports it: the exit code, or 128+signal. */
@@ -105,30 +147,32 @@ export function exitCode(status: number): number {
 }
 
 /** Run `p` in the container and wait for it; resolves with its exit code (128+N for signal N). */
-export async function execWait(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): Promise<number> {
+export async function execWait(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): Promise<number> {
   checkRunning(c);
-  const opts = attachOptions(c, p, stdio, fds, log);
-  const h = new (lxc().Container)(c.id, lxcpath);
+  const a = attachOptions(c, where, p, stdio, fds, log);
+  const h = new (lxc().Container)(c.id, where.root);
   try {
-    const status = await h.attachRunWait(opts);
+    const status = await h.attachRunWait(a.opts);
     return exitCode(status);
   } catch (err) {
     throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
   } finally {
+    a.close();
     h.release();
   }
 }
 
 /** Start `p` in the container; returns its host PID, a child of this process. */
-export function execDetached(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): number {
+export function execDetached(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): number {
   checkRunning(c);
-  const opts = attachOptions(c, p, stdio, fds, log);
-  const h = new (lxc().Container)(c.id, lxcpath);
+  const a = attachOptions(c, where, p, stdio, fds, log);
+  const h = new (lxc().Container)(c.id, where.root);
   try {
-    return h.attach(opts);
+    return h.attach(a.opts);
   } catch (err) {
     throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
   } finally {
+    a.close();
     h.release();
   }
 }
@@ -197,12 +241,12 @@ function ptyFor(c: Container, p: Process): Pty {
 }
 
 /** Run `p` in the foreground; resolves with its exit code (128+N after signal N). */
-export async function execForeground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): Promise<number> {
+export async function execForeground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): Promise<number> {
   const { socket, keepFds } = checkExec(p, opts, false);
   if (socket === undefined) {
     const stdio = resolveStdio(opts.stdio);
     try {
-      return await execWait(c, lxcpath, p, stdio, log, { tty: p.terminal ? 'maybe' : undefined, keepFds });
+      return await execWait(c, where, p, stdio, log, { tty: p.terminal ? 'maybe' : undefined, keepFds });
     } finally {
       closeStdio(stdio);
     }
@@ -213,7 +257,7 @@ export async function execForeground(c: Container, lxcpath: string, p: Process, 
     sendMaster(socket, pty);
     closePty(pty, 'master');
     const pio = { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave };
-    return await execWait(c, lxcpath, p, pio, log, { tty: 'pty', keepFds });
+    return await execWait(c, where, p, pio, log, { tty: 'pty', keepFds });
   } finally {
     closePty(pty);
   }
@@ -223,23 +267,23 @@ export async function execForeground(c: Container, lxcpath: string, p: Process, 
  * Start `p`; its host PID and a way to wait for it. The process is a child of this process
  * (liblxc's attach), which reaps it or leaves it to its own parent by exiting.
  */
-export function execBackground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): DetachedProcess {
-  return detachedProcess(startBackground(c, lxcpath, p, opts, log));
+export function execBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): DetachedProcess {
+  return detachedProcess(startBackground(c, where, p, opts, log));
 }
 
-function startBackground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): number {
+function startBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): number {
   const { socket, keepFds } = checkExec(p, opts, true);
   if (socket === undefined) {
     const stdio = resolveStdio(opts.stdio);
     try {
-      return execDetached(c, lxcpath, p, stdio, log, { keepFds });
+      return execDetached(c, where, p, stdio, log, { keepFds });
     } finally {
       closeStdio(stdio);
     }
   }
   const pty = ptyFor(c, p);
   try {
-    const pid = execDetached(c, lxcpath, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, log, { tty: 'pty', keepFds });
+    const pid = execDetached(c, where, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, log, { tty: 'pty', keepFds });
     try {
       sendMaster(socket, pty);
     } catch (err) {
