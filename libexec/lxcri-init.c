@@ -427,7 +427,7 @@ static void format_notify(const struct failure *f, char *line, size_t cap)
 
 /* The connection to `lxcri create`'s notify socket, made while the init dir is
  * still mounted (detach_init_dir, or notify when we failed before); -1 before. */
-static int notify_sock = -1;
+static int notify_sock = -1, notify_err;
 
 /* Connect to `lxcri create`'s notify socket; -1 with errno. */
 static int notify_connect(void)
@@ -459,6 +459,11 @@ static int notify(const struct failure *f)
 	char line[sizeof(f->msg) + 16];
 	int ret, err;
 
+	/* Once the init dir is unmounted, the connection made before is all there is. */
+	if (notify_sock < 0 && init_fd >= 0) {
+		errno = notify_err;
+		return -1;
+	}
 	if (notify_sock < 0 && (notify_sock = notify_connect()) < 0)
 		return -1;
 	format_notify(f, line, sizeof(line));
@@ -476,11 +481,11 @@ static int notify(const struct failure *f)
  * connection, the sync FIFO, the seccomp state) goes through what we keep open. */
 static void detach_init_dir(struct failure *f)
 {
+	/* Without a listener nobody will start us: notify then fails with this errno,
+	 * and main shows the first error (ours or this one) on stderr. */
 	notify_sock = notify_connect();
-	if (notify_sock < 0) {
-		FAIL_SYS(f, "connect to", INIT_FILE("notify"), errno);
-		return;
-	}
+	if (notify_sock < 0)
+		notify_err = errno;
 	init_fd = open(init_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (init_fd < 0) {
 		FAIL_SYS(f, "open", init_dir, errno);

@@ -290,12 +290,14 @@ identity() {
 }
 # start_init [UID:GID]: lxcri-init as PID 1 of a new pid namespace, with
 # some signals ignored by its parent (the exec'd process must not inherit).
+# /.lxcri is a bind mount there, as liblxc makes it: lxcri-init unmounts it.
 start_init() {
 	identity "${1:-0:0}"
 	(
 		trap '' INT QUIT HUP TERM PIPE
 		exec unshare -m -p --kill-child --mount-proc="$IR/proc" \
-			chroot "$IR" /.lxcri/lxcri-init >"$T/init.out" 2>"$T/init.err"
+			sh -c 'mount --bind "$1/.lxcri" "$1/.lxcri" && exec chroot "$1" /.lxcri/lxcri-init' \
+			start_init "$IR" >"$T/init.out" 2>"$T/init.err"
 	) &
 	IPID=$!
 	BG_PIDS+=("$IPID")
@@ -342,6 +344,22 @@ expect "init: exit code of the process" "$?" 0
 expect "init: PATH lookup skips dirs and non-executables; env, cwd, HOME, PID 1" \
 	"$(cat "$T/init.out")" "pid=1 home=/root foo=bar baz cwd=/work arg=zero"
 expect "init: nothing on stderr" "$(cat "$T/init.err")" ""
+
+# The init dir (host files) is no longer mounted when the process runs; the FIFO is
+# not followed through a symlink.
+spec / PATH=/bin -- sh -c 'grep -c " /.lxcri " /proc/self/mountinfo'
+run_ok
+expect "init: the init dir is unmounted before the process runs" "$OUT" "0"
+mv "$L/syncfifo" "$L/syncfifo.real"
+ln -s syncfifo.real "$L/syncfifo"
+spec / PATH=/bin -- echo ran
+listen
+start_init
+NOTIFY=$(notify_line)
+wait_for "$IPID" 10
+expect "init: a symlinked sync FIFO is refused" "$(cat "$T/init.err")" "lxcri-init: open /.lxcri/syncfifo: Too many levels of symbolic links"
+rm "$L/syncfifo"
+mv "$L/syncfifo.real" "$L/syncfifo"
 
 spec / -- cat /proc/self/status
 run_ok
@@ -736,8 +754,7 @@ lxcri-start: failed to start container hookfail (error_num 1)"
 N=e2e
 container $N /.lxcri/lxcri-init "lxc.hook.mount = $HERE/lxcri-hook" "$POSTSTOP" \
 	"lxc.mount.entry = proc proc proc nosuid,nodev,noexec 0 0" \
-	"lxc.mount.entry = $LP/$N/init .lxcri none bind,ro 0 0" \
-	"lxc.mount.entry = $HERE/lxcri-init .lxcri/lxcri-init none bind,ro 0 0"
+	"lxc.mount.entry = $LP/$N/init .lxcri none bind,ro 0 0"
 rm "$LP/$N/rootfs/dev/null"
 {
 	echo "dev${TAB}/dev/null${TAB}c${TAB}1${TAB}3${TAB}0666${TAB}0${TAB}0"
@@ -751,7 +768,7 @@ rm "$LP/$N/rootfs/dev/null"
 } >"$LP/$N/hook.conf"
 L=$LP/$N/init
 mkdir -p "$L"
-touch "$L/lxcri-init"
+cp "$HERE/lxcri-init" "$L/lxcri-init"
 mkfifo -m 0600 "$L/syncfifo"
 identity 0:0
 spec / PATH=/bin -- sh -c 'test -c /dev/null && ! touch /x 2>/dev/null &&
