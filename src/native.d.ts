@@ -107,8 +107,13 @@ export interface NativeContainer {
  * LXC_ATTACH_DROP_CAPABILITIES when dropCapabilities is false.
  */
 export interface AttachOptions {
-  /** argv[0] is looked up with execvp in the container (liblxc's PATH, see env). */
+  /** argv[0] is looked up with execvp in the container (liblxc's PATH, see env), unless execFd is given. */
   argv: string[];
+  /**
+   * An fd of ours whose file the process executes (execveat AT_EMPTY_PATH) with argv:
+   * no path is looked up in the container (no /proc needed, none it could fake).
+   */
+  execFd?: number;
   /**
    * The environment is cleared, then these KEY=VALUE entries are set. liblxc adds
    * `container=lxc`, the container's lxc.environment and, when no PATH is given, a

@@ -56,8 +56,7 @@ export async function containerProcess(c: Container): Promise<Process> {
 /** Where exec finds the container (its runtime root) and the lxcri-init it runs. */
 export type ExecWhere = Pick<RuntimeConfig, 'root' | 'libexecDir'>;
 
-/** The attach arguments for `p`: lxcri-init (at `init`, a path in the container) in exec
- * mode and the environment. `seccompFd`: the process gets the container's seccomp filter,
+/** The attach arguments for `p`: lxcri-init (argv[0] `init`) in exec mode and the environment. `seccompFd`: the process gets the container's seccomp filter,
  * read by lxcri-init from this fd. */
 export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, init: string, seccompFd?: number): { argv: string[]; env: string[] } {
   if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
@@ -90,10 +89,10 @@ interface Attach {
 
 /**
  * Nothing of the container's init dir is mounted in it any more (lxcri-init unmounted it):
- * the attach runs a sealed memfd copy of the host's lxcri-init through /proc/self/fd/N
- * (the attached process, forked from us, still holds the fd when it execs) and gives it
- * the seccomp profile on an inherited fd. So no host file is behind /proc/<pid>/exe of
- * the exec'd process, and nothing of the host's is mounted for the container to remount.
+ * the attached process (forked from us, so it holds our fds) execs a sealed memfd copy
+ * of the host's lxcri-init by its fd, and lxcri-init reads the seccomp profile from an
+ * inherited fd. No host file is behind /proc/<pid>/exe of lxcri-init, no path in the
+ * container is looked up for it, and nothing of the host's is mounted to remount.
  */
 function attachOptions(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): Attach {
   for (let fd = 3; fd < 3 + (fds.keepFds ?? 0); fd++) {
@@ -126,11 +125,11 @@ function attachOptions(c: Container, where: ExecWhere, p: Process, stdio: ExecSt
       if (seccompFd < 3 + (fds.keepFds ?? 0)) throw new RuntimeError('system', `seccomp profile fd ${seccompFd} is among the preserved fds`);
       lxc().setInheritable(seccompFd, true);
     }
-    const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, `/proc/self/fd/${init}`, seccompFd);
+    const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY, seccompFd);
     // lxcri-init starts as the container's root and becomes the process user itself, with
     // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
     // the container process's bounding set, without SETUID/SETGID/SETPCAP.
-    const opts = { argv, env, cwd: '/', uid: 0, gid: 0, ...stdio, noNewPrivileges: p.noNewPrivileges === true, dropCapabilities: false };
+    const opts = { argv, execFd: init, env, cwd: '/', uid: 0, gid: 0, ...stdio, noNewPrivileges: p.noNewPrivileges === true, dropCapabilities: false };
     return { opts, close };
   } catch (err) {
     close();

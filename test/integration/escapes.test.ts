@@ -95,6 +95,27 @@ describe('escapes: nothing of the host is mounted for the container to remount',
     expect((await run(['delete', '--force', id])).code).toBe(0);
   });
 
+  it('exec looks up no path in the container: a planted /.lxcri/lxcri-init or a fake /proc is never run', async () => {
+    const id = 'esd-plant';
+    // The process (with CAP_SYS_ADMIN) plants its own lxcri-init where exec used to find
+    // it and hides /proc under a tmpfs with a self/fd of its own.
+    const plant = `
+for d in /.lxcri /proc; do mount -t tmpfs tmpfs $d; done
+mkdir -p /proc/self/fd
+for f in /.lxcri/lxcri-init /proc/self/fd/3 /proc/self/fd/4 /proc/self/fd/5 /proc/self/fd/6; do
+  printf '#!/bin/sh\\necho planted-ran\\n' > $f && chmod 755 $f
+done
+echo planted
+exec sleep 600`;
+    const out = join(env.dir, `${id}.out`);
+    const bundle = makeBundle(env, id, (s) => privileged(s, plant));
+    expect(await run(['create', '--bundle', bundle, id], out)).toMatchObject({ code: 0, stderr: '' });
+    expect(await run(['start', id])).toMatchObject({ code: 0, stderr: '' });
+    await waitFor(() => readFileSync(out, 'utf8').includes('planted'), 10_000, 'the planted files');
+    expect(await run(['exec', id, 'echo', 'real'])).toMatchObject({ code: 0, stdout: 'real\n', stderr: '' });
+    expect((await run(['delete', '--force', id])).code).toBe(0);
+  });
+
   it('exec keeps the seccomp filter without the init dir and hands the process no fd of lxcri\'s', async () => {
     const id = 'esd-exec';
     const bundle = makeBundle(env, id, (s) => {
