@@ -193,7 +193,7 @@ echo "# build"
 CFLAGS="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2"
 # The helpers under test are the ones `make` builds, with the Makefile's own flags.
 build() {
-	make -s -C "$HERE/.." libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-launch
+	make -s -C "$HERE/.." libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-attach libexec/lxcri-launch
 }
 check "build all helpers (static lxcri-init)" build
 check "lxcri-init is static" is_static "$HERE/lxcri-init"
@@ -223,6 +223,16 @@ err=$("$T/launch-bad" 2>&1)
 rc=$?
 expect "launch: exec failure exit code" "$rc" 127
 expect "launch: exec failure message" "$err" "lxcri: cannot exec /nonexistent/node: No such file or directory"
+
+# ---------------------------------------------------------------- lxcri-attach
+echo "# lxcri-attach"
+# (exec in real containers: test/integration/exec.test.ts, escapes.test.ts)
+attach_err=$("$HERE/lxcri-attach" esd-nosuch "$T/no-lxcpath" 0 7 -- x 7>"$T/attach.status" 2>"$T/attach.err")
+expect "attach: an unknown container fails" "$?" 1
+expect "attach: one error line on the status fd" "$(cat "$T/attach.status")" "error container is not running: esd-nosuch"
+expect "attach: nothing on stdout or stderr" "$attach_err$(cat "$T/attach.err")" ""
+"$HERE/lxcri-attach" x 2>"$T/attach.err"
+expect "attach: usage error on stderr" "$?:$(cat "$T/attach.err")" "1:lxcri-attach: usage: lxcri-attach NAME LXCPATH INIT_FD STATUS_FD [OPTIONS] -- ARGV..."
 
 # ---------------------------------------------------------------- lxcri-init
 echo "# lxcri-init"

@@ -1,14 +1,8 @@
 #include "attach.h"
 
-#include <fcntl.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <exception>
 #include <memory>
 #include <string>
@@ -55,21 +49,6 @@ double GetInteger(const Napi::Env& env, const Napi::Value& v, const std::string&
   return d;
 }
 
-// The attached process (forked from us, in the container) execs the file behind the fd
-// it inherited: execveat(AT_EMPTY_PATH) needs no /proc and resolves no path the
-// container controls. Only async-signal-safe calls: the fork is of a threaded process.
-int ExecFd(void* payload) {
-  const auto* p = static_cast<const ExecFdPayload*>(payload);
-  syscall(SYS_execveat, p->fd, "", p->argv, environ, AT_EMPTY_PATH);
-  const int err = errno;
-  static const char prefix[] = "lxcri: exec lxcri-init in the container: ";
-  const char* reason = strerror(err);
-  if (write(STDERR_FILENO, prefix, sizeof(prefix) - 1) >= 0 && write(STDERR_FILENO, reason, strlen(reason)) >= 0) {
-    (void)!write(STDERR_FILENO, "\n", 1);
-  }
-  _exit(126);
-}
-
 std::vector<char*> Pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
   out.reserve(strings.size() + 1);
@@ -95,8 +74,6 @@ AttachRequest::AttachRequest(const Napi::Env& env, const Napi::Value& value, con
   const double in = GetInteger(env, o.Get("stdin"), Where(method, "stdin"), 2147483647.0);
   const double out = GetInteger(env, o.Get("stdout"), Where(method, "stdout"), 2147483647.0);
   const double err = GetInteger(env, o.Get("stderr"), Where(method, "stderr"), 2147483647.0);
-  const Napi::Value execFd = o.Get("execFd");
-  if (!execFd.IsUndefined()) exec_fd_ = static_cast<int>(GetInteger(env, execFd, Where(method, "execFd"), 2147483647.0));
   const Napi::Value nnp = o.Get("noNewPrivileges");
   const Napi::Value drop = o.Get("dropCapabilities");
   if (!drop.IsUndefined() && !drop.IsBoolean()) {
@@ -131,12 +108,7 @@ AttachRequest::AttachRequest(const Napi::Env& env, const Napi::Value& value, con
   options_.stderr_fd = static_cast<int>(err);
   command_.program = argv_ptrs_.front();
   command_.argv = argv_ptrs_.data();
-  payload_ = ExecFdPayload{exec_fd_, argv_ptrs_.data()};
 }
-
-lxc_attach_exec_t AttachRequest::exec_function() { return exec_fd_ >= 0 ? ExecFd : lxc_attach_run_command; }
-
-void* AttachRequest::exec_payload() { return exec_fd_ >= 0 ? static_cast<void*>(&payload_) : static_cast<void*>(&command_); }
 
 namespace {
 
@@ -157,19 +129,11 @@ class AttachRunWaitWorker : public Napi::AsyncWorker {
   void Execute() override {
     try {
       LogScope scope;
-      // As liblxc's attach_run_wait, with the request's exec function.
-      pid_t pid = -1;
-      if (c_->attach(c_, req_->exec_function(), req_->exec_payload(), req_->options(), &pid) < 0 || pid <= 0) {
+      const int status = c_->attach_run_wait(c_, req_->options(), req_->program().c_str(), req_->argv());
+      // A wait status is never -1; liblxc returns -1 when the attach itself failed.
+      if (status < 0) {
         failure_ = scope.Fail("attach to " + std::string(c_->name), c_->error_string);
         SetError(failure_.message);
-        return;
-      }
-      int status = 0;
-      pid_t r;
-      do r = waitpid(pid, &status, 0);
-      while (r < 0 && errno == EINTR);
-      if (r < 0) {
-        SetError("attachRunWait: wait for process " + std::to_string(pid) + ": " + strerror(errno));
         return;
       }
       status_ = status;
@@ -216,7 +180,7 @@ Napi::Value Container::Attach(const Napi::CallbackInfo& info) {
   pid_t pid = -1;
   LogScope scope;
   // lxc_attach_run_command execvp()s command.program with command.argv.
-  const int ret = c->attach(c, req.exec_function(), req.exec_payload(), req.options(), &pid);
+  const int ret = c->attach(c, lxc_attach_run_command, req.command(), req.options(), &pid);
   if (ret < 0 || pid <= 0) {
     throw ToJsError(env, scope.Fail("attach to " + name_, c->error_string));
   }

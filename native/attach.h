@@ -15,12 +15,6 @@ struct lxc_container;
 
 namespace lxcri {
 
-// What the exec function of options.execFd needs in the attached process.
-struct ExecFdPayload {
-  int fd;
-  char** argv;
-};
-
 // The JS options object of attach()/attachRunWait(), copied out of JS so that a
 // worker thread can use it. Owns every string liblxc gets a pointer to.
 class AttachRequest {
@@ -37,10 +31,6 @@ class AttachRequest {
   const std::string& program() const { return argv_.front(); }
   // argv as liblxc's attach_run_wait wants it (NULL-terminated).
   const char* const* argv() const { return argv_ptrs_.data(); }
-  // What the attached process runs: argv through execvp in the container, or (with
-  // options.execFd) the file behind that fd, with no path looked up in the container.
-  lxc_attach_exec_t exec_function();
-  void* exec_payload();
 
  private:
   std::vector<std::string> argv_;
@@ -50,8 +40,6 @@ class AttachRequest {
   std::vector<char*> env_ptrs_;
   lxc_attach_options_t options_;
   lxc_attach_command_t command_;
-  int exec_fd_ = -1;
-  ExecFdPayload payload_{-1, nullptr};
 };
 
 // Queues c->attach_run_wait on a worker thread; the promise resolves with the

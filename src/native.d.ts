@@ -107,13 +107,8 @@ export interface NativeContainer {
  * LXC_ATTACH_DROP_CAPABILITIES when dropCapabilities is false.
  */
 export interface AttachOptions {
-  /** argv[0] is looked up with execvp in the container (liblxc's PATH, see env), unless execFd is given. */
+  /** argv[0] is looked up with execvp in the container (liblxc's PATH, see env). */
   argv: string[];
-  /**
-   * An fd of ours whose file the process executes (execveat AT_EMPTY_PATH) with argv:
-   * no path is looked up in the container (no /proc needed, none it could fake).
-   */
-  execFd?: number;
   /**
    * The environment is cleared, then these KEY=VALUE entries are set. liblxc adds
    * `container=lxc`, the container's lxc.environment and, when no PATH is given, a
@@ -195,6 +190,9 @@ export interface NativeModule {
    * growth and shrinking: its close-on-exec fd, for the caller to close.
    */
   sealedCopy(path: string, name: string): number;
+
+  /** Sets PR_SET_CHILD_SUBREAPER for this process; returns whether it was set before. */
+  childSubreaper(on: boolean): boolean;
 
   /**
    * `waitpid(pid, WNOHANG)` for a child of this process that Node did not spawn (an

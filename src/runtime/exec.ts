@@ -6,7 +6,6 @@ import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log/types.js';
-import type { AttachOptions } from '../native.js';
 import { capabilitySets } from '../lxc/capabilities.js';
 import { dedupeEnv, identityLine } from '../lxc/process.js';
 import { rlimitArgs } from '../lxc/rlimits.js';
@@ -16,6 +15,7 @@ import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
 import type { RuntimeConfig } from './config.js';
 import { INIT_BINARY, initDirOf, SECCOMP_LISTENER } from './layout.js';
 import { helperPath } from './location.js';
+import { attachDetached, attachWait, type AttachJob } from './attachhelper.js';
 import { lxc } from './native.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
@@ -80,22 +80,23 @@ function checkRunning(c: Container): void {
   if (status !== 'created' && status !== 'running') throw notRunning(c.id);
 }
 
-/** The attach's options and the fds it hands to lxcri-init, which `close` closes here
- * once the attach has forked. */
+/** An attach job (see attachhelper.ts) and the fds of ours it holds, which `close` closes
+ * once lxcri-attach has them. */
 interface Attach {
-  opts: AttachOptions;
+  job: AttachJob;
   close(): void;
 }
 
 /**
  * Nothing of the container's init dir is mounted in it any more (lxcri-init unmounted it):
- * the attached process (forked from us, so it holds our fds) execs a sealed memfd copy
- * of the host's lxcri-init by its fd, and lxcri-init reads the seccomp profile from an
- * inherited fd. No host file is behind /proc/<pid>/exe of lxcri-init, no path in the
- * container is looked up for it, and nothing of the host's is mounted to remount.
+ * the attached process execs a sealed memfd copy of the host's lxcri-init by its fd, and
+ * lxcri-init reads the seccomp profile from an inherited fd. No host file is behind
+ * /proc/<pid>/exe of what joins the container (lxcri-attach runs from a sealed memfd too),
+ * no path in the container is looked up, and nothing of the host's is mounted to remount.
  */
-function attachOptions(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): Attach {
-  for (let fd = 3; fd < 3 + (fds.keepFds ?? 0); fd++) {
+function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): Attach {
+  const keepFds = fds.keepFds ?? 0;
+  for (let fd = 3; fd < 3 + keepFds; fd++) {
     try {
       lxc().setInheritable(fd, true);
     } catch (err) {
@@ -115,22 +116,19 @@ function attachOptions(c: Container, where: ExecWhere, p: Process, stdio: ExecSt
     for (const fd of owned.splice(0)) closeSync(fd);
   };
   try {
-    const init = lxc().sealedCopy(helperPath(where.libexecDir, INIT_BINARY), INIT_BINARY);
-    owned.push(init);
+    const helper = helperPath(where.libexecDir, 'lxcri-attach');
+    const initFd = lxc().sealedCopy(helperPath(where.libexecDir, INIT_BINARY), INIT_BINARY);
+    owned.push(initFd);
     let seccompFd: number | undefined;
     if (seccomp) {
       seccompFd = openSync(seccompFile, constants.O_RDONLY | constants.O_NOFOLLOW);
       owned.push(seccompFd);
-      // lxcri-init reads it before it closes every fd past the preserved ones.
-      if (seccompFd < 3 + (fds.keepFds ?? 0)) throw new RuntimeError('system', `seccomp profile fd ${seccompFd} is among the preserved fds`);
-      lxc().setInheritable(seccompFd, true);
     }
-    const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY, seccompFd);
-    // lxcri-init starts as the container's root and becomes the process user itself, with
-    // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
-    // the container process's bounding set, without SETUID/SETGID/SETPCAP.
-    const opts = { argv, execFd: init, env, cwd: '/', uid: 0, gid: 0, ...stdio, noNewPrivileges: p.noNewPrivileges === true, dropCapabilities: false };
-    return { opts, close };
+    // Checked here, where its warnings go to the log once.
+    const { env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY);
+    const argv = (fd: number | undefined): string[] => execArgv(p, () => undefined, fds, INIT_BINARY, fd).argv;
+    const job = { helper, id: c.id, root: where.root, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges: p.noNewPrivileges === true };
+    return { job, close };
   } catch (err) {
     close();
     if (err instanceof RuntimeError) throw err;
@@ -148,31 +146,26 @@ export function exitCode(status: number): number {
 /** Run `p` in the container and wait for it; resolves with its exit code (128+N for signal N). */
 export async function execWait(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): Promise<number> {
   checkRunning(c);
-  const a = attachOptions(c, where, p, stdio, fds, log);
-  const h = new (lxc().Container)(c.id, where.root);
+  const a = attachJob(c, where, p, stdio, fds, log);
   try {
-    const status = await h.attachRunWait(a.opts);
-    return exitCode(status);
+    return exitCode(await attachWait(a.job));
   } catch (err) {
     throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
   } finally {
     a.close();
-    h.release();
   }
 }
 
 /** Start `p` in the container; returns its host PID, a child of this process. */
 export function execDetached(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): number {
   checkRunning(c);
-  const a = attachOptions(c, where, p, stdio, fds, log);
-  const h = new (lxc().Container)(c.id, where.root);
+  const a = attachJob(c, where, p, stdio, fds, log);
   try {
-    return h.attach(a.opts);
+    return attachDetached(a.job);
   } catch (err) {
     throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
   } finally {
     a.close();
-    h.release();
   }
 }
 

@@ -1,10 +1,12 @@
 // Nothing lxcri mounts into a container may be a host file or directory the container can
 // remount rw (issue 14 item 2): the init dir holds the container's own copy of lxcri-init
 // and lxcri-init unmounts it before the process runs; exec brings lxcri-init and the
-// seccomp profile in on fds. Run against a temporary copy of the helpers, never the
-// tree's or the installed ones.
+// seccomp profile in on fds. Nothing that joins a container may show a host executable
+// behind /proc/<pid>/exe (item 1): exec attaches from lxcri-attach, re-executed from a
+// sealed memfd. Run against a temporary copy of the helpers, never the tree's or the
+// installed ones.
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +16,7 @@ import { Env, makeBundle, REPO, waitFor } from '../helpers/lxcri.js';
 
 let env: Env;
 let libexec: string;
-const HELPERS = ['lxcri-start', 'lxcri-init', 'lxcri-hook'];
+const HELPERS = ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach'];
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 const run = (args: string[], stdoutFile?: string) => env.run(args, { env: { LXCRI_LIBEXEC: libexec }, stdoutFile });
@@ -66,6 +68,21 @@ done
 echo attack-done
 `;
 
+/** PIDs of lxcri-attach processes attaching to container `id`. */
+function attachers(id: string): number[] {
+  const found: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      if (argv[0]!.endsWith('/lxcri-attach') && argv[1] === id) found.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return found;
+}
+
 describe('escapes: nothing of the host is mounted for the container to remount', () => {
   it('a container with every capability cannot write the host lxcri-init or runtime dir; after start nothing of either is mounted', async () => {
     const id = 'esd-remount';
@@ -113,6 +130,38 @@ exec sleep 600`;
     expect(await run(['start', id])).toMatchObject({ code: 0, stderr: '' });
     await waitFor(() => readFileSync(out, 'utf8').includes('planted'), 10_000, 'the planted files');
     expect(await run(['exec', id, 'echo', 'real'])).toMatchObject({ code: 0, stdout: 'real\n', stderr: '' });
+    expect((await run(['delete', '--force', id])).code).toBe(0);
+  });
+
+  it('exec: what joins the container is a fork of a sealed memfd (lxcri-attach), no host file a container could write', async () => {
+    const id = 'esd-memfd';
+    const bundle = makeBundle(env, id, (s) => privileged(s, 'exec sleep 600'));
+    expect(await run(['create', '--bundle', bundle, id])).toMatchObject({ code: 0, stderr: '' });
+    expect(await run(['start', id])).toMatchObject({ code: 0, stderr: '' });
+    // liblxc's attach forks the joining process from lxcri-attach, which waits for it: its
+    // executable is what /proc/<pid>/exe shows for the joining process until lxcri-init runs.
+    const e = run(['exec', id, 'sleep', '2']);
+    await waitFor(() => attachers(id).length > 0, 10_000, 'lxcri-attach');
+    const [pid] = attachers(id);
+    expect(readlinkSync(`/proc/${pid}/exe`)).toMatch(/^\/memfd:lxcri-attach \(deleted\)$/);
+    // The CVE-2019-5736 way: hold it open while it runs, write it once nothing runs it.
+    const held = openSync(`/proc/${pid}/exe`, 'r');
+    try {
+      expect(await e).toMatchObject({ code: 0, stderr: '' });
+      await waitFor(() => attachers(id).length === 0, 10_000, 'lxcri-attach to exit');
+      const w = openSync(`/proc/self/fd/${held}`, 'r+');
+      try {
+        expect(() => writeSync(w, 'planted')).toThrow(/EPERM/);
+      } finally {
+        closeSync(w);
+      }
+    } finally {
+      closeSync(held);
+    }
+    // Detached: the process is left to lxcri's parent as before, with its PID in the file.
+    const pidFile = join(env.dir, `${id}.pid`);
+    expect(await run(['exec', '--detach', '--pid-file', pidFile, id, 'sleep', '1'])).toMatchObject({ code: 0, stderr: '' });
+    expect(Number(readFileSync(pidFile, 'utf8'))).toBeGreaterThan(0);
     expect((await run(['delete', '--force', id])).code).toBe(0);
   });
 

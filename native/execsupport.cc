@@ -1,8 +1,10 @@
 // sealedCopy: a memfd copy of a file, sealed against every change. `lxcri exec` runs
-// lxcri-init from it (through /proc/self/fd/N in the container): the process that joins
-// the container then shows no host file behind /proc/<pid>/exe that a container process
+// lxcri-init from it (exec'd by its fd in the container): the process that joins the
+// container then shows no host file behind /proc/<pid>/exe that a container process
 // could open and write (CVE-2019-5736), and no mount of the host's binary is needed.
-#include "sealedcopy.h"
+// childSubreaper: PR_SET_CHILD_SUBREAPER, so that a detached exec'd process, whose parent
+// lxcri-attach exits, becomes our child to reap.
+#include "execsupport.h"
 #include "errors.h"
 
 #include <cerrno>
@@ -10,6 +12,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,10 +74,23 @@ Napi::Value SealedCopy(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, out);
 }
 
+// childSubreaper(on: boolean): boolean — sets PR_SET_CHILD_SUBREAPER, returns the old value.
+Napi::Value ChildSubreaper(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsBoolean()) throw Napi::TypeError::New(env, "childSubreaper: expected (on: boolean)");
+  int old = 0;
+  if (prctl(PR_GET_CHILD_SUBREAPER, &old, 0, 0, 0) < 0) throw SysError(env, "PR_GET_CHILD_SUBREAPER", errno);
+  if (prctl(PR_SET_CHILD_SUBREAPER, info[0].As<Napi::Boolean>().Value() ? 1 : 0, 0, 0, 0) < 0) {
+    throw SysError(env, "PR_SET_CHILD_SUBREAPER", errno);
+  }
+  return Napi::Boolean::New(env, old != 0);
+}
+
 }  // namespace
 
-void DefineSealedCopy(Napi::Env env, Napi::Object exports) {
+void DefineExecSupport(Napi::Env env, Napi::Object exports) {
   exports.Set("sealedCopy", Napi::Function::New(env, SealedCopy, "sealedCopy"));
+  exports.Set("childSubreaper", Napi::Function::New(env, ChildSubreaper, "childSubreaper"));
 }
 
 }  // namespace lxcri
