@@ -20,8 +20,8 @@ export interface AttachJob {
   /** Our fd of the sealed lxcri-init and, if any, of the seccomp profile. */
   initFd: number;
   seccompFd?: number;
-  /** lxcri-init's argv, given the seccomp fd's number in the process (see childFds). */
-  argv: (seccompFd: number | undefined) => string[];
+  /** lxcri-init's argv (fd numbers as childFds places them in the process). */
+  argv: string[];
   env: string[];
   noNewPrivileges: boolean;
 }
@@ -46,7 +46,7 @@ function command(job: AttachJob, detach: boolean): { args: string[]; stdio: Stdi
   if (job.noNewPrivileges) args.push('--no-new-privs');
   if (detach) args.push('--detach');
   for (const e of job.env) args.push('--env', e);
-  args.push('--', ...job.argv(fds.seccomp));
+  args.push('--', ...job.argv);
   return { args, stdio, status: fds.status };
 }
 

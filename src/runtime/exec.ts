@@ -1,5 +1,5 @@
 // exec: run another process in a created or running container, through liblxc's attach
-// and lxcri-init's exec mode, so that it gets the same identity handling as the
+// (in libexec/lxcri-attach, see attachhelper.ts) and lxcri-init's exec mode, so that it gets the same identity handling as the
 // container's own process (groups, umask, the five capability sets, PATH lookup, HOME,
 // the 126/127 messages).
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
 import type { RuntimeConfig } from './config.js';
 import { INIT_BINARY, initDirOf, SECCOMP_LISTENER } from './layout.js';
 import { helperPath } from './location.js';
-import { attachDetached, attachWait, type AttachJob } from './attachhelper.js';
+import { attachDetached, attachWait, childFds, type AttachJob } from './attachhelper.js';
 import { lxc } from './native.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
@@ -56,8 +56,9 @@ export async function containerProcess(c: Container): Promise<Process> {
 /** Where exec finds the container (its runtime root) and the lxcri-init it runs. */
 export type ExecWhere = Pick<RuntimeConfig, 'root' | 'libexecDir'>;
 
-/** The attach arguments for `p`: lxcri-init (argv[0] `init`) in exec mode and the environment. `seccompFd`: the process gets the container's seccomp filter,
- * read by lxcri-init from this fd. */
+/** The attach arguments for `p`: lxcri-init (argv[0] `init`) in exec mode and the
+ * environment. `seccompFd`: the process gets the container's seccomp filter, which
+ * lxcri-init reads from this fd. */
 export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, init: string, seccompFd?: number): { argv: string[]; env: string[] } {
   if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
   const env = dedupeEnv(p.env ?? []);
@@ -124,9 +125,8 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
       seccompFd = openSync(seccompFile, constants.O_RDONLY | constants.O_NOFOLLOW);
       owned.push(seccompFd);
     }
-    // Checked here, where its warnings go to the log once.
-    const { env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY);
-    const argv = (fd: number | undefined): string[] => execArgv(p, () => undefined, fds, INIT_BINARY, fd).argv;
+    // lxcri-init reads the profile from the fd number lxcri-attach hands it on as.
+    const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY, childFds(keepFds, seccomp).seccomp);
     const job = { helper, id: c.id, root: where.root, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges: p.noNewPrivileges === true };
     return { job, close };
   } catch (err) {
@@ -189,7 +189,7 @@ const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-argumen
 
 /** A process started by Container.execDetached. */
 export interface DetachedProcess {
-  /** Its host PID. It is a child of this process (liblxc's attach). */
+  /** Its host PID. It is a child of this process (see attachDetached). */
   readonly pid: number;
   /**
    * Resolves once it has ended, with its exit code (128+N after signal N), and reaps it.
@@ -257,7 +257,7 @@ export async function execForeground(c: Container, where: ExecWhere, p: Process,
 
 /**
  * Start `p`; its host PID and a way to wait for it. The process is a child of this process
- * (liblxc's attach), which reaps it or leaves it to its own parent by exiting.
+ * (see attachDetached), which reaps it or leaves it to its own parent by exiting.
  */
 export function execBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): DetachedProcess {
   return detachedProcess(startBackground(c, where, p, opts, log));
