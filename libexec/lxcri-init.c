@@ -131,12 +131,13 @@ static void die(const char *msg, int code)
 	_exit(code);
 }
 
-/* Read a whole file (path relative to dirfd); the result has an extra NUL after *len bytes. */
-static char *read_file_at(int dirfd, const char *path, size_t *len, int *err)
+/* Read a whole file (path relative to dirfd, opened with flags added); the result has
+ * an extra NUL after *len bytes. */
+static char *read_file_at(int dirfd, const char *path, int flags, size_t *len, int *err)
 {
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | flags);
 
 	if (!buf || fd < 0)
 		goto fail;
@@ -171,7 +172,7 @@ fail:
 
 static char *read_file(const char *path, size_t *len, int *err)
 {
-	return read_file_at(AT_FDCWD, path, len, err);
+	return read_file_at(AT_FDCWD, path, 0, len, err);
 }
 
 /* Split NUL-terminated entries into a NULL-terminated vector (no copies).
@@ -896,7 +897,7 @@ static void seccomp_late(void)
 	int err = 0;
 
 	if (filter.listener) {
-		state = read_file_at(init_fd, "seccomp.state", &len, &err);
+		state = read_file_at(init_fd, "seccomp.state", O_NOFOLLOW, &len, &err);
 		if (!state) {
 			FAIL_SYS(&f, "read", INIT_FILE("seccomp.state"), err);
 			die(f.msg, f.code);

@@ -370,6 +370,14 @@ wait_for "$IPID" 10
 expect "init: a symlinked sync FIFO is refused" "$(cat "$T/init.err")" "lxcri-init: open /.lxcri/syncfifo: Too many levels of symbolic links"
 rm "$L/syncfifo"
 mv "$L/syncfifo.real" "$L/syncfifo"
+# Image files are read as the image has them: a symlinked /etc/passwd still gives HOME.
+mv "$IR/etc/passwd" "$IR/etc/passwd.real"
+ln -s passwd.real "$IR/etc/passwd"
+spec / PATH=/bin -- sh -c 'echo $HOME'
+run_ok
+expect "init: HOME from a symlinked /etc/passwd" "$OUT" "/root"
+rm "$IR/etc/passwd"
+mv "$IR/etc/passwd.real" "$IR/etc/passwd"
 
 spec / -- cat /proc/self/status
 run_ok
