@@ -26,7 +26,7 @@ unexport NODE_EXTRA_CA_CERTS NODE_OPTIONS
 
 NODE_GYP_FLAGS = $(if $(wildcard /usr/include/node/node_api.h),--nodedir=/usr,)
 
-HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-launch
+HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-attach libexec/lxcri-launch
 TS_SOURCES := $(shell find src -name '*.ts' 2>/dev/null)
 NATIVE_SOURCES := $(wildcard native/*.cc native/*.h)
 VALIDATORS = src/spec/generated/validators.cjs
@@ -39,7 +39,7 @@ VALIDATORS = src/spec/generated/validators.cjs
 
 all: $(HELPERS) dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri_native.node dist/lxcri-main.cjs.cache dist/doc/.stamp
 
-# lxcri-start, lxcri-init, lxcri-hook: one definition for this Makefile and the npm package.
+# lxcri-start, lxcri-init, lxcri-hook, lxcri-attach: one definition for this Makefile and the npm package.
 include libexec/helpers.mk
 
 deps:
@@ -90,7 +90,7 @@ install: all $(LAUNCHER)
 	install -m 0755 $(LAUNCHER) $(BINDIR)/lxcri
 	install -m 0644 dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri-main.cjs.callers $(LIBDIR)/
 	install -m 0755 dist/lxcri_native.node $(LIBDIR)/
-	install -m 0755 libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook env/lxcri-backup.sh $(LIBEXECDIR)/
+	install -m 0755 libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-attach env/lxcri-backup.sh $(LIBEXECDIR)/
 	install -m 0644 dist/doc/man/*.8 $(MANDIR)/
 	install -m 0644 dist/doc/completion/lxcri $(COMPLETIONDIR)/lxcri
 	sed 's|"/usr/local/bin/lxcri"|"$(PREFIX)/bin/lxcri"|' examples/crio/10-lxcri.conf >$(EXAMPLEDIR)/crio/10-lxcri.conf

@@ -9,6 +9,7 @@
         "native/errors.cc",
         "native/mountpoint.cc",
         "native/pty.cc",
+        "native/execsupport.cc",
         "native/syscalls.cc",
         "native/workers.cc"
       ],

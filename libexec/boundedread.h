@@ -15,15 +15,16 @@
 #define READ_NOT_REGULAR (-1)
 #define READ_TOO_LARGE (-2)
 
-/* Read all of path (opened with O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags: the FIFO's
- * open must not block either) into a malloc'ed buffer with an extra NUL after *len bytes.
- * NULL on failure, with *err an errno value or READ_NOT_REGULAR / READ_TOO_LARGE. */
-static inline char *read_bounded(const char *path, int flags, size_t max, size_t *len, int *err)
+/* Read all of path (relative to dirfd, opened with O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+ * flags: the FIFO's open must not block either) into a malloc'ed buffer with an extra NUL
+ * after *len bytes. NULL on failure, with *err an errno value or READ_NOT_REGULAR /
+ * READ_TOO_LARGE. */
+static inline char *read_bounded_at(int dirfd, const char *path, int flags, size_t max, size_t *len, int *err)
 {
 	struct stat st;
 	size_t cap = 4096, n = 0;
 	char *buf = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags);
 
 	if (fd < 0)
 		goto fail;
@@ -71,6 +72,11 @@ fail:
 		close(fd);
 	free(buf);
 	return NULL;
+}
+
+static inline char *read_bounded(const char *path, int flags, size_t max, size_t *len, int *err)
+{
+	return read_bounded_at(AT_FDCWD, path, flags, max, len, err);
 }
 
 /* The text for read_bounded's *err. */

@@ -10,12 +10,17 @@
  * before anything else: liblxc can neither raise capabilities for a non-root
  * user nor set ambient ones.
  *
+ * Once it has read its files, and before it takes the process's identity, it
+ * unmounts LXCRI_DIR (keeping an fd for the sync FIFO and the seccomp state, and
+ * the notify connection): nothing of the host's runtime dir stays mounted in the
+ * container for it to remount rw.
+ *
  * The spec's startContainer hooks (LXCRI_DIR/hooks, with the state JSON in
  * LXCRI_DIR/hooks.state) run after the start byte, right before the exec, as
  * the process user, with their output on our stderr. A failing hook is
  * reported there and we exit 125: the process never runs.
  *
- * `lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
+ * `lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
  * is exec mode, for
  * `lxcri exec` (liblxc attaches us as the container's root): no files, no notify
  * socket, no FIFO. The environment is ours minus the NAMEs (what liblxc's attach
@@ -24,8 +29,9 @@
  * above stderr closed (but for the N after it with --keep-fds, --preserve-fds); errors
  * go to stderr, exit 125, 126 or 127. --tty (and LXCRI_DIR/terminal in the normal mode):
  * stdin is a pty slave that becomes our controlling terminal, in a new session.
- * --seccomp (and LXCRI_DIR/seccomp's presence in the normal mode): the process runs under
- * the container's seccomp filter, LXCRI_DIR/seccomp (see seccomp_prepare).
+ * --seccomp-fd FD (and LXCRI_DIR/seccomp's presence in the normal mode): the process runs
+ * under the container's seccomp filter, read from FD (`lxcri exec` opens the runtime dir's
+ * file) or LXCRI_DIR/seccomp (see seccomp_prepare).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +40,7 @@
 #include <stdint.h>
 #include <linux/capability.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -56,6 +63,8 @@
 /* Where our files are: the directory we were started from, LXCRI_DIR or
  * another one (/dev/.lxcri in a user namespace, see src/lxc/userns.ts). */
 static char init_dir[256] = LXCRI_DIR;
+/* The init dir once it is unmounted (detach_init_dir), -1 before. */
+static int init_fd = -1;
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -129,16 +138,22 @@ static void die(const char *msg, int code)
 /* Files of the image (/etc/passwd): whatever the image author made them. */
 #define IMAGE_FILE_LIMIT (4U << 20)
 
-/* Read one of our files; the result has an extra NUL after *len bytes. */
-static char *read_file(const char *path, size_t *len, int *err)
+/* Read one of our files (path relative to dirfd, never through a link); the result has
+ * an extra NUL after *len bytes. */
+static char *read_file_at(int dirfd, const char *path, size_t *len, int *err)
 {
-	char *buf = read_bounded(path, O_NOFOLLOW, INIT_FILE_LIMIT, len, err);
+	char *buf = read_bounded_at(dirfd, path, O_NOFOLLOW, INIT_FILE_LIMIT, len, err);
 	/* The callers report errno values: EINVAL reads "Invalid argument" for a non-file. */
 	if (!buf && *err == READ_NOT_REGULAR)
 		*err = EINVAL;
 	else if (!buf && *err == READ_TOO_LARGE)
 		*err = EFBIG;
 	return buf;
+}
+
+static char *read_file(const char *path, size_t *len, int *err)
+{
+	return read_file_at(AT_FDCWD, path, len, err);
 }
 
 /* Split NUL-terminated entries into a NULL-terminated vector (no copies).
@@ -401,21 +416,56 @@ static void format_notify(const struct failure *f, char *line, size_t cap)
 	strcat(line, "\n");
 }
 
+/* The connection to `lxcri create`'s notify socket, made while the init dir is
+ * still mounted (detach_init_dir, or notify when we failed before); -1 before. */
+static int notify_sock = -1, notify_err;
+
+/* Connect to `lxcri create`'s notify socket; -1 with errno. */
+static int notify_connect(void)
+{
+	return unix_connect(INIT_FILE("notify"));
+}
+
 /* Tell `lxcri create` the outcome; 0 on success. */
 static int notify(const struct failure *f)
 {
 	char line[sizeof(f->msg) + 16];
-	int fd, ret, err;
+	int ret, err;
 
-	format_notify(f, line, sizeof(line));
-	fd = unix_connect(INIT_FILE("notify"));
-	if (fd < 0)
+	/* Once the init dir is unmounted, the connection made before is all there is. */
+	if (notify_sock < 0 && init_fd >= 0) {
+		errno = notify_err;
 		return -1;
-	ret = send_all(fd, line, strlen(line));
+	}
+	if (notify_sock < 0 && (notify_sock = notify_connect()) < 0)
+		return -1;
+	format_notify(f, line, sizeof(line));
+	ret = send_all(notify_sock, line, strlen(line));
 	err = errno;
-	close(fd);
+	close(notify_sock);
+	notify_sock = -1;
 	errno = err;
 	return ret;
+}
+
+/* Unmount the init dir (and the seccomp agent's socket in it) once everything is read
+ * from it, while we still are the container's root: the container must find nothing of
+ * the host's runtime dir mounted that it could remount rw. What comes later (the notify
+ * connection, the sync FIFO, the seccomp state) goes through what we keep open. */
+static void detach_init_dir(struct failure *f)
+{
+	/* Without a listener nobody will start us: notify then fails with this errno,
+	 * and main shows the first error (ours or this one) on stderr. */
+	notify_sock = notify_connect();
+	if (notify_sock < 0)
+		notify_err = errno;
+	init_fd = open(init_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (init_fd < 0) {
+		FAIL_SYS(f, "open", init_dir, errno);
+		return;
+	}
+	if (umount2(init_dir, MNT_DETACH) < 0)
+		FAIL_SYS(f, "unmount", init_dir, errno);
 }
 
 /* Block until `lxcri start` writes a byte into the FIFO. An open without a
@@ -428,7 +478,8 @@ static void wait_for_start(void)
 	for (;;) {
 		char b;
 		ssize_t n;
-		int err, fd = open(fifo, O_RDONLY | O_CLOEXEC);
+		/* In the init dir we unmounted: no path in the container leads there. */
+		int err, fd = openat(init_fd, "syncfifo", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 		if (fd < 0) {
 			if (errno == EINTR)
@@ -775,12 +826,15 @@ static void close_unpreserved(struct failure *f)
 static struct seccomp_filter filter;
 static int filter_late, agent_sock = -1, notify_fd = -1;
 
-static void seccomp_prepare(struct failure *f, int exec_mode)
+/* exec_fd: exec mode's profile (--seccomp-fd), -1 in the normal mode (LXCRI_DIR/seccomp). */
+static void seccomp_prepare(struct failure *f, int exec_fd)
 {
 	char msg[sizeof(f->msg)];
-	int nnp;
+	int nnp, exec_mode = exec_fd >= 0;
+	int ret = exec_mode ? seccomp_compile_fd(exec_fd, "--seccomp-fd", &filter, msg, sizeof(msg))
+			    : seccomp_compile(INIT_FILE("seccomp"), &filter, msg, sizeof(msg));
 
-	if (seccomp_compile(INIT_FILE("seccomp"), &filter, msg, sizeof(msg)) < 0) {
+	if (ret < 0) {
 		FAIL(f, CODE_INTERNAL, msg);
 		return;
 	}
@@ -815,7 +869,7 @@ static void seccomp_late(void)
 	int err = 0;
 
 	if (filter.listener) {
-		state = read_file(INIT_FILE("seccomp.state"), &len, &err);
+		state = read_file_at(init_fd, "seccomp.state", &len, &err);
 		if (!state) {
 			FAIL_SYS(&f, "read", INIT_FILE("seccomp.state"), err);
 			die(f.msg, f.code);
@@ -873,9 +927,11 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	if (!f->code)
 		read_start_hooks(f);
 	if (!f->code && access(INIT_FILE("seccomp"), F_OK) == 0)
-		seccomp_prepare(f, 0);
+		seccomp_prepare(f, -1);
 	else if (!f->code && errno != ENOENT)
 		FAIL_SYS(f, "check", INIT_FILE("seccomp"), errno);
+	if (!f->code)
+		detach_init_dir(f);
 	if (!f->code)
 		take_identity(&id, f);
 	if (f->code) {
@@ -943,11 +999,11 @@ static int exec_mode(int argc, char **argv, char **envp)
 	char **unset, **args, **env;
 	size_t nunset = 0;
 	char *path;
-	int i = 4, tty = 0, seccomp = 0;
+	int i = 4, tty = 0, seccomp_fd = -1;
 	long keep = 0;
 
 	if (argc < 6)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	unset = calloc((size_t)argc, sizeof(*unset));
 	if (!unset)
@@ -959,9 +1015,14 @@ static int exec_mode(int argc, char **argv, char **envp)
 		} else if (i < argc && strcmp(argv[i], "--tty-maybe") == 0) {
 			tty = 2;
 			i++;
-		} else if (i < argc && strcmp(argv[i], "--seccomp") == 0) {
-			seccomp = 1;
-			i++;
+		} else if (i + 1 < argc && strcmp(argv[i], "--seccomp-fd") == 0) {
+			char *end;
+			errno = 0;
+			long fd = strtol(argv[i + 1], &end, 10);
+			if (errno || *end || fd <= STDERR_FILENO || fd > 1000000)
+				die("lxcri-init: --exec: malformed --seccomp-fd", CODE_INTERNAL);
+			seccomp_fd = (int)fd;
+			i += 2;
 		} else if (i + 1 < argc && strcmp(argv[i], "--keep-fds") == 0) {
 			char *end;
 			errno = 0;
@@ -981,7 +1042,7 @@ static int exec_mode(int argc, char **argv, char **envp)
 		}
 	}
 	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	args = argv + i + 1;
 	if (parse_identity(argv[2], &id) < 0)
@@ -993,8 +1054,8 @@ static int exec_mode(int argc, char **argv, char **envp)
 		struct failure ignored = { 0 };
 		take_terminal(tty == 1 ? &f : &ignored);
 	}
-	if (!f.code && seccomp)
-		seccomp_prepare(&f, 1);
+	if (!f.code && seccomp_fd >= 0)
+		seccomp_prepare(&f, seccomp_fd);
 	if (!f.code)
 		take_identity(&id, &f);
 	if (!f.code)

@@ -144,14 +144,15 @@ static int tokenize(char *line, char **tok)
 	return n;
 }
 
-static char *read_text(const char *path)
+/* The whole regular file fd, which is closed. */
+static char *read_fd(int fd)
 {
 	struct stat st;
 	char *buf = NULL;
 	size_t n = 0;
-	int e, fd = open(path, O_RDONLY | O_CLOEXEC);
+	int e;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || !(buf = malloc((size_t)st.st_size + 1)))
+	if (fstat(fd, &st) < 0 || !(buf = malloc((size_t)st.st_size + 1)))
 		goto fail; /* malloc sets ENOMEM */
 	while (n < (size_t)st.st_size) {
 		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
@@ -168,11 +169,17 @@ static char *read_text(const char *path)
 	return buf;
 fail:
 	e = errno;
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	free(buf);
 	errno = e;
 	return NULL;
+}
+
+static char *read_text(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? NULL : read_fd(fd);
 }
 
 /* One directive; 0, or -1 with err set. */
@@ -287,9 +294,22 @@ fail:
 	return -1;
 }
 
+static int compile_text(char *text, const char *path, struct seccomp_filter *out, char *err, size_t cap);
+
 int seccomp_compile(const char *path, struct seccomp_filter *out, char *err, size_t cap)
 {
-	char *text = read_text(path), *line, *save = NULL;
+	return compile_text(read_text(path), path, out, err, cap);
+}
+
+int seccomp_compile_fd(int fd, const char *name, struct seccomp_filter *out, char *err, size_t cap)
+{
+	return compile_text(read_fd(fd), name, out, err, cap);
+}
+
+/* Compile text (NULL: reading path failed, with errno), which is freed. */
+static int compile_text(char *text, const char *path, struct seccomp_filter *out, char *err, size_t cap)
+{
+	char *line, *save = NULL;
 	scmp_filter_ctx ctx = NULL;
 	int ret = -1;
 

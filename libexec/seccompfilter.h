@@ -18,6 +18,10 @@ struct seccomp_filter {
  * 0 on success; -1 with a one-line reason in err otherwise. */
 int seccomp_compile(const char *path, struct seccomp_filter *out, char *err, size_t errcap);
 
+/* The same from the open file fd (read from its start, then closed); name is what
+ * errors call it. */
+int seccomp_compile_fd(int fd, const char *name, struct seccomp_filter *out, char *err, size_t errcap);
+
 /* Install the filter on the calling thread (no-op without one); -1 with errno. With
  * f->listener, *notify_fd is the new notification fd (close-on-exec), else -1. */
 int seccomp_install(const struct seccomp_filter *f, int *notify_fd);

@@ -193,7 +193,7 @@ echo "# build"
 CFLAGS="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2"
 # The helpers under test are the ones `make` builds, with the Makefile's own flags.
 build() {
-	make -s -C "$HERE/.." libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-launch
+	make -s -C "$HERE/.." libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook libexec/lxcri-attach libexec/lxcri-launch
 }
 check "build all helpers (static lxcri-init)" build
 check "lxcri-init is static" is_static "$HERE/lxcri-init"
@@ -223,6 +223,16 @@ err=$("$T/launch-bad" 2>&1)
 rc=$?
 expect "launch: exec failure exit code" "$rc" 127
 expect "launch: exec failure message" "$err" "lxcri: cannot exec /nonexistent/node: No such file or directory"
+
+# ---------------------------------------------------------------- lxcri-attach
+echo "# lxcri-attach"
+# (exec in real containers: test/integration/exec.test.ts, escapes.test.ts)
+attach_err=$("$HERE/lxcri-attach" esd-nosuch "$T/no-lxcpath" 0 7 -- x 7>"$T/attach.status" 2>"$T/attach.err")
+expect "attach: an unknown container fails" "$?" 1
+expect "attach: one error line on the status fd" "$(cat "$T/attach.status")" "error container is not running: esd-nosuch"
+expect "attach: nothing on stdout or stderr" "$attach_err$(cat "$T/attach.err")" ""
+"$HERE/lxcri-attach" x 2>"$T/attach.err"
+expect "attach: usage error on stderr" "$?:$(cat "$T/attach.err")" "1:lxcri-attach: usage: lxcri-attach NAME LXCPATH INIT_FD STATUS_FD [OPTIONS] -- ARGV..."
 
 # ---------------------------------------------------------------- lxcri-init
 echo "# lxcri-init"
@@ -294,12 +304,14 @@ identity() {
 }
 # start_init [UID:GID]: lxcri-init as PID 1 of a new pid namespace, with
 # some signals ignored by its parent (the exec'd process must not inherit).
+# /.lxcri is a bind mount there, as liblxc makes it: lxcri-init unmounts it.
 start_init() {
 	identity "${1:-0:0}"
 	(
 		trap '' INT QUIT HUP TERM PIPE
 		exec unshare -m -p --kill-child --mount-proc="$IR/proc" \
-			chroot "$IR" /.lxcri/lxcri-init >"$T/init.out" 2>"$T/init.err"
+			sh -c 'mount --bind "$1/.lxcri" "$1/.lxcri" && exec chroot "$1" /.lxcri/lxcri-init' \
+			start_init "$IR" >"$T/init.out" 2>"$T/init.err"
 	) &
 	IPID=$!
 	BG_PIDS+=("$IPID")
@@ -346,6 +358,30 @@ expect "init: exit code of the process" "$?" 0
 expect "init: PATH lookup skips dirs and non-executables; env, cwd, HOME, PID 1" \
 	"$(cat "$T/init.out")" "pid=1 home=/root foo=bar baz cwd=/work arg=zero"
 expect "init: nothing on stderr" "$(cat "$T/init.err")" ""
+
+# The init dir (host files) is no longer mounted when the process runs; the FIFO is
+# not followed through a symlink.
+spec / PATH=/bin -- sh -c 'grep -c " /.lxcri " /proc/self/mountinfo'
+run_ok
+expect "init: the init dir is unmounted before the process runs" "$OUT" "0"
+mv "$L/syncfifo" "$L/syncfifo.real"
+ln -s syncfifo.real "$L/syncfifo"
+spec / PATH=/bin -- echo ran
+listen
+start_init
+NOTIFY=$(notify_line)
+wait_for "$IPID" 10
+expect "init: a symlinked sync FIFO is refused" "$(cat "$T/init.err")" "lxcri-init: open /.lxcri/syncfifo: Too many levels of symbolic links"
+rm "$L/syncfifo"
+mv "$L/syncfifo.real" "$L/syncfifo"
+# Image files are read as the image has them: a symlinked /etc/passwd still gives HOME.
+mv "$IR/etc/passwd" "$IR/etc/passwd.real"
+ln -s passwd.real "$IR/etc/passwd"
+spec / PATH=/bin -- sh -c 'echo $HOME'
+run_ok
+expect "init: HOME from a symlinked /etc/passwd" "$OUT" "/root"
+rm "$IR/etc/passwd"
+mv "$IR/etc/passwd.real" "$IR/etc/passwd"
 
 spec / -- cat /proc/self/status
 run_ok
@@ -403,7 +439,9 @@ spec / -- nosuchcommand
 identity 0:0
 cp "$L/lxcri-init" "$L/args" "$L/env" "$L/cwd" "$L/identity" "$IR$LONGDIR/"
 listen "$IR$LONGDIR"
-unshare -m -p --kill-child --mount-proc="$IR/proc" chroot "$IR" "$LONGDIR/lxcri-init" >"$T/init.out" 2>"$T/init.err" &
+unshare -m -p --kill-child --mount-proc="$IR/proc" \
+	sh -c 'mount --bind "$1$2" "$1$2" && exec chroot "$1" "$2/lxcri-init"' long_init "$IR" "$LONGDIR" \
+	>"$T/init.out" 2>"$T/init.err" &
 IPID=$!
 BG_PIDS+=("$IPID")
 NOTIFY=$(notify_line)
@@ -783,8 +821,7 @@ lxcri-start: failed to start container hookfail (error_num 1)"
 N=e2e
 container $N /.lxcri/lxcri-init "lxc.hook.mount = $HERE/lxcri-hook" "$POSTSTOP" \
 	"lxc.mount.entry = proc proc proc nosuid,nodev,noexec 0 0" \
-	"lxc.mount.entry = $LP/$N/init .lxcri none bind,ro 0 0" \
-	"lxc.mount.entry = $HERE/lxcri-init .lxcri/lxcri-init none bind,ro 0 0"
+	"lxc.mount.entry = $LP/$N/init .lxcri none bind,ro 0 0"
 rm "$LP/$N/rootfs/dev/null"
 {
 	echo "dev${TAB}/dev/null${TAB}c${TAB}1${TAB}3${TAB}0666${TAB}0${TAB}0"
@@ -798,7 +835,7 @@ rm "$LP/$N/rootfs/dev/null"
 } >"$LP/$N/hook.conf"
 L=$LP/$N/init
 mkdir -p "$L"
-touch "$L/lxcri-init"
+cp "$HERE/lxcri-init" "$L/lxcri-init"
 mkfifo -m 0600 "$L/syncfifo"
 identity 0:0
 spec / PATH=/bin -- sh -c 'test -c /dev/null && ! touch /x 2>/dev/null &&

@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "mountpoint.h"
 #include "pty.h"
+#include "execsupport.h"
 #include "syscalls.h"
 
 namespace lxcri {
@@ -43,6 +44,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   DefineSyscalls(env, exports);
   DefineMountPoint(env, exports);
   DefinePty(env, exports);
+  DefineExecSupport(env, exports);
   return exports;
 }
 

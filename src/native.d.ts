@@ -186,6 +186,15 @@ export interface NativeModule {
   setInheritable(fd: number, inheritable: boolean): void;
 
   /**
+   * A memfd copy of the file at `path` (named `name`), mode 0555, sealed against writes,
+   * growth and shrinking: its close-on-exec fd, for the caller to close.
+   */
+  sealedCopy(path: string, name: string): number;
+
+  /** Sets PR_SET_CHILD_SUBREAPER for this process; returns whether it was set before. */
+  childSubreaper(on: boolean): boolean;
+
+  /**
    * `waitpid(pid, WNOHANG)` for a child of this process that Node did not spawn (an
    * attached process): its raw wait status once it has ended, which reaps it; null while
    * it runs. Throws (with `errno`, ECHILD) when `pid` is no child of this process.

@@ -15,23 +15,22 @@ export function dedupeEnv(env: string[]): string[] {
   return [...byKey.values()];
 }
 
-/** `seccomp`: lxcri-init loads a seccomp filter (libexec/seccompfilter.c). */
-export function applyProcess(cfg: LxcConfig, p: Process, warn: (msg: string) => void, seccomp = false): CapabilitySets {
+export function applyProcess(cfg: LxcConfig, p: Process, warn: (msg: string) => void): CapabilitySets {
   // lxcri-init starts as the container's root and takes the user's identity itself.
   cfg.set('lxc.init.uid', 0);
   cfg.set('lxc.init.gid', 0);
   const caps = capabilitySets(p.capabilities, warn);
-  // Without no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN, which
-  // lxcri-init then needs until it has loaded it (before the identity change, as runc).
-  const filterNeeds = seccomp && !p.noNewPrivileges ? 1n << BigInt(capNumber('CAP_SYS_ADMIN', 'init')) : 0n;
-  cfg.set('lxc.cap.keep', capKeep(caps.bounding | INIT_NEEDS | filterNeeds));
+  // lxcri-init's CAP_SYS_ADMIN also loads a seccomp filter without no_new_privs (before
+  // the identity change, as runc).
+  cfg.set('lxc.cap.keep', capKeep(caps.bounding | INIT_NEEDS));
   if (p.noNewPrivileges) cfg.set('lxc.no_new_privs', 1);
   if (p.oomScoreAdj !== undefined) cfg.set('lxc.proc.oom_score_adj', p.oomScoreAdj);
   return caps;
 }
 
-/** What lxcri-init needs to become the user; it drops them from the bounding set after. */
-const INIT_NEEDS = (1n << BigInt(capNumber('CAP_SETUID', 'init'))) | (1n << BigInt(capNumber('CAP_SETGID', 'init'))) | (1n << BigInt(capNumber('CAP_SETPCAP', 'init')));
+/** What lxcri-init needs to become the user, and CAP_SYS_ADMIN to unmount its init dir
+ * first; it drops what the process may not have from the bounding set after. */
+const INIT_NEEDS = ['CAP_SETUID', 'CAP_SETGID', 'CAP_SETPCAP', 'CAP_SYS_ADMIN'].reduce((m, c) => m | (1n << BigInt(capNumber(c, 'init'))), 0n);
 
 /** lxcri-init's identity line: uid gid umask bounding effective permitted inheritable ambient groups... */
 export function identityLine(p: Process, caps: CapabilitySets): string {

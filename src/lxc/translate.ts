@@ -126,7 +126,7 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // lxcri-init, not liblxc, loads the filter: right before the exec (see libexec/seccompfilter.c).
   const seccomp = linux.seccomp && opts.features.seccomp ? seccompProfile(linux.seccomp as unknown as Seccomp, machine(), proc.noNewPrivileges === true) : undefined;
   if (linux.seccomp && !opts.features.seccomp) off('seccomp');
-  const caps = applyProcess(cfg, opts.features.capabilities ? proc : { ...proc, capabilities: ALL_CAPABILITIES }, (w) => warnings.push(w), seccomp !== undefined);
+  const caps = applyProcess(cfg, opts.features.capabilities ? proc : { ...proc, capabilities: ALL_CAPABILITIES }, (w) => warnings.push(w));
   if (!opts.features.capabilities) off('capabilities');
   if (opts.features.apparmor) applyLsm(cfg, proc, linux, opts.lsm);
   else off('AppArmor');
@@ -151,12 +151,12 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
     const console = points.place('/dev/console', 'file', { fs: 'bind', source: opts.consoleSlave });
     cfg.set('lxc.mount.entry', `${fstabEscape(opts.consoleSlave)} ${fstabEscape(console.path)} none bind 0 0`);
   }
-  // The init's files (read-only) and the static init binary on top of its placeholder.
+  // The init's files (read-only), with the container's own copy of the init binary
+  // (initdir.ts): nothing of the host's is mounted that the container could remount rw.
+  // lxcri-init unmounts it all before it becomes the process (libexec/lxcri-init.c).
   const initPath = initDirFor(namespaces, spec.mounts ?? []);
   const initDir = fstabEscape(points.place(initPath, 'dir', { fs: 'bind', source: join(opts.runtimeDir, 'init') }).path);
   cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.runtimeDir, 'init'))} ${initDir} none bind,ro,nodev,nosuid 0 0`);
-  // Placeholders lxcri writes into init/ itself (initdir.ts): they exist, nothing to make.
-  cfg.set('lxc.mount.entry', `${fstabEscape(join(opts.libexecDir, INIT_BINARY))} ${initDir}/${INIT_BINARY} none bind,ro,nosuid 0 0`);
   // The seccomp agent's socket, on its placeholder, for lxcri-init to connect to.
   if (seccomp?.listenerPath !== undefined) {
     cfg.set('lxc.mount.entry', `${fstabEscape(agentSocket(seccomp.listenerPath))} ${initDir}/${SECCOMP_LISTENER} none bind 0 0`);

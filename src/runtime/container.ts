@@ -140,7 +140,7 @@ export class Container {
    */
   async exec(p: Process, opts: ExecOptions = {}): Promise<number> {
     const { execForeground } = await import('./exec.js');
-    return execForeground(this, this.ctx.config.root, p, opts, this.ctx.log);
+    return execForeground(this, this.ctx.config, p, opts, this.ctx.log);
   }
 
   /**
@@ -150,7 +150,7 @@ export class Container {
    */
   async execDetached(p: Process, opts: ExecOptions = {}): Promise<DetachedProcess> {
     const { execBackground } = await import('./exec.js');
-    return execBackground(this, this.ctx.config.root, p, opts, this.ctx.log);
+    return execBackground(this, this.ctx.config, p, opts, this.ctx.log);
   }
 
   /** Freeze every process of the running container (cgroup v2 freezer); state says "paused". */

@@ -26,7 +26,7 @@ import { listenHooks, type HookServer } from './hookserver.js';
 import { watchInitDeath, type InitDeathWatch } from './initdeath.js';
 import { writeInitDir } from './initdir.js';
 import { writeStaging } from './staging.js';
-import { initDirOf, notifySocketOf } from './layout.js';
+import { INIT_BINARY, initDirOf, notifySocketOf } from './layout.js';
 import { lxc } from './native.js';
 import { makeDirs } from './mkdirs.js';
 import { listenNotify, type InitReport } from './notify.js';
@@ -131,7 +131,6 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     cgroupUnified: mounts.unified,
   });
   for (const warning of translation.warnings) log.warn(warning);
-  const initExe = fileId(helperPath(cfg.libexecDir, 'lxcri-init'));
 
   // liblxc would make the log's directory 0755 and the file 0640; the log is private.
   if (cfg.lxcLogFile) checkLogFile(cfg.lxcLogFile);
@@ -160,7 +159,18 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
   const began = Date.now();
   const deadline = began + cfg.timeouts.create;
   try {
-    // The record first: a directory without one reads as damaged (recordshape.ts).
+    // Host IDs of the container's root and of the process user (user namespaces map them).
+    const uids = spec.linux?.uidMappings ?? [];
+    const gids = spec.linux?.gidMappings ?? [];
+    const root = { uid: hostId(uids, 0, 'root (uid 0) of the container'), gid: hostId(gids, 0, 'root (gid 0) of the container') };
+    if (newUserns(spec.linux?.namespaces ?? [])) checkHelpersReachable(realpathSync(cfg.libexecDir), ['lxcri-init', 'lxcri-hook'], root);
+    const procUser = processUser(proc);
+    const user = { uid: hostId(uids, procUser.uid, 'process.user.uid'), gid: hostId(gids, procUser.gid, 'process.user.gid') };
+    await writeInitDir(runtimeDir, { ...translation.init, preserveFds }, { root, user }, helperPath(cfg.libexecDir, 'lxcri-init'));
+    // The container's own copy: while its init runs it, the container is "created".
+    const initExe = fileId(join(initDirOf(runtimeDir), INIT_BINARY));
+    // The record as soon as it can be whole: a directory without one reads as damaged
+    // (recordshape.ts), which delete --force cleans up.
     const record: ContainerRecord = {
       id: req.id,
       bundle: bundle.path,
@@ -177,14 +187,6 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       record.hooks = { poststart: spec.hooks.poststart, poststop: spec.hooks.poststop };
     }
     await writeRecord(runtimeDir, record);
-    // Host IDs of the container's root and of the process user (user namespaces map them).
-    const uids = spec.linux?.uidMappings ?? [];
-    const gids = spec.linux?.gidMappings ?? [];
-    const root = { uid: hostId(uids, 0, 'root (uid 0) of the container'), gid: hostId(gids, 0, 'root (gid 0) of the container') };
-    if (newUserns(spec.linux?.namespaces ?? [])) checkHelpersReachable(realpathSync(cfg.libexecDir), ['lxcri-init', 'lxcri-hook'], root);
-    const procUser = processUser(proc);
-    const user = { uid: hostId(uids, procUser.uid, 'process.user.uid'), gid: hostId(gids, procUser.gid, 'process.user.gid') };
-    await writeInitDir(runtimeDir, { ...translation.init, preserveFds }, { root, user });
     // lxcri-hook runs as the container's root: in a user namespace that is a mapped ID,
     // which must read hook.conf and may write its reason for failing to the error file.
     for (const [name, data] of [['hook.conf', translation.hookConf], ['error', '']] as const) {

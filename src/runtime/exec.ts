@@ -1,19 +1,21 @@
 // exec: run another process in a created or running container, through liblxc's attach
-// and lxcri-init's exec mode, so that it gets the same identity handling as the
+// (in libexec/lxcri-attach, see attachhelper.ts) and lxcri-init's exec mode, so that it gets the same identity handling as the
 // container's own process (groups, umask, the five capability sets, PATH lookup, HOME,
 // the 126/127 messages).
-import { existsSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log/types.js';
-import type { AttachOptions } from '../native.js';
 import { capabilitySets } from '../lxc/capabilities.js';
 import { dedupeEnv, identityLine } from '../lxc/process.js';
 import { rlimitArgs } from '../lxc/rlimits.js';
 import type { Process, Spec } from '../spec/types.js';
 import type { Container } from './container.js';
 import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
-import { INIT_BINARY, INIT_DIR, initDirOf, SECCOMP_LISTENER } from './layout.js';
+import type { RuntimeConfig } from './config.js';
+import { INIT_BINARY, initDirOf, SECCOMP_LISTENER } from './layout.js';
+import { helperPath } from './location.js';
+import { attachDetached, attachWait, childFds, type AttachJob } from './attachhelper.js';
 import { lxc } from './native.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
@@ -51,17 +53,21 @@ export async function containerProcess(c: Container): Promise<Process> {
   return spec.process;
 }
 
-/** The attach arguments for `p`: lxcri-init (in `initDir`) in exec mode and the environment.
- * `seccomp`: the process gets the container's seccomp filter (init/seccomp). */
-export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds = {}, initDir = INIT_DIR, seccomp = false): { argv: string[]; env: string[] } {
+/** Where exec finds the container (its runtime root) and the lxcri-init it runs. */
+export type ExecWhere = Pick<RuntimeConfig, 'root' | 'libexecDir'>;
+
+/** The attach arguments for `p`: lxcri-init (argv[0] `init`) in exec mode and the
+ * environment. `seccompFd`: the process gets the container's seccomp filter, which
+ * lxcri-init reads from this fd. */
+export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, init: string, seccompFd?: number): { argv: string[]; env: string[] } {
   if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
   const env = dedupeEnv(p.env ?? []);
   const have = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
   const caps = capabilitySets(p.capabilities, warn);
-  const argv = [`${initDir}/${INIT_BINARY}`, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
+  const argv = [init, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
   if (fds.tty === 'pty') argv.push('--tty');
   if (fds.tty === 'maybe') argv.push('--tty-maybe');
-  if (seccomp) argv.push('--seccomp');
+  if (seccompFd !== undefined) argv.push('--seccomp-fd', String(seccompFd));
   if (fds.keepFds) argv.push('--keep-fds', String(fds.keepFds));
   argv.push(...rlimitArgs(p.rlimits ?? []));
   for (const name of ATTACH_ADDS) if (!have.has(name)) argv.push('--unset', name);
@@ -75,8 +81,23 @@ function checkRunning(c: Container): void {
   if (status !== 'created' && status !== 'running') throw notRunning(c.id);
 }
 
-function attachOptions(c: Container, p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): AttachOptions {
-  for (let fd = 3; fd < 3 + (fds.keepFds ?? 0); fd++) {
+/** An attach job (see attachhelper.ts) and the fds of ours it holds, which `close` closes
+ * once lxcri-attach has them. */
+interface Attach {
+  job: AttachJob;
+  close(): void;
+}
+
+/**
+ * Nothing of the container's init dir is mounted in it any more (lxcri-init unmounted it):
+ * the attached process execs a sealed memfd copy of the host's lxcri-init by its fd, and
+ * lxcri-init reads the seccomp profile from an inherited fd. No host file is behind
+ * /proc/<pid>/exe of what joins the container (lxcri-attach runs from a sealed memfd too),
+ * no path in the container is looked up, and nothing of the host's is mounted to remount.
+ */
+function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): Attach {
+  const keepFds = fds.keepFds ?? 0;
+  for (let fd = 3; fd < 3 + keepFds; fd++) {
     try {
       lxc().setInheritable(fd, true);
     } catch (err) {
@@ -85,16 +106,34 @@ function attachOptions(c: Container, p: Process, stdio: ExecStdio, fds: ExecFds,
   }
   // As runc: an exec'd process runs under the container's filter, loaded by lxcri-init
   // (liblxc's attach loads none), which create wrote when the container got one.
-  const seccomp = existsSync(join(initDirOf(c.runtimeDir), 'seccomp'));
+  const seccompFile = join(initDirOf(c.runtimeDir), 'seccomp');
+  const seccomp = existsSync(seccompFile);
   // The agent would need the exec'd process's host PID, which only liblxc's attach learns.
   if (existsSync(join(initDirOf(c.runtimeDir), SECCOMP_LISTENER))) {
     throw new RuntimeError('invalid-argument', `container "${c.id}" has a seccomp agent (linux.seccomp.listenerPath): exec is not supported in it`);
   }
-  const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, c.record.initDir, seccomp);
-  // lxcri-init starts as the container's root and becomes the process user itself, with
-  // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
-  // the container process's bounding set, without SETUID/SETGID/SETPCAP.
-  return { argv, env, cwd: '/', uid: 0, gid: 0, ...stdio, noNewPrivileges: p.noNewPrivileges === true, dropCapabilities: false };
+  const owned: number[] = [];
+  const close = (): void => {
+    for (const fd of owned.splice(0)) closeSync(fd);
+  };
+  try {
+    const helper = helperPath(where.libexecDir, 'lxcri-attach');
+    const initFd = lxc().sealedCopy(helperPath(where.libexecDir, INIT_BINARY), INIT_BINARY);
+    owned.push(initFd);
+    let seccompFd: number | undefined;
+    if (seccomp) {
+      seccompFd = openSync(seccompFile, constants.O_RDONLY | constants.O_NOFOLLOW);
+      owned.push(seccompFd);
+    }
+    // lxcri-init reads the profile from the fd number lxcri-attach hands it on as.
+    const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY, childFds(keepFds, seccomp).seccomp);
+    const job = { helper, id: c.id, root: where.root, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges: p.noNewPrivileges === true };
+    return { job, close };
+  } catch (err) {
+    close();
+    if (err instanceof RuntimeError) throw err;
+    throw new RuntimeError('system', `exec in container "${c.id}": ${errorMessage(err)}`);
+  }
 }
 
 /** Decode a wait status the way a shell reports it: the exit code, or 128+signal. */
@@ -105,31 +144,28 @@ export function exitCode(status: number): number {
 }
 
 /** Run `p` in the container and wait for it; resolves with its exit code (128+N for signal N). */
-export async function execWait(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): Promise<number> {
+export async function execWait(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): Promise<number> {
   checkRunning(c);
-  const opts = attachOptions(c, p, stdio, fds, log);
-  const h = new (lxc().Container)(c.id, lxcpath);
+  const a = attachJob(c, where, p, stdio, fds, log);
   try {
-    const status = await h.attachRunWait(opts);
-    return exitCode(status);
+    return exitCode(await attachWait(a.job));
   } catch (err) {
     throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
   } finally {
-    h.release();
+    a.close();
   }
 }
 
 /** Start `p` in the container; returns its host PID, a child of this process. */
-export function execDetached(c: Container, lxcpath: string, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): number {
+export function execDetached(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): number {
   checkRunning(c);
-  const opts = attachOptions(c, p, stdio, fds, log);
-  const h = new (lxc().Container)(c.id, lxcpath);
+  const a = attachJob(c, where, p, stdio, fds, log);
   try {
-    return h.attach(opts);
+    return attachDetached(a.job);
   } catch (err) {
     throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
   } finally {
-    h.release();
+    a.close();
   }
 }
 
@@ -153,7 +189,7 @@ const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-argumen
 
 /** A process started by Container.execDetached. */
 export interface DetachedProcess {
-  /** Its host PID. It is a child of this process (liblxc's attach). */
+  /** Its host PID. It is a child of this process (see attachDetached). */
   readonly pid: number;
   /**
    * Resolves once it has ended, with its exit code (128+N after signal N), and reaps it.
@@ -197,12 +233,12 @@ function ptyFor(c: Container, p: Process): Pty {
 }
 
 /** Run `p` in the foreground; resolves with its exit code (128+N after signal N). */
-export async function execForeground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): Promise<number> {
+export async function execForeground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): Promise<number> {
   const { socket, keepFds } = checkExec(p, opts, false);
   if (socket === undefined) {
     const stdio = resolveStdio(opts.stdio);
     try {
-      return await execWait(c, lxcpath, p, stdio, log, { tty: p.terminal ? 'maybe' : undefined, keepFds });
+      return await execWait(c, where, p, stdio, log, { tty: p.terminal ? 'maybe' : undefined, keepFds });
     } finally {
       closeStdio(stdio);
     }
@@ -213,7 +249,7 @@ export async function execForeground(c: Container, lxcpath: string, p: Process, 
     sendMaster(socket, pty);
     closePty(pty, 'master');
     const pio = { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave };
-    return await execWait(c, lxcpath, p, pio, log, { tty: 'pty', keepFds });
+    return await execWait(c, where, p, pio, log, { tty: 'pty', keepFds });
   } finally {
     closePty(pty);
   }
@@ -221,25 +257,25 @@ export async function execForeground(c: Container, lxcpath: string, p: Process, 
 
 /**
  * Start `p`; its host PID and a way to wait for it. The process is a child of this process
- * (liblxc's attach), which reaps it or leaves it to its own parent by exiting.
+ * (see attachDetached), which reaps it or leaves it to its own parent by exiting.
  */
-export function execBackground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): DetachedProcess {
-  return detachedProcess(startBackground(c, lxcpath, p, opts, log));
+export function execBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): DetachedProcess {
+  return detachedProcess(startBackground(c, where, p, opts, log));
 }
 
-function startBackground(c: Container, lxcpath: string, p: Process, opts: ExecOptions, log: Logger): number {
+function startBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): number {
   const { socket, keepFds } = checkExec(p, opts, true);
   if (socket === undefined) {
     const stdio = resolveStdio(opts.stdio);
     try {
-      return execDetached(c, lxcpath, p, stdio, log, { keepFds });
+      return execDetached(c, where, p, stdio, log, { keepFds });
     } finally {
       closeStdio(stdio);
     }
   }
   const pty = ptyFor(c, p);
   try {
-    const pid = execDetached(c, lxcpath, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, log, { tty: 'pty', keepFds });
+    const pid = execDetached(c, where, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, log, { tty: 'pty', keepFds });
     try {
       sendMaster(socket, pty);
     } catch (err) {

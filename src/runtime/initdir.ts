@@ -1,7 +1,9 @@
 // <runtime dir>/init: everything lxcri-init needs, bind-mounted read-only at /.lxcri in
-// the container. It holds only the process's own args, env and cwd (not the spec, the
-// liblxc config or the hooks), owned by the container's user.
-import { chown, mkdir, writeFile } from 'node:fs/promises';
+// the container until lxcri-init unmounts it. It holds only the process's own args, env
+// and cwd (not the spec, the liblxc config or the hooks), owned by the container's user,
+// and the container's own copy of lxcri-init.
+import { constants } from 'node:fs';
+import { chmod, chown, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InitFiles } from '../lxc/translate.js';
 import { INIT_BINARY, initDirOf, SECCOMP_LISTENER, syncFifoOf } from './layout.js';
@@ -14,7 +16,8 @@ export interface InitOwners {
   user: { uid: number; gid: number };
 }
 
-export async function writeInitDir(runtimeDir: string, files: InitFiles, owners: InitOwners): Promise<void> {
+/** `initBinary`: the host's lxcri-init, copied into the init dir. */
+export async function writeInitDir(runtimeDir: string, files: InitFiles, owners: InitOwners, initBinary: string): Promise<void> {
   const dir = initDirOf(runtimeDir);
   await mkdir(dir, { mode: 0o755 });
   // lxcri-init reads these as the container's root, before it becomes the process user.
@@ -34,8 +37,10 @@ export async function writeInitDir(runtimeDir: string, files: InitFiles, owners:
   if (files.seccomp !== undefined) await own('seccomp', files.seccomp);
   // Mount point of the seccomp agent's socket.
   if (files.seccompListener) await writeFile(join(dir, SECCOMP_LISTENER), '', { mode: 0o444, flag: 'wx' });
-  // Mount point of the init binary, bind-mounted over it by liblxc.
-  await writeFile(join(dir, INIT_BINARY), '', { mode: 0o444, flag: 'wx' });
+  // A copy, never the host's file: a container that remounts its init dir rw (with
+  // CAP_SYS_ADMIN) or writes through /proc/1/exe changes only its own copy.
+  await copyFile(initBinary, join(dir, INIT_BINARY), constants.COPYFILE_EXCL);
+  await chmod(join(dir, INIT_BINARY), 0o555);
   // The fifo is opened after the switch, as the process user.
   lxc().mkfifo(syncFifoOf(runtimeDir), 0o600);
   await chown(syncFifoOf(runtimeDir), owners.user.uid, owners.user.gid);

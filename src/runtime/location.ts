@@ -11,7 +11,7 @@ import { RuntimeError } from './errors.js';
 const here = (): string => dirname(fileURLToPath(import.meta.url));
 
 /** The helpers create runs; each must be in the libexec directory. */
-export const HELPERS = ['lxcri-start', 'lxcri-init', 'lxcri-hook'] as const;
+export const HELPERS = ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach'] as const;
 export type Helper = (typeof HELPERS)[number];
 
 const ADDON = 'lxcri_native.node';
@@ -30,7 +30,7 @@ export function libexecCandidates(): string[] {
   ];
 }
 
-/** The first directory holding all of lxcri-start, lxcri-init and lxcri-hook. */
+/** The first directory holding all of lxcri-start, lxcri-init, lxcri-hook and lxcri-attach. */
 export function defaultLibexecDir(): string {
   const candidates = libexecCandidates();
   return candidates.find((dir) => HELPERS.every((h) => existsSync(join(dir, h)))) ?? candidates[0]!;

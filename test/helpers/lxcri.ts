@@ -69,8 +69,8 @@ function reachableLibexec(): { LXCRI_LIBEXEC?: string } {
       if (!libexecCopy) {
         libexecCopy = mkdtempSync(join(tmpdir(), 'lxcri-test-libexec-'));
         chmodSync(libexecCopy, 0o755);
-        for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook']) copyFileSync(join(REPO, 'libexec', h), join(libexecCopy, h));
-        for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook']) chmodSync(join(libexecCopy, h), 0o755);
+        for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach']) copyFileSync(join(REPO, 'libexec', h), join(libexecCopy, h));
+        for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach']) chmodSync(join(libexecCopy, h), 0o755);
         process.once('exit', () => rmSync(libexecCopy!, { recursive: true, force: true }));
       }
       return { LXCRI_LIBEXEC: libexecCopy };

@@ -92,7 +92,7 @@ describe('user namespaces', () => {
     try {
       const libexec = join(hidden, 'libexec');
       mkdirSync(libexec);
-      for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook']) writeFileSync(join(libexec, h), readFileSync(join(REPO, 'libexec', h)), { mode: 0o755 });
+      for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach']) writeFileSync(join(libexec, h), readFileSync(join(REPO, 'libexec', h)), { mode: 0o755 });
       const r = await env.run(['--libexec', libexec, 'run', '--bundle', bundle, 'un-hidden']);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`lxcri: user namespace: the container's root (host uid 1000) cannot reach lxcri's helpers in ${libexec}: ${hidden} is mode 0700 (the container's root needs x on it)\n`);

@@ -51,7 +51,7 @@ describe('translate', () => {
   it('maps namespaces, hostname, user and capabilities', () => {
     expect(values(items, 'lxc.namespace.clone')).toEqual(['pid net ipc uts mnt cgroup']);
     expect(values(items, 'lxc.init.uid')).toEqual(['0']);
-    expect(values(items, 'lxc.cap.keep')).toEqual(['5 6 7 8 10 29']); // + SETGID, SETUID, SETPCAP for lxcri-init
+    expect(values(items, 'lxc.cap.keep')).toEqual(['5 6 7 8 10 21 29']); // + SETGID, SETUID, SETPCAP, SYS_ADMIN for lxcri-init
     expect(values(items, 'lxc.no_new_privs')).toEqual(['1']);
     expect(values(items, 'lxc.console.path')).toEqual(['none']);
     expect(values(items, 'lxc.init.cmd')).toEqual(['/.lxcri/lxcri-init']);
@@ -77,8 +77,9 @@ describe('translate', () => {
       'tmpfs\t1\tshm\t14\tmode=1777,size=65536k', // nosuid|nodev|noexec
     ]);
     expect(m.find((e) => e.includes('sys/fs/cgroup'))).toBe('cgroup2 sys/fs/cgroup cgroup2 nosuid,noexec,nodev,relatime,ro 0 0');
-    expect(m.at(-2)).toBe('/run/lxcri/c1/init .lxcri none bind,ro,nodev,nosuid 0 0');
-    expect(m.at(-1)).toBe('/usr/local/libexec/lxcri/lxcri-init .lxcri/lxcri-init none bind,ro,nosuid 0 0');
+    // The init dir holds the container's own copy of lxcri-init: no host binary is bound.
+    expect(m.at(-1)).toBe('/run/lxcri/c1/init .lxcri none bind,ro,nodev,nosuid 0 0');
+    expect(m.some((e) => e.includes('libexec'))).toBe(false);
   });
 
   it('mounts /dev/pts as an entry of its own, no devpts of liblxc, and the bind liblxc detaches', () => {
@@ -86,7 +87,7 @@ describe('translate', () => {
     expect(values(items, 'lxc.pty.max')).toEqual(['0']);
     expect(m[2]).toBe('devpts dev/pts devpts nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5 0 0');
     // Right after the spec's mounts, before lxcri's own.
-    expect(m.at(-3)).toBe(`${ROOTFS}/dev/pts dev/pts none bind 0 0`);
+    expect(m.at(-2)).toBe(`${ROOTFS}/dev/pts dev/pts none bind 0 0`);
     const noPts = translate(bundleOf({ ...sampleSpec(), mounts: sampleSpec().mounts!.filter((x) => x.destination !== '/dev/pts') }), opts);
     expect(values(noPts.config.items, 'lxc.mount.entry').some((e) => e.includes('dev/pts'))).toBe(false);
   });

@@ -58,7 +58,7 @@ describe('a new user namespace', () => {
     const t = translate({ path: '/bundle', spec: userSpec(), rootfs: rootfsOfMode(0o755) }, opts);
     expect(t.initDir).toBe('/dev/.lxcri');
     expect(values(t.config.items, 'lxc.init.cmd')).toEqual(['/dev/.lxcri/lxcri-init']);
-    expect(values(t.config.items, 'lxc.mount.entry').at(-2)).toBe('/run/lxcri/c1/init dev/.lxcri none bind,ro,nodev,nosuid 0 0');
+    expect(values(t.config.items, 'lxc.mount.entry').at(-1)).toBe('/run/lxcri/c1/init dev/.lxcri none bind,ro,nodev,nosuid 0 0');
     // Made by lxcri-hook in the staged tmpfs of /dev (src/lxc/mountpoints.ts).
     expect(t.staging.conf).toContain('make\t0\t.lxcri\tdir\n');
     // Not into a /dev bound from elsewhere (that may be the host's), nor without a user namespace.

@@ -1,0 +1,94 @@
+// exec's attach through libexec/lxcri-attach, which re-executes itself from a sealed memfd
+// before it calls liblxc's attach: attached from Node, the process that joins the container
+// showed the host's node binary behind /proc/<pid>/exe (CVE-2019-5736 class).
+import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
+import { lxc } from './native.js';
+
+/** One attach: our fds and what lxcri-attach passes on. */
+export interface AttachJob {
+  /** Path of lxcri-attach. */
+  helper: string;
+  id: string;
+  /** The runtime root (liblxc's lxcpath). */
+  root: string;
+  /** Our fds that become the process's stdin, stdout, stderr. */
+  stdin: number;
+  stdout: number;
+  stderr: number;
+  /** Our fds 3..3+N-1 stay the process's 3..3+N-1. */
+  keepFds: number;
+  /** Our fd of the sealed lxcri-init and, if any, of the seccomp profile. */
+  initFd: number;
+  seccompFd?: number;
+  /** lxcri-init's argv (fd numbers as childFds places them in the process). */
+  argv: string[];
+  env: string[];
+  noNewPrivileges: boolean;
+}
+
+/** Where the job's fds are in lxcri-attach and the process: right after the preserved ones. */
+export function childFds(keepFds: number, seccomp: boolean): { init: number; seccomp?: number; status: number } {
+  const init = 3 + keepFds;
+  return seccomp ? { init, seccomp: init + 1, status: init + 2 } : { init, status: init + 1 };
+}
+
+function command(job: AttachJob, detach: boolean): { args: string[]; stdio: StdioOptions; status: number } {
+  const fds = childFds(job.keepFds, job.seccompFd !== undefined);
+  const stdio: (number | 'pipe')[] = [job.stdin, job.stdout, job.stderr];
+  for (let fd = 3; fd < 3 + job.keepFds; fd++) stdio.push(fd);
+  stdio.push(job.initFd);
+  if (job.seccompFd !== undefined) stdio.push(job.seccompFd);
+  stdio.push('pipe');
+  // lxcri-init starts as the container's root and becomes the process user itself, with
+  // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
+  // the container process's bounding set, without SETUID/SETGID/SETPCAP.
+  const args = [job.id, job.root, String(fds.init), String(fds.status), '--cwd', '/', '--uid', '0', '--gid', '0', '--keep-caps'];
+  if (job.noNewPrivileges) args.push('--no-new-privs');
+  if (detach) args.push('--detach');
+  for (const e of job.env) args.push('--env', e);
+  args.push('--', ...job.argv);
+  return { args, stdio, status: fds.status };
+}
+
+/** lxcri-attach's one status line, or what went wrong without one. */
+function report(text: string, code: number | null, signal: string | null, want: 'pid' | 'status'): number {
+  const line = /^(pid|status|error) (.*)\n$/.exec(text);
+  if (line?.[1] === 'error') throw new Error(line[2]);
+  if (line?.[1] === want && /^\d+$/.test(line[2]!)) return Number(line[2]);
+  if (code === 0 && !text) throw new Error('lxcri-attach exited without a report');
+  throw new Error(`lxcri-attach ${signal ? `died of ${signal}` : `exited with ${code}`}${text ? `: ${JSON.stringify(text.slice(0, 200))}` : ''}`);
+}
+
+/** Runs the process and resolves with its raw wait status once it has ended. */
+export async function attachWait(job: AttachJob): Promise<number> {
+  const { args, stdio, status } = command(job, false);
+  const child = spawn(job.helper, args, { stdio, env: {} });
+  let text = '';
+  child.stdio[status]!.on('data', (d: Buffer) => {
+    if (text.length < 8192) text += d.toString('utf8');
+  });
+  const [code, signal] = await new Promise<[number | null, string | null]>((res, rej) => {
+    child.once('error', rej);
+    child.once('close', (c, s) => res([c, s]));
+  });
+  return report(text, code, signal, 'status');
+}
+
+/**
+ * Starts the process and returns its host PID. lxcri-attach exits once it is attached;
+ * as a child subreaper for that moment we get the process as our child (to reap, or to
+ * leave to our own parent's subreaper by exiting), as we did when liblxc attached it
+ * from here.
+ */
+export function attachDetached(job: AttachJob): number {
+  const { args, stdio, status } = command(job, true);
+  const was = lxc().childSubreaper(true);
+  let r: ReturnType<typeof spawnSync>;
+  try {
+    r = spawnSync(job.helper, args, { stdio, env: {}, encoding: 'utf8' });
+  } finally {
+    if (!was) lxc().childSubreaper(false);
+  }
+  if (r.error) throw r.error;
+  return report(String(r.output[status] ?? ''), r.status, r.signal, 'pid');
+}
