@@ -1,5 +1,6 @@
-// The readiness channel of create: lxcri-init connects to <runtime dir>/init/notify once it
-// has checked the process can be executed, and sends "ok" or "error <code> <message>".
+// The readiness channel of create: lxcri-init connects to <runtime dir>/init/notify before it
+// unmounts its init dir, and sends "ok" or "error <code> <message>" once it has checked the
+// process can be executed.
 import { chmod, chown } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { listenShort } from './shortsock.js';
@@ -43,6 +44,10 @@ export async function listenNotify(path: string, uid: number, gid: number): Prom
       if (buf.length > 8192) sock.destroy();
     });
     sock.on('end', () => {
+      // lxcri-init connects long before it reports (while its init dir is still mounted):
+      // a connection that ends without a line is an init that died, which the monitor's
+      // exit or the death watch report with its cause.
+      if (buf.trim() === '') return;
       received ??= parseReport(buf);
       resolveReport(received);
     });
