@@ -44,13 +44,38 @@ export class Env {
     return JSON.parse(r.stdout) as State;
   }
 
+  /** liblxc's lock directory of this root (delete removes the containers' files in it). */
+  get lockDir(): string {
+    return join('/run/lxc/lock', this.root);
+  }
+
   async cleanup(): Promise<void> {
     if (existsSync(this.root)) {
       for (const id of readdirSync(this.root)) await this.run(['delete', '--force', id]);
       rmSync(this.root, { recursive: true, force: true });
     }
+    rmSync(this.lockDir, { recursive: true, force: true });
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** PIDs of the processes whose command line (argv) matches. */
+export function processesWhere(match: (argv: string[]) => boolean): number[] {
+  const pids: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (match(readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0'))) pids.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+/** lxcri-start processes of container `id` under `root`: the monitor and its children that have not exec'd yet. */
+export function monitorsOf(root: string, id: string): number[] {
+  return processesWhere((argv) => argv[0]!.endsWith('lxcri-start') && argv[1] === id && argv[2] === root).filter(pidAlive);
 }
 
 let outSeq = 0;
@@ -107,7 +132,11 @@ export function runCmd(
       };
       res({ code, signal, stdout: read(outFd, outFile, !!opts.stdoutFile), stderr: read(errFd, `${base}.err`, false) });
     });
-    if (opts.input !== undefined) p.stdin?.end(opts.input);
+    if (opts.input !== undefined) {
+      // A command may stop reading before the end (a bounded read): not the test's error.
+      p.stdin?.on('error', () => undefined);
+      p.stdin?.end(opts.input);
+    }
   });
 }
 

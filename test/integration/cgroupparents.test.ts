@@ -13,20 +13,15 @@ import { nullLogger } from '../../src/log/types.js';
 import { lockParents } from '../../src/runtime/parentlock.js';
 import { cgroupRoots, Env, makeBundle, withArgs } from '../helpers/lxcri.js';
 
-class OrqEnv extends Env {
-  override readonly root = join('/run', `lxcri-orq-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-}
-
 let env: Env;
 const monitorSlice = `orq-monitors-${process.pid}.slice`;
 const envVars = { LXCRI_MONITOR_CGROUP: monitorSlice };
 beforeAll(() => {
-  env = new OrqEnv();
+  env = new Env();
 });
 afterAll(async () => {
   if (existsSync(env.root)) for (const id of readdirSync(env.root)) await env.run(['delete', '--force', id], { env: envVars });
   await env.cleanup();
-  rmSync(join('/run/lxc/lock', env.root), { recursive: true, force: true });
 });
 
 const subdirs = (dir: string): string[] => {

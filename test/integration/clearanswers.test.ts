@@ -203,3 +203,28 @@ describe('exec --process is checked as create checks process', () => {
     oneLineError(await env.run(['exec', '--process', deep, ID]), /nests deeper than 64 levels/);
   });
 });
+
+describe('update --resources that cannot be taken', () => {
+  const id = 'inp-ca-update';
+  beforeAll(async () => {
+    const b = makeBundle(env, id, (s) => {
+      s.process!.args = ['sleep', '600'];
+    });
+    const r = await env.run(['create', '--bundle', b, id]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await env.run(['delete', '--force', id]);
+  });
+  it('/dev/zero is refused, not read until memory runs out', async () => {
+    oneLineError(await env.run(['update', '--resources', '/dev/zero', id], { timeoutMs: 15_000 }), /cannot read --resources \/dev\/zero: not a regular file$/);
+  });
+  it('a FIFO is refused, not waited on', async () => {
+    const fifo = join(image, 'resources-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    oneLineError(await env.run(['update', '--resources', fifo, id], { timeoutMs: 15_000 }), /cannot read --resources .*resources-fifo: not a regular file$/);
+  });
+  it('endless stdin is cut at 1 MiB', async () => {
+    oneLineError(await env.run(['update', '--resources', '-', id], { input: ' '.repeat(2 << 20), timeoutMs: 15_000 }), /cannot read --resources -: larger than 1048576 bytes$/);
+  });
+});

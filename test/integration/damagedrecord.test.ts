@@ -7,22 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, leftovers, makeBundle, pidAlive, withArgs } from '../helpers/lxcri.js';
 
-/** A private root under /run/lxcri-orq-*. */
-class OrqEnv extends Env {
-  override readonly root = join('/run', `lxcri-orq-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-}
-
 let env: Env;
 beforeAll(() => {
-  env = new OrqEnv();
+  env = new Env();
 });
 afterAll(async () => {
   await env.cleanup();
-  // liblxc's lock directory of this private root (delete removes the containers' files in it).
-  rmSync(lockDir(), { recursive: true, force: true });
 });
-
-const lockDir = (): string => join('/run/lxc/lock', env.root);
 
 const recordOf = (id: string): string => join(env.root, id, 'lxcri.json');
 
@@ -98,7 +89,7 @@ describe('damaged record', () => {
       expect(d.stderr, kind).toBe('');
       expect(d.code, kind).toBe(0);
       expect(leftovers(env, id, [pid]), kind).toEqual([]);
-      expect(existsSync(join(lockDir(), `.${id}`)), kind).toBe(false);
+      expect(existsSync(join(env.lockDir, `.${id}`)), kind).toBe(false);
       // And the ID is free again.
       expect((await env.run(['create', '--bundle', b, id])).code, kind).toBe(0);
       expect((await env.run(['delete', '--force', id])).code, kind).toBe(0);

@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES, capNumber } from '../../src/lxc/capabilities.js';
 import type { Spec } from '../../src/spec/types.js';
-import { Env, makeBundle, REPO, waitFor } from '../helpers/lxcri.js';
+import { Env, makeBundle, processesWhere, REPO, waitFor } from '../helpers/lxcri.js';
 
 let env: Env;
 let libexec: string;
@@ -69,19 +69,7 @@ echo attack-done
 `;
 
 /** PIDs of lxcri-attach processes attaching to container `id`. */
-function attachers(id: string): number[] {
-  const found: number[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-      if (argv[0]!.endsWith('/lxcri-attach') && argv[1] === id) found.push(Number(e));
-    } catch {
-      /* gone */
-    }
-  }
-  return found;
-}
+const attachers = (id: string): number[] => processesWhere((argv) => argv[0]!.endsWith('/lxcri-attach') && argv[1] === id);
 
 describe('escapes: nothing of the host is mounted for the container to remount', () => {
   it('a container with every capability cannot write the host lxcri-init or runtime dir; after start nothing of either is mounted', async () => {

@@ -4,41 +4,19 @@
 // the monitor knows included), remove its cgroups in every hierarchy and its runtime
 // dir, and the same ID must be creatable again.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cgroupRoots, Env, LAUNCHER, leftovers, MAIN, makeBundle, pidAlive, waitFor, withArgs } from '../helpers/lxcri.js';
-
-class OrqEnv extends Env {
-  override readonly root = join('/run', `lxcri-orq-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-}
+import { cgroupRoots, Env, LAUNCHER, leftovers, MAIN, makeBundle, monitorsOf, pidAlive, waitFor, withArgs } from '../helpers/lxcri.js';
 
 let env: Env;
 beforeAll(() => {
-  env = new OrqEnv();
+  env = new Env();
 });
 afterAll(async () => {
   await env.cleanup();
-  // liblxc's lock directory of this private root (delete removes the containers' files in it).
-  rmSync(lockDir(), { recursive: true, force: true });
 });
 
-const lockDir = (): string => join('/run/lxc/lock', env.root);
-
-/** lxcri-start processes of `id` under this root: the monitor and its children that have not exec'd yet. */
-function monitorsOf(id: string): number[] {
-  const pids: number[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-      if (argv[0]?.endsWith('lxcri-start') && argv[1] === id && argv[2] === env.root && pidAlive(Number(e))) pids.push(Number(e));
-    } catch {
-      /* gone */
-    }
-  }
-  return pids;
-}
 
 /** Live processes in the container's or its monitor's cgroup, in any hierarchy. */
 function cgroupProcs(id: string): number[] {
@@ -70,7 +48,7 @@ async function killedCreate(bundle: string, id: string, target: 'create' | 'moni
   } else {
     let mon: number | undefined;
     while (!done && mon === undefined) {
-      mon = monitorsOf(id)[0];
+      mon = monitorsOf(env.root, id)[0];
       if (mon === undefined) await new Promise((r) => setImmediate(r));
     }
     if (mon !== undefined) {
@@ -103,10 +81,10 @@ describe('kill -9 at any time', () => {
       const why: string[] = [];
       if (d.code !== 0 || d.stderr !== '') why.push(`delete --force: ${d.code} ${d.stderr.trim()}`);
       // The monitor's children may still be exiting: give the kernel a moment.
-      await waitFor(() => monitorsOf(id).length === 0 && cgroupProcs(id).length === 0, 2000, 'processes gone').catch(() => undefined);
-      for (const pid of [...monitorsOf(id), ...cgroupProcs(id)]) why.push(`process ${pid} left`);
+      await waitFor(() => monitorsOf(env.root, id).length === 0 && cgroupProcs(id).length === 0, 2000, 'processes gone').catch(() => undefined);
+      for (const pid of [...monitorsOf(env.root, id), ...cgroupProcs(id)]) why.push(`process ${pid} left`);
       why.push(...leftovers(env, id));
-      if (existsSync(join(lockDir(), `.${id}`))) why.push('liblxc lock file');
+      if (existsSync(join(env.lockDir, `.${id}`))) why.push('liblxc lock file');
       const again = await env.run(['create', '--bundle', b, id]);
       if (again.code !== 0) why.push(`create again: ${again.stderr.trim()}`);
       const d2 = await env.run(['delete', '--force', id]);
@@ -114,7 +92,7 @@ describe('kill -9 at any time', () => {
       if (why.length) {
         failures.push(`${id}: ${why.join('; ')}`);
         // Clean up by hand so that one failure does not spill into the next trials.
-        for (const pid of [...monitorsOf(id), ...cgroupProcs(id)]) process.kill(pid, 'SIGKILL');
+        for (const pid of [...monitorsOf(env.root, id), ...cgroupProcs(id)]) process.kill(pid, 'SIGKILL');
       }
     }
     const kinds = (re: RegExp): number => failures.filter((f) => re.test(f)).length;

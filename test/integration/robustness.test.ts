@@ -1,10 +1,10 @@
 // Failures around a container: a monitor that dies, a create that is killed half-way, a
 // custom cgroupsPath and a non-root process user.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cgroupRoots, Env, LAUNCHER, leftovers, MAIN, makeBundle, pidAlive, waitFor, withArgs } from '../helpers/lxcri.js';
+import { cgroupRoots, Env, LAUNCHER, leftovers, MAIN, makeBundle, monitorsOf, pidAlive, waitFor, withArgs } from '../helpers/lxcri.js';
 
 let env: Env;
 beforeAll(() => {
@@ -14,20 +14,6 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-/** PIDs of lxcri-start processes for container `id` under this test's root. */
-function monitorsOf(id: string): number[] {
-  const pids: number[] = [];
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-      if (argv[0]?.endsWith('lxcri-start') && argv[1] === id && argv[2] === env.root) pids.push(Number(e));
-    } catch {
-      /* gone */
-    }
-  }
-  return pids;
-}
 
 describe('robustness', () => {
   it('a killed monitor takes the container down, and delete still cleans up', async () => {
@@ -35,7 +21,7 @@ describe('robustness', () => {
     expect((await env.run(['create', '--bundle', b, 'mon'])).code).toBe(0);
     expect((await env.run(['start', 'mon'])).code).toBe(0);
     const pid = (await env.state('mon')).pid;
-    const [monitor] = monitorsOf('mon');
+    const [monitor] = monitorsOf(env.root, 'mon');
     expect(monitor).toBeGreaterThan(0);
     process.kill(monitor!, 'SIGKILL');
     await waitFor(() => !pidAlive(pid), 10_000, 'init to die with its monitor');
@@ -58,7 +44,7 @@ describe('robustness', () => {
       const d = await env.run(['delete', '--force', id]);
       expect(d.stderr, `delay ${delay}`).toBe('');
       expect(d.code).toBe(0);
-      await waitFor(() => monitorsOf(id).length === 0, 5_000, `monitor of ${id} gone`);
+      await waitFor(() => monitorsOf(env.root, id).length === 0, 5_000, `monitor of ${id} gone`);
       expect(leftovers(env, id), `delay ${delay}`).toEqual([]);
     }
   });
@@ -155,7 +141,7 @@ describe('robustness', () => {
       let done = false;
       const run = env.run(['create', '--bundle', b, id]).finally(() => (done = true));
       await waitFor(() => done || existsSync(marker), 10_000, 'the createContainer hook');
-      const monitor = monitorsOf(id)[0];
+      const monitor = monitorsOf(env.root, id)[0];
       if (!done && monitor !== undefined) {
         const lxcri = Number(/^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${monitor}/status`, 'latin1'))![1]);
         process.kill(lxcri, 'SIGSTOP');

@@ -1,8 +1,8 @@
 // update --resources FILE|- ID (-r): apply a runtime-spec LinuxResources JSON to a live
 // container's cgroup. podman passes a file, CRI-O "-" with the JSON on stdin.
-import { readFile } from 'node:fs/promises';
 import { readSync } from 'node:fs';
 import { errorMessage, RuntimeError } from '../../runtime/errors.js';
+import { readRegularFile } from '../../runtime/regularfile.js';
 import type { Context } from '../context.js';
 
 export interface UpdateArgs {
@@ -10,9 +10,13 @@ export interface UpdateArgs {
   resources: string;
 }
 
-/** Everything from a file descriptor up to EOF (stdin may be a pipe, file or tty). */
-export function readFd(fd: number): string {
+/** A LinuxResources document is a few KB; the bound keeps /dev/zero from filling memory. */
+const RESOURCES_LIMIT = 1 << 20;
+
+/** Everything from a file descriptor up to EOF (stdin may be a pipe, file or tty), at most `max` bytes. */
+export function readFd(fd: number, max = RESOURCES_LIMIT): string {
   const chunks: Buffer[] = [];
+  let total = 0;
   const buf = Buffer.alloc(65536);
   for (;;) {
     let n: number;
@@ -24,6 +28,8 @@ export function readFd(fd: number): string {
       throw err;
     }
     if (n === 0) break;
+    total += n;
+    if (total > max) throw new Error(`larger than ${max} bytes`);
     chunks.push(Buffer.from(buf.subarray(0, n)));
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -32,7 +38,7 @@ export function readFd(fd: number): string {
 export async function update(args: UpdateArgs, ctx: Context): Promise<number> {
   let text: string;
   try {
-    text = args.resources === '-' ? readFd(ctx.stdio.stdin) : await readFile(args.resources, 'utf8');
+    text = args.resources === '-' ? readFd(ctx.stdio.stdin) : readRegularFile(args.resources, RESOURCES_LIMIT);
   } catch (err) {
     throw new RuntimeError('invalid-argument', `cannot read --resources ${args.resources}: ${errorMessage(err)}`);
   }
