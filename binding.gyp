@@ -4,7 +4,6 @@
       "target_name": "lxcri_native",
       "sources": [
         "native/addon.cc",
-        "native/attach.cc",
         "native/container.cc",
         "native/errors.cc",
         "native/mountpoint.cc",

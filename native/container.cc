@@ -41,8 +41,6 @@ Napi::Function Container::Define(Napi::Env env) {
                          InstanceMethod("clearConfigItem", &Container::ClearConfigItem),
                          InstanceMethod("state", &Container::State),
                          InstanceMethod("initPid", &Container::InitPid),
-                         InstanceMethod("attach", &Container::Attach),
-                         InstanceMethod("attachRunWait", &Container::AttachRunWait),
                          InstanceAccessor("name", &Container::Name, nullptr),
                      });
 }

@@ -37,9 +37,6 @@ class Container : public Napi::ObjectWrap<Container> {
   Napi::Value State(const Napi::CallbackInfo& info);
   Napi::Value InitPid(const Napi::CallbackInfo& info);
   Napi::Value Name(const Napi::CallbackInfo& info);
-  // attach.cc
-  Napi::Value Attach(const Napi::CallbackInfo& info);
-  Napi::Value AttachRunWait(const Napi::CallbackInfo& info);
 
   lxc_container* c_ = nullptr;
   std::string name_;

@@ -80,63 +80,11 @@ export interface NativeContainer {
 
   /** `c->init_pid`, off the JS thread; -1 when the container is not running. */
   initPid(): Promise<number>;
-
-  /**
-   * `c->attach(c, lxc_attach_run_command, ...)`: starts `argv` in the running container
-   * and returns its host PID at once. The attached process is a child of the calling
-   * process (liblxc's intermediate process clones it with CLONE_PARENT and is reaped
-   * before this returns): the caller must reap it, or exit and leave it to its own
-   * parent or subreaper. Throws when the attach fails.
-   */
-  attach(opts: AttachOptions): number;
-
-  /**
-   * `c->attach_run_wait`, off the JS thread: runs `argv` in the container, waits for
-   * it and resolves with the raw wait status (decode with WIFEXITED etc.). Rejects
-   * when the attach itself fails (liblxc returned -1).
-   */
-  attachRunWait(opts: AttachOptions): Promise<number>;
-}
-
-/**
- * Options of attach()/attachRunWait(). The process joins every namespace the container
- * has, its cgroup and its LSM context; its bounding set is dropped to the container's
- * (see dropCapabilities); lxc.no_new_privs applies (lxcri's containers have no liblxc
- * seccomp policy: lxcri-init loads their filter).
- * Attach flags: LXC_ATTACH_DEFAULT, plus LXC_ATTACH_NO_NEW_PRIVS when asked, minus
- * LXC_ATTACH_DROP_CAPABILITIES when dropCapabilities is false.
- */
-export interface AttachOptions {
-  /** argv[0] is looked up with execvp in the container (liblxc's PATH, see env). */
-  argv: string[];
-  /**
-   * The environment is cleared, then these KEY=VALUE entries are set. liblxc adds
-   * `container=lxc`, the container's lxc.environment and, when no PATH is given, a
-   * default PATH (those come before these entries, which win).
-   */
-  env: string[];
-  /** Working directory in the container; liblxc's default (the caller's cwd or /) when absent. */
-  cwd?: string;
-  /** User and group in the container's user namespace (if any). */
-  uid: number;
-  gid: number;
-  /** The caller's fds that become the process's stdin, stdout, stderr. */
-  stdin: number;
-  stdout: number;
-  stderr: number;
-  /** PR_SET_NO_NEW_PRIVS for the process (LXC_ATTACH_NO_NEW_PRIVS). */
-  noNewPrivileges?: boolean;
-  /**
-   * LXC_ATTACH_DROP_CAPABILITIES (default true): drop the bounding set to the one the
-   * container's init has *now* (liblxc reads CapBnd of /proc/<init>/status, not
-   * lxc.cap.keep). false: keep every capability; the process must drop them itself.
-   */
-  dropCapabilities?: boolean;
 }
 
 export type NsTypeName = 'net' | 'uts' | 'ipc' | 'pid' | 'mnt' | 'user' | 'cgroup' | 'time';
 
-/** The addon module. */
+/** One step of the mount-point walk (mountPointStep). */
 export interface MountPointStep {
   fd: number;
   type: 'dir' | 'file' | 'link' | 'other' | 'missing';
@@ -146,6 +94,7 @@ export interface MountPointStep {
   made: boolean;
 }
 
+/** The addon module. */
 export interface NativeModule {
   /** `lxc_get_version()`, e.g. "5.0.2". */
   version(): string;
