@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,33 @@
 #include <lxc/lxccontainer.h>
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+/* The process we wait for, the one signals sent to us are passed on to: it has a session
+ * and process group of its own (lxcri-init --exec), so a terminal's ^C or a manager's
+ * signal to our group reaches it only through us. */
+static volatile pid_t forward_to;
+
+static void fail(const char *what, const char *detail);
+
+static void pass_on(int sig)
+{
+	if (forward_to > 0)
+		(void)kill(forward_to, sig);
+}
+
+static void forward_signals(pid_t pid)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
+	struct sigaction sa;
+
+	forward_to = pid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pass_on;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			fail("pass signals on", strerror(errno));
+}
 
 static int status_fd = -1;
 
@@ -199,6 +227,7 @@ int main(int argc, char **argv)
 	} else {
 		int status;
 		pid_t r;
+		forward_signals(pid);
 		do
 			r = waitpid(pid, &status, 0);
 		while (r < 0 && errno == EINTR);

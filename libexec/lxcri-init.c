@@ -787,6 +787,15 @@ static void take_terminal(struct failure *f)
 		FAIL_SYS(f, "make stdin", "the controlling terminal", errno);
 }
 
+/* An exec'd process gets a session and process group of its own, as with runc: in its
+ * caller's group, a manager that kills the exec's process group on a timeout (conmon -T,
+ * CRI-O's exec probes) killed itself. EPERM: we lead a process group already. */
+static void new_session(struct failure *f)
+{
+	if (getsid(0) != getpid() && setsid() < 0 && errno != EPERM)
+		FAIL_SYS(f, "setsid", "for the exec'd process", errno);
+}
+
 static void close_from(int first, struct failure *f);
 
 /* liblxc closes what the monitor inherited, except with --preserve-fds, where it
@@ -1053,6 +1062,8 @@ static int exec_mode(int argc, char **argv, char **envp)
 		 * some other session's terminal already; then we do without. */
 		struct failure ignored = { 0 };
 		take_terminal(tty == 1 ? &f : &ignored);
+	} else if (!f.code) {
+		new_session(&f);
 	}
 	if (!f.code && seccomp_fd >= 0)
 		seccomp_prepare(&f, seccomp_fd);

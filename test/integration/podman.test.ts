@@ -460,6 +460,24 @@ describe.skipIf(!!skipReason)('conmon alone with CRI-O flags', () => {
     expect(log).toMatch(/ stdout F out\n/);
     expect(log).toMatch(/ stderr F err\n/);
 
+    // CRI-O's exec probe with a timeout (conmon -T over a process that outlives it): conmon
+    // kills the exec and answers. The exec'd process has a session of its own, as with
+    // runc: in conmon's process group it took conmon down with it (137).
+    writeFileSync(join(W, 'execpid'), '');
+    writeFileSync(join(W, 'proc.json'), JSON.stringify({ ...spec.process, args: ['sleep', '100'] }));
+    const began = Date.now();
+    const t = await runCmd(CONMON, [
+      '-c', id, '-n', id, '-r', LXCRI, '-p', join(W, 'execpid'), '-e', '-l', join(W, 'exec.log'), '--socket-dir-path', join(W, 'sock'),
+      '--sync', '-T', '2', '--exec-process-spec', join(W, 'proc.json'), '--runtime-arg', `--root=${CROOT}`,
+    ], { env, timeoutMs: 60_000 });
+    expect(t.signal, 'conmon killed itself with the exec').toBeNull();
+    expect(t.code, `${t.stdout}\n${t.stderr}`).toBe(255); // conmon's "command timed out"
+    expect(Date.now() - began).toBeLessThan(20_000);
+    // The exec'd process went with its group (the container's init is `sleep 1000`).
+    const probe = await lxcri(CROOT, 'exec', id, 'sh', '-c', "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' <$f; echo; done | grep -cx 'sleep 10[0-9]* '");
+    expect(probe.stdout.trim()).toBe('1');
+    expect((await state()).status).toBe('running');
+
     const k = await lxcri(CROOT, 'kill', id, 'KILL');
     expect(k.code, k.stderr).toBe(0);
     await waitFor(() => existsSync(join(W, 'exits', id)), 10_000, 'the exit file');
