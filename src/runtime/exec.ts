@@ -17,6 +17,7 @@ import { INIT_BINARY, initDirOf, SECCOMP_LISTENER } from './layout.js';
 import { helperPath } from './location.js';
 import { attachDetached, attachWait, childFds, type AttachJob } from './attachhelper.js';
 import { lxc } from './native.js';
+import { exitCode } from './signals.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
 import { closeStdio, resolveStdio, type StdioOptions } from './stdio.js';
@@ -134,13 +135,6 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
     if (err instanceof RuntimeError) throw err;
     throw new RuntimeError('system', `exec in container "${c.id}": ${errorMessage(err)}`);
   }
-}
-
-/** Decode a wait status the way a shell reports it: the exit code, or 128+signal. */
-export function exitCode(status: number): number {
-  const sig = status & 0x7f;
-  if (sig === 0) return (status >> 8) & 0xff;
-  return 128 + sig;
 }
 
 /** Run `p` in the container and wait for it; resolves with its exit code (128+N for signal N). */

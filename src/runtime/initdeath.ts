@@ -5,7 +5,7 @@
 // once a child stays a zombie for a second: the monitor reaps the children it waits for
 // (its helpers', a failed init's it was told about) within moments, even under load.
 import { readdirSync, readFileSync } from 'node:fs';
-import { constants } from 'node:os';
+import { describeWaitStatus } from './signals.js';
 
 export interface InitDeath {
   pid: number;
@@ -17,16 +17,6 @@ export interface InitDeathWatch {
   /** Resolves when a child of the monitor has stayed a zombie for `stayMs`. */
   readonly died: Promise<InitDeath>;
   stop(): void;
-}
-
-const SIGNAL_NAMES = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name]));
-
-/** A wait status (as /proc/<pid>/stat's exit_code field holds it) in words. */
-export function describeWaitStatus(status: number): string {
-  const sig = status & 0x7f;
-  if (sig === 0) return `exit status ${(status >> 8) & 0xff}`;
-  const name = SIGNAL_NAMES.get(sig);
-  return `killed by signal ${sig}${name ? ` (${name})` : ''}`;
 }
 
 /** Children of pid (every thread's), from /proc/<pid>/task/<tid>/children. */
