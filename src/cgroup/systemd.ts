@@ -1,9 +1,9 @@
 // linux.cgroupsPath in systemd's "slice:prefix:name" form (CRI-O and conmon with
 // --systemd-cgroup): the cgroupfs path systemd would give it, made without systemd.
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec, RuntimeError } from '../runtime/errors.js';
 
 const invalid = (path: string, why: string): RuntimeError =>
-  new RuntimeError('invalid-spec', `invalid config.json: linux.cgroupsPath "${path}": ${why}`);
+  invalidSpec(`linux.cgroupsPath "${path}": ${why}`);
 
 /** "a-b-c.slice" → "a.slice/a-b.slice/a-b-c.slice"; "-.slice" is the root. */
 export function expandSlice(slice: string, path: string): string {

@@ -1,6 +1,6 @@
 // process.capabilities: the bounding set goes to liblxc (lxc.cap.keep), the other four
 // sets to lxcri-init as bit masks, which it sets after switching to the process user.
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import type { Capabilities } from '../spec/types.js';
 
 /** Linux capability numbers (include/uapi/linux/capability.h). */
@@ -22,7 +22,7 @@ export const ALL_CAPABILITIES: Capabilities = (() => {
 export function capNumber(name: string, set: string): number {
   const n = CAPS.indexOf(name.replace(/^CAP_/, '') as (typeof CAPS)[number]);
   if (!name.startsWith('CAP_') || n < 0) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: process.capabilities.${set}: unknown capability "${name}"`);
+    throw invalidSpec(`process.capabilities.${set}: unknown capability "${name}"`);
   }
   return n;
 }
@@ -54,7 +54,7 @@ export function capabilitySets(c: Capabilities | undefined, warn: (msg: string) 
   const outside = (set: bigint, of: bigint, what: string, ofWhat: string): void => {
     const extra = set & ~of;
     if (extra) {
-      throw new RuntimeError('invalid-spec', `invalid config.json: process.capabilities.${what} has ${capNames(extra).join(', ')} outside the ${ofWhat} set`);
+      throw invalidSpec(`process.capabilities.${what} has ${capNames(extra).join(', ')} outside the ${ofWhat} set`);
     }
   };
   outside(sets.permitted, sets.bounding, 'permitted', 'bounding');

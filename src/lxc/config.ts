@@ -1,6 +1,6 @@
 // An ordered list of liblxc config items, as lxc.container.conf(5) keys and values. Order
 // matters for multi-valued keys (mount entries are mounted in the order given).
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 
 export type ConfigItem = readonly [key: string, value: string];
 
@@ -10,7 +10,7 @@ export class LxcConfig {
   set(key: string, value: string | number): this {
     // The saved config is one item a line: a line break would start an item of its own.
     if (/[\n\r\0]/.test(String(value))) {
-      throw new RuntimeError('invalid-spec', `invalid config.json: a line break in the value of ${key}: ${JSON.stringify(String(value))}`);
+      throw invalidSpec(`a line break in the value of ${key}: ${JSON.stringify(String(value))}`);
     }
     this.items.push([key, String(value)]);
     return this;

@@ -19,7 +19,7 @@
 // compiled to one allow-list or deny-list (a key's access merged from every rule that
 // grants it) and the result is checked against the ordered semantics on every distinguishable
 // device; a spec that cannot be expressed exactly is refused, never widened.
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import type { DeviceRule } from '../spec/types.js';
 import type { ConfigItem, LxcConfig } from './config.js';
 
@@ -79,7 +79,7 @@ function describe(r: Omit<NormRule, 'label'>): string {
 function normalize(d: DeviceRule, i: number): NormRule {
   const where = `linux.resources.devices[${i}]`;
   const bad = (why: string): never => {
-    throw new RuntimeError('invalid-spec', `invalid config.json: ${where}: ${why}`);
+    throw invalidSpec(`${where}: ${why}`);
   };
   const type = d.type === undefined || d.type === '' ? 'a' : d.type;
   if (type !== 'a' && type !== 'b' && type !== 'c') bad(`unknown device type "${d.type}"`);
@@ -226,9 +226,8 @@ export function compileDeviceRules(spec: DeviceRule[]): CompiledRules {
   const m = allowMiss!;
   const culprit = decider(rules, m.t, m.major, m.minor, m.bit) ?? [...rules].reverse().find((r) => covers(r, m.t, m.major, m.minor));
   const dev = `${m.t} ${m.major === u.freshMajor ? '*' : m.major}:${m.minor === u.freshMinor ? '*' : m.minor} ${accessString(m.bit)}`;
-  throw new RuntimeError(
-    'invalid-spec',
-    `invalid config.json: ${culprit?.label ?? 'linux.resources.devices'} cannot be expressed with liblxc's device rules (which are an allow-list or a deny-list of whole-device rules, not an ordered list): it would change access to ${dev}`,
+  throw invalidSpec(
+    `${culprit?.label ?? 'linux.resources.devices'} cannot be expressed with liblxc's device rules (which are an allow-list or a deny-list of whole-device rules, not an ordered list): it would change access to ${dev}`,
   );
 }
 

@@ -1,6 +1,6 @@
 // Device nodes: the OCI default devices plus linux.devices, created by lxcri-hook in the
 // container's /dev (liblxc's autodev is off so /dev is exactly what the spec asks for).
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import type { Device, Mount } from '../spec/types.js';
 import type { HookInstruction } from './hookconf.js';
 
@@ -25,10 +25,10 @@ const DEFAULT_LINKS: ReadonlyArray<readonly [target: string, path: string]> = [
 
 function fromSpec(d: Device): DevInstruction {
   if (!['c', 'b', 'u', 'p'].includes(d.type)) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: device ${d.path}: unknown type "${d.type}"`);
+    throw invalidSpec(`device ${d.path}: unknown type "${d.type}"`);
   }
   if (d.type !== 'p' && (d.major === undefined || d.minor === undefined)) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: device ${d.path}: major and minor are required for type ${d.type}`);
+    throw invalidSpec(`device ${d.path}: major and minor are required for type ${d.type}`);
   }
   return {
     op: 'dev',
@@ -50,7 +50,7 @@ export function deviceInstructions(devices: Device[], mounts: Mount[]): HookInst
   for (const [path, major, minor] of DEFAULT_DEVICES) {
     const d = byPath.get(path);
     if (d && (d.type !== 'c' || d.major !== major || d.minor !== minor)) {
-      throw new RuntimeError('invalid-spec', `invalid config.json: device ${path} must be c ${major}:${minor}`);
+      throw invalidSpec(`device ${path} must be c ${major}:${minor}`);
     }
     if (!d) out.push({ op: 'dev', path, type: 'c', major, minor, mode: 0o666, uid: 0, gid: 0 });
   }

@@ -1,7 +1,7 @@
 // hook.conf: the instructions lxcri-hook executes inside the container's mount namespace
 // before pivot_root (device nodes, symlinks, masked and read-only paths, read-only root).
 // One instruction per line, fields separated by TAB; see libexec/lxcri-hook.c.
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 
 export type HookInstruction =
   | { op: 'dev'; path: string; type: 'c' | 'b' | 'p' | 'u'; major: number; minor: number; mode: number; uid: number; gid: number }
@@ -15,7 +15,7 @@ export type HookInstruction =
   | { op: 'sysctl'; key: string; value: string };
 
 function field(s: string, what: string): string {
-  if (/[\t\n\0]/.test(s)) throw new RuntimeError('invalid-spec', `invalid config.json: ${what} "${s}" contains a TAB, newline or NUL`);
+  if (/[\t\n\0]/.test(s)) throw invalidSpec(`${what} "${s}" contains a TAB, newline or NUL`);
   return s;
 }
 

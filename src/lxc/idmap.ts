@@ -1,5 +1,5 @@
 // linux.uidMappings/gidMappings → lxc.idmap, and the host IDs behind container IDs.
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import type { IdMapping } from '../spec/types.js';
 import type { LxcConfig } from './config.js';
 
@@ -7,10 +7,10 @@ function check(maps: IdMapping[], what: string): void {
   const sorted = [...maps].sort((a, b) => a.containerID - b.containerID);
   for (let i = 0; i < sorted.length; i++) {
     const m = sorted[i]!;
-    if (m.size < 1) throw new RuntimeError('invalid-spec', `invalid config.json: linux.${what}: size must be at least 1`);
+    if (m.size < 1) throw invalidSpec(`linux.${what}: size must be at least 1`);
     const next = sorted[i + 1];
     if (next && m.containerID + m.size > next.containerID) {
-      throw new RuntimeError('invalid-spec', `invalid config.json: linux.${what}: container ranges overlap at ${next.containerID}`);
+      throw invalidSpec(`linux.${what}: container ranges overlap at ${next.containerID}`);
     }
   }
 }
@@ -26,6 +26,6 @@ export function applyIdmaps(cfg: LxcConfig, uid: IdMapping[], gid: IdMapping[]):
 export function hostId(maps: IdMapping[], id: number, what: string): number {
   if (maps.length === 0) return id;
   const m = maps.find((x) => id >= x.containerID && id < x.containerID + x.size);
-  if (!m) throw new RuntimeError('invalid-spec', `invalid config.json: ${what} ${id} is not mapped by the user namespace`);
+  if (!m) throw invalidSpec(`${what} ${id} is not mapped by the user namespace`);
   return m.hostID + (id - m.containerID);
 }

@@ -1,7 +1,7 @@
 // process.apparmorProfile, process.selinuxLabel and linux.mountLabel: applied through
 // liblxc when the host has that LSM, refused (never silently dropped) when it has not.
 import { existsSync, readFileSync } from 'node:fs';
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import type { Linux, Process } from '../spec/types.js';
 import type { LxcConfig } from './config.js';
 
@@ -26,15 +26,15 @@ export function applyLsm(cfg: LxcConfig, p: Process, linux: Linux, host: LsmHost
     // Without a profile the container is unconfined, as with runc (liblxc would pick its own).
     cfg.set('lxc.apparmor.profile', profile || 'unconfined');
   } else if (profile && profile !== 'unconfined') {
-    throw new RuntimeError('invalid-spec', `invalid config.json: process.apparmorProfile "${profile}": AppArmor is not enabled on this host`);
+    throw invalidSpec(`process.apparmorProfile "${profile}": AppArmor is not enabled on this host`);
   }
   for (const [field, label] of [['process.selinuxLabel', p.selinuxLabel], ['linux.mountLabel', linux.mountLabel]] as const) {
     if (label && !host.selinux) {
-      throw new RuntimeError('invalid-spec', `invalid config.json: ${field} "${label}": SELinux is not enabled on this host`);
+      throw invalidSpec(`${field} "${label}": SELinux is not enabled on this host`);
     }
   }
   if (p.selinuxLabel) cfg.set('lxc.selinux.context', p.selinuxLabel);
   if (linux.mountLabel) {
-    throw new RuntimeError('invalid-spec', 'invalid config.json: linux.mountLabel: liblxc cannot label mounts');
+    throw invalidSpec('linux.mountLabel: liblxc cannot label mounts');
   }
 }

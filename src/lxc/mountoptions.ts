@@ -2,7 +2,7 @@
 // kernel checks at mount time (an unknown one fails the start, as with runc). A flag
 // liblxc does not know it drops without a word, so "nosiud" for "nosuid" would mount
 // without the protection asked for: refused here instead, before anything is made.
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import { echo } from '../runtime/message.js';
 import type { Mount } from '../spec/types.js';
 
@@ -28,6 +28,6 @@ const KNOWN = new Set([...LIBLXC_FLAGS, ...OTHER_FLAGS]);
 export function checkMountOptions(m: Mount): void {
   for (const o of m.options ?? []) {
     if (o.includes('=') || KNOWN.has(o)) continue;
-    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${echo(m.destination)}: unknown mount option "${echo(o)}"`);
+    throw invalidSpec(`mount ${echo(m.destination)}: unknown mount option "${echo(o)}"`);
   }
 }

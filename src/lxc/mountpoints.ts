@@ -25,7 +25,7 @@
 // made: the mount point must exist there.
 import { closeSync, statSync } from 'node:fs';
 import type { MountPointStep } from '../native.js';
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec, RuntimeError } from '../runtime/errors.js';
 import { lxc } from '../runtime/native.js';
 import { refuseFifo } from './fifodest.js';
 
@@ -75,7 +75,7 @@ interface Level {
 }
 
 const invalid = (destination: string, why: string): RuntimeError =>
-  new RuntimeError('invalid-spec', `invalid config.json: mount destination ${destination} ${why}`);
+  invalidSpec(`mount destination ${destination} ${why}`);
 
 /** The mount points of one container, placed in the order liblxc mounts. */
 export class MountPoints {

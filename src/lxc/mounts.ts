@@ -2,7 +2,7 @@
 // rootfs (mountpoints.ts) and given to liblxc relative to it.
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import type { Mount } from '../spec/types.js';
 import { fstabEscape, type LxcConfig } from './config.js';
 import { cut, echo } from '../runtime/message.js';
@@ -20,7 +20,7 @@ function mountPointKind(m: Mount, source: string): MountPointKind | null {
     return statSync(source).isDirectory() ? 'dir' : 'file';
   } catch {
     if ((m.options ?? []).includes('optional')) return null;
-    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${echo(m.destination)}: source ${echo(source)} does not exist`);
+    throw invalidSpec(`mount ${echo(m.destination)}: source ${echo(source)} does not exist`);
   }
 }
 
@@ -51,19 +51,19 @@ export function mountEntry(m: Mount, bundle: string, points: MountPoints, cgroup
   const fields: Array<[string, string | undefined]> = [['destination', m.destination], ['source', m.source], ['type', m.type], ...(m.options ?? []).map((o): [string, string] => ['option', o])];
   for (const [what, v] of fields) {
     if (v !== undefined && LINE_BREAK.test(v)) {
-      throw new RuntimeError('invalid-spec', `invalid config.json: mount ${JSON.stringify(cut(m.destination))}: a line break in its ${what} ${JSON.stringify(cut(v))}`);
+      throw invalidSpec(`mount ${JSON.stringify(cut(m.destination))}: a line break in its ${what} ${JSON.stringify(cut(v))}`);
     }
   }
   if (!isAbsolute(m.destination)) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: mount destination "${echo(m.destination)}" must be absolute`);
+    throw invalidSpec(`mount destination "${echo(m.destination)}" must be absolute`);
   }
   if (m.uidMappings || m.gidMappings) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${echo(m.destination)}: id-mapped mounts are not supported`);
+    throw invalidSpec(`mount ${echo(m.destination)}: id-mapped mounts are not supported`);
   }
   checkMountOptions(m);
   const unsupported = (m.options ?? []).filter((o) => UNSUPPORTED_OPTIONS.has(o));
   if (unsupported.length) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: mount ${echo(m.destination)}: option ${unsupported.join(', ')} is not supported by liblxc`);
+    throw invalidSpec(`mount ${echo(m.destination)}: option ${unsupported.join(', ')} is not supported by liblxc`);
   }
   if (cgroupBind !== undefined && (m.type === 'cgroup' || m.type === 'cgroup2')) {
     m = { ...m, type: 'bind', source: cgroupBind, options: [...filterOptions('cgroup2', m.options ?? []), 'bind'] };
@@ -90,7 +90,7 @@ export function mountEntry(m: Mount, bundle: string, points: MountPoints, cgroup
 }
 
 function notRoot(dest: string): string {
-  if (dest === '') throw new RuntimeError('invalid-spec', 'invalid config.json: a mount on / is not supported');
+  if (dest === '') throw invalidSpec('a mount on / is not supported');
   return dest;
 }
 

@@ -1,6 +1,6 @@
 // linux.namespaces → lxc.namespace.clone (new ones) and lxc.namespace.share.* (joined by path).
 import type { Namespace, NamespaceType } from '../spec/types.js';
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import type { LxcConfig } from './config.js';
 import type { HookInstruction } from './hookconf.js';
 
@@ -34,8 +34,8 @@ export function utsInstructions(hostname: string | undefined, domainname: string
   const hasUts = namespaces.some((n) => n.type === 'uts');
   for (const [op, name] of [['hostname', hostname], ['domainname', domainname]] as const) {
     if (!name) continue;
-    if (!hasUts) throw new RuntimeError('invalid-spec', `invalid config.json: ${op} needs a uts namespace`);
-    if (name.length > 64) throw new RuntimeError('invalid-spec', `invalid config.json: ${op} is longer than 64 bytes`);
+    if (!hasUts) throw invalidSpec(`${op} needs a uts namespace`);
+    if (name.length > 64) throw invalidSpec(`${op} is longer than 64 bytes`);
     out.push({ op, name });
   }
   return out;

@@ -5,12 +5,12 @@
 //   tmpfs <N> <source> <flags> <data>
 //   make <N> <path> <dir|file>
 //   ro <N> <flags>
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import { MS_RDONLY } from './mountflags.js';
 import type { StagedTmpfs } from './mountpoints.js';
 
 function field(v: string, what: string): string {
-  if (/[\t\n\r\0]/.test(v)) throw new RuntimeError('invalid-spec', `invalid config.json: a tab or line break in the ${what} ${JSON.stringify(v)}`);
+  if (/[\t\n\r\0]/.test(v)) throw invalidSpec(`a tab or line break in the ${what} ${JSON.stringify(v)}`);
   return v;
 }
 

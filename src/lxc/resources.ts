@@ -8,10 +8,9 @@ import { cgroupMounts } from '../cgroup/mounts.js';
 import { hostLimitControllers, limitUsable, unavailableLimits, type ControllerHost } from '../cgroup/controllers.js';
 import { LimitError } from '../cgroup/limits.js';
 import { resolveV1Files } from '../cgroup/v1/files.js';
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import type { LxcConfig } from './config.js';
 
-const PREFIX = 'invalid config.json: linux.resources';
 
 export interface ResourceOptions {
   /** The host's controllers; probed when a limit is set and none are given. */
@@ -28,7 +27,7 @@ export function applyResources(cfg: LxcConfig, resources: unknown, opts: Resourc
   try {
     conv = limitsFor(host.version, resources);
   } catch (err) {
-    if (err instanceof LimitError) throw new RuntimeError('invalid-spec', `${PREFIX}.${err.field}: ${err.reason}`);
+    if (err instanceof LimitError) throw invalidSpec(`linux.resources.${err.field}: ${err.reason}`);
     throw err;
   }
   const warnings = [...(conv.warnings ?? [])];
@@ -38,7 +37,7 @@ export function applyResources(cfg: LxcConfig, resources: unknown, opts: Resourc
   if (missing.length) {
     if (!opts.ignoreUnavailable) {
       const m = missing[0]!;
-      throw new RuntimeError('invalid-spec', `${PREFIX}.${m.field}: ${m.message}`);
+      throw invalidSpec(`linux.resources.${m.field}: ${m.message}`);
     }
     for (const m of missing) warnings.push(`linux.resources.${m.field} is not applied: ${m.message}`);
   }

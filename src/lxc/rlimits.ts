@@ -1,5 +1,5 @@
 // process.rlimits → lxc.prlimit.<resource> = soft:hard, applied by liblxc to the init.
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec } from '../runtime/errors.js';
 import type { Rlimit } from '../spec/types.js';
 import type { LxcConfig } from './config.js';
 
@@ -20,12 +20,12 @@ function checked(rlimits: Rlimit[]): Array<[string, string, string]> {
   for (const r of rlimits) {
     const name = r.type.replace(/^RLIMIT_/, '').toLowerCase();
     if (!r.type.startsWith('RLIMIT_') || !RESOURCES.has(name)) {
-      throw new RuntimeError('invalid-spec', `invalid config.json: process.rlimits: unknown type "${r.type}"`);
+      throw invalidSpec(`process.rlimits: unknown type "${r.type}"`);
     }
-    if (seen.has(name)) throw new RuntimeError('invalid-spec', `invalid config.json: process.rlimits: duplicate ${r.type}`);
+    if (seen.has(name)) throw invalidSpec(`process.rlimits: duplicate ${r.type}`);
     seen.add(name);
     if (!isInfinity(r.hard) && (isInfinity(r.soft) || r.soft > r.hard)) {
-      throw new RuntimeError('invalid-spec', `invalid config.json: process.rlimits: ${r.type} soft limit ${r.soft} exceeds hard limit ${r.hard}`);
+      throw invalidSpec(`process.rlimits: ${r.type} soft limit ${r.soft} exceeds hard limit ${r.hard}`);
     }
     out.push([name, value(r.soft), value(r.hard)]);
   }

@@ -12,7 +12,7 @@
 // Syscall names libseccomp does not know are skipped by lxcri-init (as runc skips them).
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { errorMessage, RuntimeError } from '../runtime/errors.js';
+import { errorMessage, invalidSpec, RuntimeError } from '../runtime/errors.js';
 import { echo } from '../runtime/message.js';
 import { ACTIONS_WITH_ERRNO, SECCOMP_ACTIONS, SECCOMP_FLAGS, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag, type SeccompOperator } from './seccompsupport.js';
 
@@ -75,7 +75,7 @@ export function archFamily(machine: string): string[] | undefined {
 const libseccompArch = (arch: string): string => arch.slice('SCMP_ARCH_'.length).toLowerCase();
 
 const refuse = (where: string, why: string): RuntimeError =>
-  new RuntimeError('invalid-spec', `invalid config.json: linux.seccomp${where}: ${why}`);
+  invalidSpec(`linux.seccomp${where}: ${why}`);
 
 function errnoValue(where: string, ret: number | undefined): number {
   if (ret === undefined) return EPERM;

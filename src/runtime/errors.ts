@@ -30,6 +30,8 @@ export const NOT_RUNNING = 'container not running';
 export const notFound = (id: string): RuntimeError => new RuntimeError('not-found', `${NOT_FOUND}: ${id}`);
 
 export const notRunning = (id: string): RuntimeError => new RuntimeError('not-running', `${NOT_RUNNING}: ${id}`);
+/** A bundle's config.json refused: `msg` names the field and the reason. */
+export const invalidSpec = (msg: string): RuntimeError => new RuntimeError('invalid-spec', `invalid config.json: ${msg}`);
 
 /** Longest error line (characters): a message that echoes whole files stays readable. */
 const MAX_MESSAGE = 4096;

@@ -2,7 +2,7 @@
 // (MS_SHARED|MS_REC, a peer group of its own) right after pivot_root, after every hook it
 // runs, so the spec's value is set from the host once the init has reported, which it does
 // after the pivot and before create returns: the process never sees liblxc's choice.
-import { errorMessage, RuntimeError } from './errors.js';
+import { errorMessage, invalidSpec, RuntimeError } from './errors.js';
 import { lxc } from './native.js';
 
 /** The values the runtime-spec schema allows. */
@@ -11,7 +11,7 @@ const KINDS = ['shared', 'slave', 'private', 'unbindable'] as const;
 export function applyRootPropagation(initPid: number, propagation: string | undefined): void {
   if (!propagation) return;
   const kind = KINDS.find((k) => k === propagation);
-  if (!kind) throw new RuntimeError('invalid-spec', `invalid config.json: linux.rootfsPropagation "${propagation}" is none of ${KINDS.join(', ')}`);
+  if (!kind) throw invalidSpec(`linux.rootfsPropagation "${propagation}" is none of ${KINDS.join(', ')}`);
   try {
     lxc().setRootPropagation(initPid, kind);
   } catch (err) {

@@ -1,13 +1,13 @@
 // Checks on config.json's hooks beyond the schema: every hook is run by exec, so its path
 // must be absolute and no field may hold a NUL byte; a timeout is a positive whole number.
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec, RuntimeError } from '../runtime/errors.js';
 import { MAX_TIMEOUT_SECONDS } from '../runtime/timeout.js';
 import type { Hook, Hooks } from './types.js';
 
 export const HOOK_KINDS = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
 export type HookKind = (typeof HOOK_KINDS)[number];
 
-const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-spec', `invalid config.json: ${msg}`);
+const invalid = (msg: string): RuntimeError => invalidSpec(`${msg}`);
 
 function checkHook(kind: HookKind, i: number, h: Hook): void {
   const where = `hooks.${kind}[${i}]`;

@@ -2,7 +2,7 @@
 // and Linux can run. Nothing on the system is touched before this has passed.
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { RuntimeError, errnoCode, errnoText } from '../runtime/errors.js';
+import { errnoCode, errnoText, invalidSpec, RuntimeError } from '../runtime/errors.js';
 import { JsonFileError, readJsonFile } from './jsonfile.js';
 import type { Namespace, Spec } from './types.js';
 import { checkHooks } from './hooks.js';
@@ -13,7 +13,7 @@ import { echo } from '../runtime/message.js';
 import { checkSysctls } from './sysctl.js';
 import { validateSchema } from './validate.js';
 
-const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-spec', `invalid config.json: ${msg}`);
+const invalid = (msg: string): RuntimeError => invalidSpec(`${msg}`);
 
 export interface Bundle {
   /** Absolute, symlink-free bundle directory. */

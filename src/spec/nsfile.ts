@@ -2,7 +2,7 @@
 // the NS_GET_NSTYPE ioctl: a bind-mounted namespace file shows no type in its name).
 // nsfs names the types as liblxc does (net, mnt, ...).
 import { lxc } from '../runtime/native.js';
-import { RuntimeError, errnoCode, errorMessage } from '../runtime/errors.js';
+import { errnoCode, errorMessage, invalidSpec } from '../runtime/errors.js';
 import { echo } from '../runtime/message.js';
 import { lxcNamespace } from '../lxc/namespaces.js';
 import type { NamespaceType } from './types.js';
@@ -13,10 +13,10 @@ export function checkNamespaceFile(type: NamespaceType, path: string): void {
     actual = lxc().nsType(path);
   } catch (err) {
     const why = (err as { errno?: number }).errno === 2 || errnoCode(err) === 'ENOENT' ? 'no such file' : errorMessage(err);
-    throw new RuntimeError('invalid-spec', `invalid config.json: ${type} namespace path ${echo(path)}: ${why}`);
+    throw invalidSpec(`${type} namespace path ${echo(path)}: ${why}`);
   }
-  if (actual === null) throw new RuntimeError('invalid-spec', `invalid config.json: ${type} namespace path ${echo(path)} is not a namespace`);
+  if (actual === null) throw invalidSpec(`${type} namespace path ${echo(path)} is not a namespace`);
   if (actual !== lxcNamespace(type)) {
-    throw new RuntimeError('invalid-spec', `invalid config.json: ${type} namespace path ${echo(path)} is a ${actual} namespace`);
+    throw invalidSpec(`${type} namespace path ${echo(path)} is a ${actual} namespace`);
   }
 }

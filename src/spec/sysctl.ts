@@ -2,7 +2,7 @@
 // are accepted (runc's rules), since any other key changes the host for everyone. Checked
 // with the bundle, before anything exists; lxcri-hook writes them (src/lxc/sysctl.ts).
 import { statSync } from 'node:fs';
-import { RuntimeError } from '../runtime/errors.js';
+import { invalidSpec, RuntimeError } from '../runtime/errors.js';
 import type { Namespace, NamespaceType } from './types.js';
 
 /** The IPC namespace's System V and POSIX message queue knobs (besides fs.mqueue.*). */
@@ -13,7 +13,7 @@ const UTS_KEYS = new Set(['kernel.hostname', 'kernel.domainname']);
 const DOT_PART = /^[A-Za-z0-9_\-:+@]+$/;
 const SLASH_PART = /^[A-Za-z0-9_\-:+@.]+$/;
 
-const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-spec', `invalid config.json: linux.sysctl ${msg}`);
+const invalid = (msg: string): RuntimeError => invalidSpec(`linux.sysctl ${msg}`);
 
 /** The key's components; refused if it could name anything but a file below /proc/sys. */
 export function sysctlParts(key: string): string[] {
