@@ -92,7 +92,7 @@ function reachableLibexec(): { LXCRI_LIBEXEC?: string } {
   for (let d = join(REPO, 'libexec'); d !== dirname(d); d = dirname(d)) {
     if ((statSync(d).mode & 0o001) === 0) {
       if (!libexecCopy) {
-        libexecCopy = mkdtempSync(join(tmpdir(), 'lxcri-test-libexec-'));
+        libexecCopy = mkdtempSync(join(scratch(), 'lxcri-test-libexec-'));
         chmodSync(libexecCopy, 0o755);
         for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach']) copyFileSync(join(REPO, 'libexec', h), join(libexecCopy, h));
         for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach']) chmodSync(join(libexecCopy, h), 0o755);
@@ -142,10 +142,15 @@ export function runCmd(
 
 let sharedRootfs: string | undefined;
 
+/** The run's scratch directory (test/helpers/globalsetup.ts), removed after the run. */
+function scratch(): string {
+  return process.env.LXCRI_TEST_SCRATCH ?? tmpdir();
+}
+
 /** One busybox rootfs for all bundles of a test run (containers may share it). */
 export function busyboxRootfs(): string {
   if (!sharedRootfs) {
-    const dir = join(tmpdir(), `lxcri-test-rootfs-${process.pid}`);
+    const dir = join(scratch(), `lxcri-test-rootfs-${process.pid}`);
     if (!existsSync(join(dir, 'bin/busybox'))) {
       const r = spawnSync(join(REPO, 'scripts/mkrootfs.sh'), [dir], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`mkrootfs failed: ${r.stderr}`);
