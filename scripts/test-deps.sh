@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "test-deps: run as root" >&2; exit 1; }
 
-PACKAGES=(podman conmon runc crun uidmap tmux qemu-system-x86 linux-image-cloud-amd64 busybox-static kmod groff-base man-db)
+PACKAGES=(podman conmon runc crun uidmap tmux procps qemu-system-x86 linux-image-cloud-amd64 busybox-static kmod groff-base man-db)
 # Debian's node 18 loads these from /usr/share/nodejs and its shared libraries.
 NODE18_RUNTIME=(libc-ares2 libuv1 libbrotli1 libicu72 libnghttp2-14 node-acorn node-cjs-module-lexer node-undici)
 NODE18_DEBS=(nodejs libnode108)

@@ -13,7 +13,6 @@ import { echo } from '../runtime/message.js';
 import { checkSysctls } from './sysctl.js';
 import { validateSchema } from './validate.js';
 
-const invalid = (msg: string): RuntimeError => invalidSpec(`${msg}`);
 
 export interface Bundle {
   /** Absolute, symlink-free bundle directory. */
@@ -31,7 +30,7 @@ export async function loadBundle(bundleDir: string): Promise<Bundle> {
     data = await readJsonFile(file);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') throw new RuntimeError('invalid-spec', `bundle ${path}: config.json not found`);
-    if (err instanceof JsonFileError && err.message.startsWith('malformed JSON')) throw invalid(err.message);
+    if (err instanceof JsonFileError && err.message.startsWith('malformed JSON')) throw invalidSpec(err.message);
     const why = err instanceof JsonFileError ? err.message : `cannot be read: ${errnoText(err)}`;
     throw new RuntimeError('invalid-spec', `bundle ${path}: config.json ${why}`);
   }
@@ -42,11 +41,11 @@ export async function loadBundle(bundleDir: string): Promise<Bundle> {
 }
 
 async function checkSpec(spec: Spec, bundle: string): Promise<string> {
-  if (!spec.root) throw invalid('root is missing');
-  if (!spec.process) throw invalid('process is missing');
-  if (spec.process.commandLine !== undefined) throw invalid('process.commandLine is for Windows');
-  checkProcess(spec.process, invalid);
-  if (!spec.linux) throw invalid('linux is missing: lxcri runs Linux containers');
+  if (!spec.root) throw invalidSpec('root is missing');
+  if (!spec.process) throw invalidSpec('process is missing');
+  if (spec.process.commandLine !== undefined) throw invalidSpec('process.commandLine is for Windows');
+  checkProcess(spec.process, invalidSpec);
+  if (!spec.linux) throw invalidSpec('linux is missing: lxcri runs Linux containers');
   const nss = spec.linux.namespaces ?? [];
   checkNamespaces(nss);
   checkSysctls(spec.linux.sysctl ?? {}, nss);
@@ -54,9 +53,9 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
   const userns = nss.find((n) => n.type === 'user');
   const mapped = (spec.linux.uidMappings?.length ?? 0) + (spec.linux.gidMappings?.length ?? 0) > 0;
   if (userns && !userns.path && (!spec.linux.uidMappings?.length || !spec.linux.gidMappings?.length)) {
-    throw invalid('a new user namespace needs linux.uidMappings and linux.gidMappings');
+    throw invalidSpec('a new user namespace needs linux.uidMappings and linux.gidMappings');
   }
-  if (mapped && (!userns || userns.path)) throw invalid('linux.uidMappings and gidMappings need a new user namespace');
+  if (mapped && (!userns || userns.path)) throw invalidSpec('linux.uidMappings and gidMappings need a new user namespace');
 
   const given = resolve(bundle, spec.root.path);
   let rootfs: string;
@@ -64,11 +63,11 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
     // liblxc wants the real path: a symlinked rootfs is followed once, here.
     rootfs = await realpath(given);
     const st = await stat(rootfs);
-    if (!st.isDirectory()) throw invalid(`root.path ${echo(given)} is not a directory`);
-    checkRootfsAccess(rootfs, st, spec, invalid);
+    if (!st.isDirectory()) throw invalidSpec(`root.path ${echo(given)} is not a directory`);
+    checkRootfsAccess(rootfs, st, spec, invalidSpec);
   } catch (err) {
     if (err instanceof RuntimeError) throw err;
-    throw invalid(`root.path ${echo(given)}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errnoText(err)}`);
+    throw invalidSpec(`root.path ${echo(given)}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : errnoText(err)}`);
   }
   return rootfs;
 }
@@ -76,11 +75,11 @@ async function checkSpec(spec: Spec, bundle: string): Promise<string> {
 function checkNamespaces(nss: Namespace[]): void {
   const seen = new Set<string>();
   for (const ns of nss) {
-    if (seen.has(ns.type)) throw invalid(`duplicate namespace "${ns.type}"`);
+    if (seen.has(ns.type)) throw invalidSpec(`duplicate namespace "${ns.type}"`);
     seen.add(ns.type);
-    if (ns.type === 'time') throw invalid('the time namespace is not supported by liblxc');
+    if (ns.type === 'time') throw invalidSpec('the time namespace is not supported by liblxc');
     if (ns.path !== undefined) {
-      if (!isAbsolute(ns.path)) throw invalid(`namespace ${ns.type} path "${ns.path}" must be absolute`);
+      if (!isAbsolute(ns.path)) throw invalidSpec(`namespace ${ns.type} path "${ns.path}" must be absolute`);
       checkNamespaceFile(ns.type, ns.path);
     }
   }
@@ -90,6 +89,6 @@ function checkNamespaces(nss: Namespace[]): void {
   // rootfs, detaching the old root. In the runtime's namespace that would take the host's
   // root away from every process on it; no liblxc setting skips those steps.
   if (!seen.has('mount')) {
-    throw invalid('a mount namespace is required: liblxc pivot_roots the namespace it sets the container up in into root.path (and makes its shared mounts slaves), which without one would be the host\'s');
+    throw invalidSpec('a mount namespace is required: liblxc pivot_roots the namespace it sets the container up in into root.path (and makes its shared mounts slaves), which without one would be the host\'s');
   }
 }

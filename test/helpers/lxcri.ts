@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Spec, State } from '../../src/spec/types.js';
+import { HELPERS } from '../../src/runtime/location.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LAUNCHER = join(REPO, 'libexec/lxcri-launch');
@@ -94,8 +95,8 @@ function reachableLibexec(): { LXCRI_LIBEXEC?: string } {
       if (!libexecCopy) {
         libexecCopy = mkdtempSync(join(scratch(), 'lxcri-test-libexec-'));
         chmodSync(libexecCopy, 0o755);
-        for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach']) copyFileSync(join(REPO, 'libexec', h), join(libexecCopy, h));
-        for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach']) chmodSync(join(libexecCopy, h), 0o755);
+        for (const h of HELPERS) copyFileSync(join(REPO, 'libexec', h), join(libexecCopy, h));
+        for (const h of HELPERS) chmodSync(join(libexecCopy, h), 0o755);
         process.once('exit', () => rmSync(libexecCopy!, { recursive: true, force: true }));
       }
       return { LXCRI_LIBEXEC: libexecCopy };
@@ -158,6 +159,14 @@ export function busyboxRootfs(): string {
     sharedRootfs = dir;
   }
   return sharedRootfs;
+}
+
+/** A private copy of the busybox rootfs in env's directory, for a test that changes it. */
+export function rootfsCopy(env: Env, name: string): string {
+  const dir = join(env.dir, `rootfs-${name}`);
+  const r = spawnSync('cp', ['-a', busyboxRootfs(), dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cp: ${r.stderr}`);
+  return dir;
 }
 
 export function sampleSpec(): Spec {

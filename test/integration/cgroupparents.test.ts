@@ -3,7 +3,7 @@
 // is gone, and a parent is never removed under a create about to use it. The monitors'
 // parent is private to this run (LXCRI_MONITOR_CGROUP); lxcri/ is shared with whatever
 // else runs containers on this host, so it must be gone or hold only others' containers.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupMounts } from '../../src/cgroup/mounts.js';

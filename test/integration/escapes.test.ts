@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES, capNumber } from '../../src/lxc/capabilities.js';
 import type { Spec } from '../../src/spec/types.js';
 import { Env, makeBundle, processesWhere, REPO, waitFor } from '../helpers/lxcri.js';
+import { HELPERS } from '../../src/runtime/location.js';
 
 let env: Env;
 let libexec: string;
-const HELPERS = ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach'];
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 const run = (args: string[], stdoutFile?: string) => env.run(args, { env: { LXCRI_LIBEXEC: libexec }, stdoutFile });

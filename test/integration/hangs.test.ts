@@ -3,10 +3,10 @@
 // too large for Node's timers. Each fails fast with one clear line and leaves nothing, or
 // works.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busyboxRootfs, Env, leftovers, makeBundle, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
+import { Env, leftovers, makeBundle, rootfsCopy, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
 
 let env: Env;
 beforeAll(() => {
@@ -35,16 +35,10 @@ async function createFailsFast(id: string, bundle: string, pattern: RegExp, with
   expect(leftovers(env, id)).toEqual([]);
 }
 
-/** A private copy of the busybox rootfs that a test may make hostile. */
-function rootfsCopy(name: string): string {
-  const dir = join(env.dir, `rootfs-${name}`);
-  cpSync(busyboxRootfs(), dir, { recursive: true, verbatimSymlinks: true });
-  return dir;
-}
 
 describe('item 7: image files lxcri-init reads are bounded', () => {
   const passwdAs = (name: string, make: (path: string) => void): string => {
-    const rootfs = rootfsCopy(name);
+    const rootfs = rootfsCopy(env, name);
     rmSync(join(rootfs, 'etc/passwd'), { force: true });
     make(join(rootfs, 'etc/passwd'));
     return makeBundle(env, name, (s) => {

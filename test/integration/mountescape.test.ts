@@ -2,12 +2,12 @@
 // 3). Each case plants a link in a private copy of the rootfs (or in a volume) that leads
 // to a fresh host path under /tmp; afterwards that path must not exist, and create either
 // succeeded with the mount inside the rootfs or failed with one line and left nothing.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mount, Spec } from '../../src/spec/types.js';
-import { busyboxRootfs, Env, leftovers, makeBundle, type Result } from '../helpers/lxcri.js';
+import { Env, leftovers, makeBundle, rootfsCopy, type Result } from '../helpers/lxcri.js';
 
 let env: Env;
 const hostPaths: string[] = [];
@@ -27,13 +27,6 @@ function hostPath(name: string): string {
   return p;
 }
 
-/** A private copy of the busybox rootfs, to plant links in. */
-function rootfsCopy(name: string): string {
-  const dir = join(env.dir, `rootfs-${name}`);
-  const r = spawnSync('cp', ['-a', busyboxRootfs(), dir]);
-  if (r.status !== 0) throw new Error(`cp: ${r.stderr}`);
-  return dir;
-}
 
 function bundleWith(id: string, rootfs: string, mounts: Mount[], script = 'true'): string {
   return makeBundle(env, id, (s: Spec) => {
@@ -63,7 +56,7 @@ async function runOnce(id: string, bundle: string): Promise<Result> {
 describe('mount points never resolve outside the rootfs', () => {
   it('image /.lxcri -> /proc/self/root/<host path>: the init dir is not made on the host', async () => {
     const host = hostPath('initdir');
-    const rootfs = rootfsCopy('initdir');
+    const rootfs = rootfsCopy(env, 'initdir');
     rmSync(join(rootfs, '.lxcri'), { recursive: true, force: true }); // a mount point of earlier runs
     symlinkSync(`/proc/self/root${host}`, join(rootfs, '.lxcri'));
     const r = await runOnce('pth-initdir', bundleWith('pth-initdir', rootfs, []));
@@ -75,7 +68,7 @@ describe('mount points never resolve outside the rootfs', () => {
 
   it('a volume destination that is a link to a host path is made inside the rootfs', async () => {
     const host = hostPath('voldest');
-    const rootfs = rootfsCopy('voldest');
+    const rootfs = rootfsCopy(env, 'voldest');
     symlinkSync(host, join(rootfs, 'data'));
     const src = join(env.dir, 'voldest-src');
     mkdirSync(src);
@@ -89,7 +82,7 @@ describe('mount points never resolve outside the rootfs', () => {
 
   it('links and destinations through /proc/1/root fail the mount, nothing made on the host', async () => {
     const host = hostPath('proc1');
-    const rootfs = rootfsCopy('proc1');
+    const rootfs = rootfsCopy(env, 'proc1');
     symlinkSync(`/proc/1/root${host}`, join(rootfs, 'mnt2'));
     const src = join(env.dir, 'proc1-src');
     mkdirSync(src);
@@ -103,7 +96,7 @@ describe('mount points never resolve outside the rootfs', () => {
 
   it('a bound file whose destination links to a host path is made inside the rootfs (mode 0000 source)', async () => {
     const host = hostPath('file');
-    const rootfs = rootfsCopy('file');
+    const rootfs = rootfsCopy(env, 'file');
     symlinkSync(`/proc/self/root${host}`, join(rootfs, 'etc/pth-file'));
     symlinkSync(host, join(rootfs, 'etc/pth-file2'));
     const src = join(env.dir, 'file-src');
@@ -121,7 +114,7 @@ describe('mount points never resolve outside the rootfs', () => {
     mkdirSync(vol);
     symlinkSync('/tmp', join(vol, 'link'));
     const name = host.slice('/tmp/'.length);
-    const rootfs = rootfsCopy('nested');
+    const rootfs = rootfsCopy(env, 'nested');
     const r = await runOnce('pth-nested', bundleWith('pth-nested', rootfs, [
       { destination: '/vol', type: 'bind', source: vol, options: ['rbind'] },
       { destination: `/vol/link/${name}`, type: 'tmpfs', source: 'tmpfs', options: ['size=64k'] },
@@ -143,7 +136,7 @@ describe('a link swapped in while create runs (renameat2 RENAME_EXCHANGE)', () =
     // The link's target exists, as a host directory would: what is made below it counts.
     const target = hostPath(name);
     mkdirSync(target);
-    const rootfs = rootfsCopy(name);
+    const rootfs = rootfsCopy(env, name);
     mkdirSync(join(rootfs, dir), { recursive: true });
     symlinkSync(target, join(rootfs, `${dir}link`));
     const src = join(env.dir, `${name}-src`);

@@ -2,7 +2,7 @@
 // install script builds the addon and the C helpers), type-checked with tsc --strict and
 // driven through `import { Runtime } from 'lxcri'` with real busybox containers.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupRoots, Env, leftovers, makeBundle, REPO } from '../helpers/lxcri.js';

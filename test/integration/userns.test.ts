@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyboxRootfs, Env, leftovers, REPO, runCmd, type Result } from '../helpers/lxcri.js';
+import { HELPERS } from '../../src/runtime/location.js';
 import type { Spec } from '../../src/spec/types.js';
 
 let env: Env;
@@ -92,7 +93,7 @@ describe('user namespaces', () => {
     try {
       const libexec = join(hidden, 'libexec');
       mkdirSync(libexec);
-      for (const h of ['lxcri-start', 'lxcri-init', 'lxcri-hook', 'lxcri-attach']) writeFileSync(join(libexec, h), readFileSync(join(REPO, 'libexec', h)), { mode: 0o755 });
+      for (const h of HELPERS) writeFileSync(join(libexec, h), readFileSync(join(REPO, 'libexec', h)), { mode: 0o755 });
       const r = await env.run(['--libexec', libexec, 'run', '--bundle', bundle, 'un-hidden']);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`lxcri: user namespace: the container's root (host uid 1000) cannot reach lxcri's helpers in ${libexec}: ${hidden} is mode 0700 (the container's root needs x on it)\n`);

@@ -66,7 +66,7 @@ describe('flock', () => {
       expect(native.flock(b, 'exclusive')).toBe(true);
       expect(native.flock(a, 'shared')).toBe(false);
       expect(caught(() => native.flock(a, 'bogus' as 'shared')).message).toMatch(/unknown op/);
-      expect(caught(() => native.flock(9999, 'shared')).errno).toBe(9); // EBADF
+      expect((caught(() => native.flock(9999, 'shared')) as NodeJS.ErrnoException).errno).toBe(9); // EBADF
     } finally {
       closeSync(a);
       closeSync(b);
