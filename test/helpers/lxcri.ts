@@ -5,6 +5,7 @@ import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, mkdirSync,
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { Spec, State } from '../../src/spec/types.js';
 import { HELPERS } from '../../src/runtime/location.js';
 
@@ -58,6 +59,15 @@ export class Env {
     rmSync(this.lockDir, { recursive: true, force: true });
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A refusal as every command gives one: a non-zero exit (not the test's timeout), one stderr line matching `pattern`. */
+export function expectOneLineError(r: Result, pattern: RegExp): void {
+  expect(r.code, r.stderr).not.toBe(0);
+  expect(r.code, 'killed by the test timeout').not.toBeNull();
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
 }
 
 /** PIDs of the processes whose command line (argv) matches. */

@@ -6,7 +6,7 @@ import { chmodSync, cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busyboxRootfs, Env, leftovers, makeBundle, sampleSpec, withArgs, type Result } from '../helpers/lxcri.js';
+import { busyboxRootfs, expectOneLineError, Env, leftovers, makeBundle, sampleSpec, withArgs, type Result } from '../helpers/lxcri.js';
 import type { Spec } from '../../src/spec/types.js';
 
 let env: Env;
@@ -25,13 +25,9 @@ afterAll(async () => {
 });
 
 function oneLineError(r: Result, pattern: RegExp): void {
-  expect(r.code, r.stderr).not.toBe(0);
-  expect(r.code).not.toBeNull(); // not killed by the test's timeout
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^lxcri: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(lines[0]!.length).toBeLessThan(1000);
+  expectOneLineError(r, pattern);
+  expect(r.stderr).toMatch(/^lxcri: /);
+  expect(r.stderr.length).toBeLessThan(1000);
 }
 
 async function createFails(id: string, bundle: string, pattern: RegExp): Promise<void> {
