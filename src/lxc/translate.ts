@@ -177,6 +177,9 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   cfg.set('lxc.cgroup.dir.container', opts.cgroup.container);
   cfg.set('lxc.cgroup.dir.monitor', opts.cgroup.monitor);
   cfg.set('lxc.cgroup.dir.monitor.pivot', opts.cgroup.monitorPivot);
+  // The init outlives its monitor (create ends the monitor once the init is ready, as
+  // runc leaves nothing resident): no parent-death signal.
+  cfg.set('lxc.monitor.signal.pdeath', '0');
   if (opts.features.cgroupDevices) applyDeviceRules(cfg, linux.resources?.devices ?? []);
   else off('device cgroup rules');
   warnings.push(...applyResources(cfg, linux.resources, { controllers: opts.controllers, ignoreUnavailable: opts.ignoreUnavailableControllers }));
