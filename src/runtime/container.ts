@@ -11,10 +11,11 @@ import { errnoCode, notRunning, RuntimeError } from './errors.js';
 import type { DetachedProcess, ExecOptions } from './exec.js';
 import { exitStatusOf, syncFifoOf } from './layout.js';
 import { signalFifo } from './fifo.js';
+import { reapInit, recordExit } from './initreap.js';
 import { isAlive, runsExecutable } from './proc.js';
 import type { ContainerRecord } from './record.js';
 import { containerStatus, hasProcess } from './status.js';
-import { toSignal } from './signals.js';
+import { exitCode, toSignal } from './signals.js';
 import { pollUntil } from './wait.js';
 
 /** What a Container takes from its Runtime: the settings (root, timeouts) and the log. */
@@ -172,20 +173,34 @@ export class Container {
   }
 
   /**
-   * Resolves once the container has stopped and its monitor is gone, with its exit code
-   * (128+N after signal N) as the monitor recorded it; undefined when none was recorded
-   * (the monitor was killed, or the container was deleted meanwhile).
+   * Resolves once the container has stopped, with its exit code (128+N after signal N)
+   * when this process reaped its init (create's `adopt`) or another wait of it did;
+   * undefined when the init was not ours to reap (it went to conmon or PID 1).
    */
   async wait(opts: WaitOptions = {}): Promise<number | undefined> {
     const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
-    const mon = this.record.monitor;
-    const ended = (): boolean => containerStatus(this.record) === 'stopped' && !(mon && isAlive(mon));
+    const init = this.record.init;
+    let ours = init !== undefined;
+    let code: number | undefined;
+    const ended = (): boolean => {
+      if (ours && init) {
+        const end = reapInit(init);
+        if (end === 'not-ours') ours = false;
+        else if (end !== 'running') code = exitCode(end.status);
+        if (code !== undefined) return true;
+      }
+      return containerStatus(this.record) === 'stopped';
+    };
     if (!(await pollUntil(ended, deadline, opts.intervalMs ?? 10))) {
       throw new RuntimeError('timeout', `timed out waiting for container "${this.id}" to stop`);
     }
+    if (code !== undefined) {
+      await recordExit(this.runtimeDir, code);
+      return code;
+    }
     try {
-      const code = Number((await readFile(exitStatusOf(this.runtimeDir), 'utf8')).trim());
-      return Number.isInteger(code) ? code : undefined;
+      const kept = Number((await readFile(exitStatusOf(this.runtimeDir), 'utf8')).trim());
+      return Number.isInteger(kept) ? kept : undefined;
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') return undefined;
       throw err;
