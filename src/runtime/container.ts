@@ -14,6 +14,7 @@ import { signalFifo } from './fifo.js';
 import { reapInit, recordExit } from './initreap.js';
 import { isAlive, runsExecutable } from './proc.js';
 import type { ContainerRecord } from './record.js';
+import { checkOperation } from './operations.js';
 import { containerStatus, hasProcess } from './status.js';
 import { exitCode, toSignal } from './signals.js';
 import { pollUntil } from './wait.js';
@@ -70,11 +71,7 @@ export class Container {
    * poststart hooks. Their failures do not fail start: they are logged and returned.
    */
   async start(timeoutMs: number = this.ctx.config.timeouts.start, log: Logger = this.ctx.log): Promise<string[]> {
-    const status = containerStatus(this.record);
-    if (status !== 'created') {
-      if (status === 'stopped') throw notRunning(this.id);
-      throw new RuntimeError('invalid-state', `container "${this.id}" is ${status}, not created`);
-    }
+    checkOperation(this.record, 'start');
     const init = this.record.init!;
     const deadline = Date.now() + timeoutMs;
     const stillCreated = (): boolean => isAlive(init) && runsExecutable(init.pid, this.record.initExe);
@@ -120,7 +117,8 @@ export class Container {
   kill(sig: number | string = 'TERM'): void {
     const signal = toSignal(sig);
     const init = this.record.init;
-    if (!init || !hasProcess(containerStatus(this.record))) throw notRunning(this.id);
+    checkOperation(this.record, 'kill');
+    if (!init) throw notRunning(this.id);
     try {
       process.kill(init.pid, signal);
     } catch (err) {

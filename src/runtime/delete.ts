@@ -19,6 +19,7 @@ import { monitorArgs, reapContainer } from './reap.js';
 import { readRecord, type ContainerRecord } from './record.js';
 import { DamagedRecord } from './recordshape.js';
 import { privateBundlesOf, removeSpecBundle } from './specbundle.js';
+import { checkOperation } from './operations.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
 
@@ -61,9 +62,7 @@ export async function deleteContainer(
 ): Promise<string[]> {
   let warnings: string[] = [];
   const status = containerStatus(rec);
-  if (status !== 'stopped' && !force) {
-    throw new RuntimeError('invalid-state', `container "${rec.id}" is ${status}: stop it first or use --force`);
-  }
+  if (!force) checkOperation(rec, 'delete');
   const deadline = Date.now() + cfg.timeouts.delete;
   const mounts = cgroupMounts();
   // A create killed between spawning the monitor and recording it leaves a monitor that
