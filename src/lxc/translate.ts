@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { RuntimeError } from '../runtime/errors.js';
 import { INIT_BINARY, SECCOMP_LISTENER, STAGE_DIR } from '../runtime/layout.js';
+import { hasCreateTimeHooks } from '../spec/hooks.js';
 import type { Bundle } from '../spec/load.js';
 import { fstabEscape, LxcConfig } from './config.js';
 import { applyDeviceRules } from './devicerules.js';
@@ -188,12 +189,11 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // and read-only paths (which runc applies after pivot_root). startContainer needs the
   // round trip too: it is where create learns the init's PID for their state.
   const hooks = spec.hooks ?? {};
-  const ociHooks = ['prestart', 'createRuntime', 'createContainer', 'startContainer'] as const;
   const hook: HookInstruction[] = [
     ...uts,
     ...sysctlInstructions(linux.sysctl ?? {}),
     ...deviceInstructions(linux.devices ?? [], spec.mounts ?? []),
-    ...(ociHooks.some((k) => hooks[k]?.length) ? [{ op: 'ocihooks' as const }] : []),
+    ...(hasCreateTimeHooks(hooks) ? [{ op: 'ocihooks' as const }] : []),
     ...pathInstructions(linux.maskedPaths ?? [], linux.readonlyPaths ?? []),
   ];
   // Read-only root last, so that mount points could still be made before it.

@@ -14,6 +14,7 @@ import { hostId } from '../lxc/idmap.js';
 import { probeLsm } from '../lxc/lsm.js';
 import { translate } from '../lxc/translate.js';
 import type { RootfsPrep } from '../lxc/userns.js';
+import { hasCreateTimeHooks } from '../spec/hooks.js';
 import { loadBundle } from '../spec/load.js';
 import { checkHelpersReachable } from '../lxc/helperreach.js';
 import { newUserns } from '../lxc/userns.js';
@@ -216,11 +217,10 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     // The spec as created, for inspect (the bundle may change or go away).
     await writeFile(join(runtimeDir, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
 
-    const h = spec.hooks ?? {};
-    if (h.prestart?.length || h.createRuntime?.length || h.createContainer?.length || h.startContainer?.length) {
+    if (hasCreateTimeHooks(spec.hooks)) {
       hookServer = await listenHooks({
         runtimeDir,
-        hooks: h,
+        hooks: spec.hooks ?? {},
         state: { ociVersion: spec.ociVersion, id: req.id, bundle: bundle.path, annotations: spec.annotations ?? {} },
         root,
         monitorPid: () => monitor?.pid,
