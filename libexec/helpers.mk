@@ -10,7 +10,7 @@ CONTAINER_HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook li
 
 container-helpers: $(CONTAINER_HELPERS)
 
-libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h libexec/lxclog.h
+libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h libexec/lxclog.h libexec/rundir.h
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
 # libseccomp (libseccomp-dev's libseccomp.a) compiles the container's seccomp filter.
@@ -21,7 +21,7 @@ libexec/lxcri-init: libexec/lxcri-init.c libexec/seccompfilter.c libexec/seccomp
 libexec/lxcri-attach: libexec/lxcri-attach.c
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
-libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h
+libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h libexec/rundir.h
 	$(CC) $(CFLAGS_COMMON) -o $@ $<
 
 .PHONY: container-helpers

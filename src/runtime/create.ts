@@ -27,7 +27,7 @@ import { listenHooks, type HookServer } from './hookserver.js';
 import { watchInitDeath, type InitDeathWatch } from './initdeath.js';
 import { writeInitDir } from './initdir.js';
 import { writeStaging } from './staging.js';
-import { INIT_BINARY, initDirOf, notifySocketOf } from './layout.js';
+import { INIT_BINARY, initDirOf, initFileOf, INITDIR, notifySocketOf, RUNDIR } from './layout.js';
 import { lxc } from './native.js';
 import { makeDirs } from './mkdirs.js';
 import { listenNotify, type InitReport } from './notify.js';
@@ -193,7 +193,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     await writeRecord(runtimeDir, record);
     // lxcri-hook runs as the container's root: in a user namespace that is a mapped ID,
     // which must read hook.conf and may write its reason for failing to the error file.
-    for (const [name, data] of [['hook.conf', translation.hookConf], ['error', '']] as const) {
+    for (const [name, data] of [[RUNDIR.hookConf, translation.hookConf], [RUNDIR.error, '']] as const) {
       await writeFile(join(runtimeDir, name), data, { mode: 0o600 });
       await chown(join(runtimeDir, name), root.uid, root.gid);
     }
@@ -202,20 +202,21 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     // startContainer hooks before it becomes the process user).
     const { createContainer: ccHooks, startContainer: scHooks } = translation.hookRecords;
     if (ccHooks !== undefined) {
-      await mkdir(join(runtimeDir, 'hooks'), { mode: 0o700 });
-      await chown(join(runtimeDir, 'hooks'), root.uid, root.gid);
-      await writeFile(join(runtimeDir, 'hooks', 'createContainer'), ccHooks, { mode: 0o400 });
-      await chown(join(runtimeDir, 'hooks', 'createContainer'), root.uid, root.gid);
+      const ccFile = join(runtimeDir, RUNDIR.hooks, RUNDIR.createContainerHooks);
+      await mkdir(dirname(ccFile), { mode: 0o700 });
+      await chown(dirname(ccFile), root.uid, root.gid);
+      await writeFile(ccFile, ccHooks, { mode: 0o400 });
+      await chown(ccFile, root.uid, root.gid);
     }
     if (scHooks !== undefined) {
-      await writeFile(join(initDirOf(runtimeDir), 'hooks'), scHooks, { mode: 0o400, flag: 'wx' });
-      await chown(join(initDirOf(runtimeDir), 'hooks'), root.uid, root.gid);
+      await writeFile(initFileOf(runtimeDir, INITDIR.hooks), scHooks, { mode: 0o400, flag: 'wx' });
+      await chown(initFileOf(runtimeDir, INITDIR.hooks), root.uid, root.gid);
     }
-    const configFile = join(runtimeDir, 'config');
+    const configFile = join(runtimeDir, RUNDIR.lxcConfig);
     saveLxcConfig(req.id, cfg.root, configFile, translation.config.items, log);
 
     // The spec as created, for inspect (the bundle may change or go away).
-    await writeFile(join(runtimeDir, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
+    await writeFile(join(runtimeDir, RUNDIR.spec), JSON.stringify(spec), { mode: 0o600 });
 
     if (hasCreateTimeHooks(spec.hooks)) {
       hookServer = await listenHooks({

@@ -13,7 +13,7 @@ import type { Process, Spec } from '../spec/types.js';
 import type { Container } from './container.js';
 import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
 import type { RuntimeConfig } from './config.js';
-import { INIT_BINARY, initDirOf, SECCOMP_LISTENER } from './layout.js';
+import { INIT_BINARY, initDirOf, initFileOf, INITDIR, RUNDIR, SECCOMP_LISTENER } from './layout.js';
 import { helperPath } from './location.js';
 import { attachDetached, attachWait, childFds, type AttachJob } from './attachhelper.js';
 import { lxc } from './native.js';
@@ -44,7 +44,7 @@ const ATTACH_ADDS = ['container', 'PATH'];
 export async function containerProcess(c: Container): Promise<Process> {
   let text: string;
   try {
-    text = await readFile(join(c.runtimeDir, 'config.json'), 'utf8');
+    text = await readFile(join(c.runtimeDir, RUNDIR.spec), 'utf8');
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') throw notRunning(c.id);
     throw new RuntimeError('system', `container "${c.id}": cannot read its config.json: ${errorMessage(err)}`);
@@ -105,7 +105,7 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
   }
   // As runc: an exec'd process runs under the container's filter, loaded by lxcri-init
   // (liblxc's attach loads none), which create wrote when the container got one.
-  const seccompFile = join(initDirOf(c.runtimeDir), 'seccomp');
+  const seccompFile = initFileOf(c.runtimeDir, INITDIR.seccomp);
   const seccomp = existsSync(seccompFile);
   // The agent would need the exec'd process's host PID, which only liblxc's attach learns.
   if (existsSync(join(initDirOf(c.runtimeDir), SECCOMP_LISTENER))) {
