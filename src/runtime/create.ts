@@ -36,6 +36,7 @@ import { closeStdio, resolveStdio, type StdioFds, type StdioOptions } from './st
 import { HELPERS, helperPath } from './location.js';
 import { checkPreserveFds, checkTerminal, closePty, openPty, sendMaster, type Pty } from './terminal.js';
 import { writeRecord, type ContainerRecord } from './record.js';
+import { writeFileAtomic } from './files.js';
 import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
 import { writeSeccompState } from './seccompstate.js';
@@ -70,6 +71,8 @@ export interface CreateRequest {
   consoleSocket?: string;
   /** Fds 3 to 3+N-1 of this process reach the container's process under the same numbers. */
   preserveFds?: number;
+  /** Gets the init's PID (atomically, never through a symlink) once it is created. */
+  pidFile?: string;
 }
 
 export interface Created {
@@ -315,6 +318,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       sendMaster(req.consoleSocket, pty);
       closePty(pty, 'master');
     }
+    if (req.pidFile !== undefined) await writeFileAtomic(req.pidFile, String(initPid), 0o644);
     notify.close();
     hookServer?.close();
     return { record, runtimeDir };

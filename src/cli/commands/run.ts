@@ -7,7 +7,6 @@ import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import type { Container } from '../../runtime/container.js';
 import { RuntimeError } from '../../runtime/errors.js';
-import { writeFileAtomic } from '../../runtime/files.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { oneLine } from '../../runtime/message.js';
 import { writeErr, type Context } from '../context.js';
@@ -45,12 +44,11 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
     adopt: !args.detach,
     consoleSocket: args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined,
     preserveFds: args.preserveFds,
+    pidFile: args.pidFile,
   });
-  const pid = String(record.init!.pid);
   if (args.detach) {
-    // Nothing of the container may stay behind when the pid file or start fails.
+    // Nothing of the container may stay behind when start fails.
     try {
-      if (args.pidFile) await writeFileAtomic(args.pidFile, pid, 0o644);
       await startWarn(rt, container, ctx);
     } catch (err) {
       await rt.delete(args.id, { force: true }).catch(() => undefined);
@@ -69,7 +67,6 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
   for (const s of FORWARDED) process.on(s, forward);
   let started = false;
   try {
-    if (args.pidFile) await writeFileAtomic(args.pidFile, pid, 0o644);
     await startWarn(rt, container, ctx);
     started = true;
     // The init is our child (adopt): its exact status, 128+N after signal N.
