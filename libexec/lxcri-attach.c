@@ -284,16 +284,15 @@ static void join_and_exec(const struct join *j)
 	}
 	if (j->flags && setns(j->pidfd, j->flags) < 0)
 		child_fail(j, "join namespaces", errno);
-	if (j->flags & CLONE_NEWUSER) {
-		/* Container root; lxcri-init takes the process identity. setgroups is denied in
-		 * a user namespace whose setgroups file says "deny". */
-		if (setgroups(0, NULL) < 0 && errno != EPERM)
-			child_fail(j, "drop supplementary groups", errno);
-		if (setresgid(0, 0, 0) < 0)
-			child_fail(j, "become the container's root group", errno);
-		if (setresuid(0, 0, 0) < 0)
-			child_fail(j, "become the container's root", errno);
-	}
+	/* The container's root with no supplementary groups (not ours): lxcri-init takes the
+	 * process identity from there. setgroups is denied in a user namespace whose
+	 * setgroups file says "deny". */
+	if (setgroups(0, NULL) < 0 && !(errno == EPERM && (j->flags & CLONE_NEWUSER)))
+		child_fail(j, "drop supplementary groups", errno);
+	if (setresgid(0, 0, 0) < 0)
+		child_fail(j, "become the container's root group", errno);
+	if (setresuid(0, 0, 0) < 0)
+		child_fail(j, "become the container's root", errno);
 	if (chdir("/") < 0)
 		child_fail(j, "chdir to the container's root", errno);
 	if (label_fd >= 0) {

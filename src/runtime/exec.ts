@@ -135,8 +135,12 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
     const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY, childFds(keepFds, seccomp).seccomp);
     const init = c.record.init;
     if (!init) throw notRunning(c.id);
-    const join = joinArgs(init, cgroupDirs(cgroupMounts(), c.record.cgroup.container), lsmArgs(p, () => storedProcess(c.id, c.runtimeDir), probeLsm()));
-    const job = { helper, join, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges: p.noNewPrivileges === true };
+    const own = storedProcess(c.id, c.runtimeDir);
+    const join = joinArgs(init, cgroupDirs(cgroupMounts(), c.record.cgroup.container), lsmArgs(p, own, probeLsm()));
+    // As liblxc's attach did (lxc.no_new_privs): a container's no_new_privs holds for every
+    // process in it, which also keeps its seccomp filter loaded after the identity change.
+    const noNewPrivileges = p.noNewPrivileges === true || own?.noNewPrivileges === true;
+    const job = { helper, join, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges };
     return { job, close };
   } catch (err) {
     close();

@@ -19,13 +19,13 @@ export function cgroupDirs(mounts: CgroupMounts, container: string): string[] {
  * the container's; only for an LSM the host has (the container could not have one else).
  * AppArmor's "unconfined" is what lxcri runs as anyway: no transition is asked for.
  */
-export function lsmArgs(p: Process, container: () => Process | undefined, host: LsmHost): string[] {
+export function lsmArgs(p: Process, container: Process | undefined, host: LsmHost): string[] {
   if (host.apparmor) {
-    const profile = p.apparmorProfile || container()?.apparmorProfile;
+    const profile = p.apparmorProfile || container?.apparmorProfile;
     if (profile && profile !== 'unconfined') return ['--apparmor', profile];
   }
   if (host.selinux) {
-    const label = p.selinuxLabel || container()?.selinuxLabel;
+    const label = p.selinuxLabel || container?.selinuxLabel;
     if (label) return ['--selinux', label];
   }
   return [];
