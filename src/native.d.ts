@@ -129,7 +129,7 @@ export interface NativeModule {
 
   /**
    * Clears (true) or sets (false) FD_CLOEXEC on `fd`. Node makes the fds it inherited
-   * close-on-exec; a process that liblxc's attach forks from this one gets an fd only
+   * close-on-exec; a process that lxcri-attach forks from this one gets an fd only
    * when it is inheritable. Throws (with `errno`) for a bad fd.
    */
   setInheritable(fd: number, inheritable: boolean): void;

@@ -1,5 +1,6 @@
-// exec: run another process in a created or running container, through liblxc's attach
-// (in libexec/lxcri-attach, see attachhelper.ts) and lxcri-init's exec mode, so that it gets the same identity handling as the
+// exec: run another process in a created or running container, through lxcri-attach's
+// own join of the init's namespaces and cgroups (attachhelper.ts, execjoin.ts: no liblxc,
+// no monitor) and lxcri-init's exec mode, so that it gets the same identity handling as the
 // container's own process (groups, umask, the five capability sets, PATH lookup, HOME,
 // the 126/127 messages).
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
@@ -16,9 +17,13 @@ import type { RuntimeConfig } from './config.js';
 import { INIT_BINARY, initDirOf, initFileOf, INITDIR, RUNDIR, SECCOMP_LISTENER } from './layout.js';
 import { helperPath } from './location.js';
 import { attachDetached, attachWait, childFds, type AttachJob } from './attachhelper.js';
+import { cgroupDirs, joinArgs, lsmArgs, storedProcess } from './execjoin.js';
+import { cgroupMounts } from '../cgroup/mounts.js';
+import { probeLsm } from '../lxc/lsm.js';
 import { lxc } from './native.js';
 import { exitCode } from './signals.js';
 import { checkOperation } from './operations.js';
+import { containerStatus, hasProcess } from './status.js';
 import { pollUntil } from './wait.js';
 import { closeStdio, resolveStdio, type StdioOptions } from './stdio.js';
 import { checkPreserveFds, closePty, containerPtmx, openPty, sendMaster, type Pty } from './terminal.js';
@@ -36,9 +41,6 @@ export interface ExecFds {
   /** --preserve-fds: fds 3 to 3+N-1 stay open in the process. */
   keepFds?: number;
 }
-
-/** What liblxc's attach puts into the environment besides what it is given. */
-const ATTACH_ADDS = ['container', 'PATH'];
 
 /** The container's own process spec, as create stored it. */
 export async function containerProcess(c: Container): Promise<Process> {
@@ -63,7 +65,6 @@ export type ExecWhere = Pick<RuntimeConfig, 'root' | 'libexecDir'>;
 export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, init: string, seccompFd?: number): { argv: string[]; env: string[] } {
   if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
   const env = dedupeEnv(p.env ?? []);
-  const have = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
   const caps = capabilitySets(p.capabilities, warn);
   const argv = [init, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
   if (fds.tty === 'pty') argv.push('--tty');
@@ -71,13 +72,18 @@ export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, 
   if (seccompFd !== undefined) argv.push('--seccomp-fd', String(seccompFd));
   if (fds.keepFds) argv.push('--keep-fds', String(fds.keepFds));
   argv.push(...rlimitArgs(p.rlimits ?? []));
-  for (const name of ATTACH_ADDS) if (!have.has(name)) argv.push('--unset', name);
   argv.push('--', ...p.args);
   return { argv, env };
 }
 
 function checkRunning(c: Container): void {
   checkOperation(c.record, 'exec');
+}
+
+/** A failed join: the container stopped meanwhile (its init is gone), or the reason. */
+function joinFailed(c: Container, err: unknown): RuntimeError {
+  if (!hasProcess(containerStatus(c.record))) return notRunning(c.id);
+  return new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
 }
 
 /** An attach job (see attachhelper.ts) and the fds of ours it holds, which `close` closes
@@ -103,11 +109,11 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
       throw new RuntimeError('invalid-argument', `--preserve-fds ${fds.keepFds}: ${errorMessage(err)}`);
     }
   }
-  // As runc: an exec'd process runs under the container's filter, loaded by lxcri-init
-  // (liblxc's attach loads none), which create wrote when the container got one.
+  // As runc: an exec'd process runs under the container's filter, loaded by lxcri-init,
+  // which create wrote when the container got one.
   const seccompFile = initFileOf(c.runtimeDir, INITDIR.seccomp);
   const seccomp = existsSync(seccompFile);
-  // The agent would need the exec'd process's host PID, which only liblxc's attach learns.
+  // The agent would need to be told the exec'd process's host PID, which nothing does yet.
   if (existsSync(join(initDirOf(c.runtimeDir), SECCOMP_LISTENER))) {
     throw new RuntimeError('invalid-argument', `container "${c.id}" has a seccomp agent (linux.seccomp.listenerPath): exec is not supported in it`);
   }
@@ -126,7 +132,14 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
     }
     // lxcri-init reads the profile from the fd number lxcri-attach hands it on as.
     const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY, childFds(keepFds, seccomp).seccomp);
-    const job = { helper, id: c.id, root: where.root, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges: p.noNewPrivileges === true };
+    const init = c.record.init;
+    if (!init) throw notRunning(c.id);
+    const own = storedProcess(c.id, c.runtimeDir);
+    const join = joinArgs(init, cgroupDirs(cgroupMounts(), c.record.cgroup.container), lsmArgs(p, own, probeLsm()));
+    // As liblxc's attach did (lxc.no_new_privs): a container's no_new_privs holds for every
+    // process in it, which also keeps its seccomp filter loaded after the identity change.
+    const noNewPrivileges = p.noNewPrivileges === true || own?.noNewPrivileges === true;
+    const job = { helper, join, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges };
     return { job, close };
   } catch (err) {
     close();
@@ -142,7 +155,7 @@ export async function execWait(c: Container, where: ExecWhere, p: Process, stdio
   try {
     return exitCode(await attachWait(a.job));
   } catch (err) {
-    throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
+    throw joinFailed(c, err);
   } finally {
     a.close();
   }
@@ -155,7 +168,7 @@ export function execDetached(c: Container, where: ExecWhere, p: Process, stdio: 
   try {
     return attachDetached(a.job);
   } catch (err) {
-    throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
+    throw joinFailed(c, err);
   } finally {
     a.close();
   }
