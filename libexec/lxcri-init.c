@@ -20,7 +20,7 @@
  * the process user, with their output on our stderr. A failing hook is
  * reported there and we exit 125: the process never runs.
  *
- * `lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
+ * `lxcri-init --exec IDENTITY CWD [--tty] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
  * is exec mode, for
  * `lxcri exec` (liblxc attaches us as the container's root): no files, no notify
  * socket, no FIFO. The environment is ours minus the NAMEs (what liblxc's attach
@@ -1012,7 +1012,7 @@ static int exec_mode(int argc, char **argv, char **envp)
 	long keep = 0;
 
 	if (argc < 6)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	unset = calloc((size_t)argc, sizeof(*unset));
 	if (!unset)
@@ -1020,9 +1020,6 @@ static int exec_mode(int argc, char **argv, char **envp)
 	for (;;) {
 		if (i < argc && strcmp(argv[i], "--tty") == 0) {
 			tty = 1;
-			i++;
-		} else if (i < argc && strcmp(argv[i], "--tty-maybe") == 0) {
-			tty = 2;
 			i++;
 		} else if (i + 1 < argc && strcmp(argv[i], "--seccomp-fd") == 0) {
 			char *end;
@@ -1051,17 +1048,14 @@ static int exec_mode(int argc, char **argv, char **envp)
 		}
 	}
 	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	args = argv + i + 1;
 	if (parse_identity(argv[2], &id) < 0)
 		die("lxcri-init: --exec: malformed identity", CODE_INTERNAL);
 	env = exec_env(envp, unset, nunset, &f);
 	if (!f.code && tty) {
-		/* --tty-maybe: stdin is the caller's own pty (CRI-O), which may be
-		 * some other session's terminal already; then we do without. */
-		struct failure ignored = { 0 };
-		take_terminal(tty == 1 ? &f : &ignored);
+		take_terminal(&f);
 	} else if (!f.code) {
 		new_session(&f);
 	}
