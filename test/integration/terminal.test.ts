@@ -114,7 +114,7 @@ const SHOW_TTY = 'tty; stty size; read -r a b c d e f g rest < /proc/$$/stat; ec
 describe('terminal', () => {
   it('create --console-socket: the init has the pty as stdio and controlling terminal, sized', async () => {
     const bundle = makeBundle(env, 'tty1', (s) => {
-      withArgs('sh', '-c', `${SHOW_TTY}; exit 5`)(s);
+      withArgs('sh', '-c', `${SHOW_TTY}; [ /dev/console -ef "$(tty)" ] && echo console=tty; exit 5`)(s);
       s.process!.terminal = true;
       s.process!.consoleSize = { height: 30, width: 120 };
     });
@@ -123,8 +123,9 @@ describe('terminal', () => {
     expect(r.codes).toEqual([0, 0]);
     expect(r.nfds).toBe(1);
     expect(r.payload).toMatch(/^\/dev\/pts\/\d+$/);
-    // The pty is bind-mounted on /dev/console, as runc does, so its name resolves.
-    expect(r.output).toMatch(/^\/dev\/console\r\n30 120\r\nctty=[1-9]\d*\r\n$/);
+    // As runc: the init made the pty in the container's own devpts, so tty names it.
+    // The same terminal is /dev/console.
+    expect(r.output).toMatch(new RegExp(`^${r.payload}\\r\\n30 120\\r\\nctty=[1-9]\\d*\\r\\nconsole=tty\\r\\n$`));
     // The monitor, orphaned to the helper, ends with the container's exit status.
     expect(r.orphans).toContain(5);
     await env.run(['delete', '--force', 'tty1']);
@@ -141,7 +142,8 @@ describe('terminal', () => {
     expect(r.stderr).toEqual(['']);
     expect(r.codes).toEqual([0]);
     expect(r.nfds).toBe(1);
-    expect(r.output).toMatch(/^\/dev\/console\r\n25 100\r\nctty=[1-9]\d*\r\n$/);
+    expect(r.payload).toMatch(/^\/dev\/pts\/\d+$/);
+    expect(r.output).toMatch(new RegExp(`^${r.payload}\\r\\n25 100\\r\\nctty=[1-9]\\d*\\r\\n$`));
     // The pid file's process (the monitor) was orphaned to the helper with the exit status.
     expect(Number(readFileSync(pidFile, 'utf8'))).toBeGreaterThan(0);
     expect(r.orphans).toContain(6);
