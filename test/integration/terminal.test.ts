@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, LAUNCHER, MAIN, makeBundle, waitFor, withArgs } from '../helpers/lxcri.js';
+import { Env, LAUNCHER, leftovers, MAIN, makeBundle, waitFor, withArgs } from '../helpers/lxcri.js';
 import type { Process } from '../../src/spec/types.js';
 
 // Usage: console.py SOCKET OUT JSON-ARGV-LIST. Becomes a child subreaper, listens on
@@ -161,6 +161,18 @@ describe('terminal', () => {
     const b = await env.run(['create', '--bundle', plain, '--console-socket', join(env.dir, 'none.sock'), 'tty3']);
     expect(b.code).toBe(1);
     expect(b.stderr).toBe('lxcri: --console-socket needs process.terminal: true\n');
+  });
+
+  it('refuses a terminal in a container without a devpts at /dev/pts, in one line, leaving nothing', async () => {
+    const bundle = makeBundle(env, 'tm-nopts', (s) => {
+      s.process!.terminal = true;
+      s.mounts = s.mounts!.filter((m) => m.destination !== '/dev/pts');
+    });
+    const r = await env.run(['create', '--bundle', bundle, '--console-socket', join(env.dir, 'nopts.sock'), 'tm-nopts']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('lxcri: lxcri-init: open /dev/pts/ptmx (process.terminal needs a devpts mount at /dev/pts): No such file or directory\n');
+    expect((await env.run(['state', 'tm-nopts'])).code).toBe(1);
+    expect(leftovers(env, 'tm-nopts')).toEqual([]);
   });
 
   describe('exec', () => {
