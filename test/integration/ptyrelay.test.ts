@@ -94,6 +94,21 @@ describe('relayed terminal', () => {
     expect(stty).toMatch(/(^|\s)echo(\s|$)/);
   }, 60_000);
 
+  it('exec -t killed by SIGTERM: the host terminal is cooked again, the process is hung up', async () => {
+    const rc = join(env.dir, 'term.rc');
+    type(`clear; ${lx} exec -t ${ID} sleep 101; echo rc=$? > ${rc}`);
+    const lxcriPid = (): number[] => {
+      const r = spawnSync('pgrep', ['-f', `exec -t ${ID} sleep 101`], { encoding: 'utf8' });
+      return r.stdout.split('\n').filter(Boolean).map(Number);
+    };
+    await waitFor(() => lxcriPid().length === 1 && spawnSync('pgrep', ['-x', '-f', 'sleep 101']).status === 0, 10_000, 'exec and its sleep');
+    process.kill(lxcriPid()[0]!, 'SIGTERM');
+    expect(await fileSays(rc, 'exec to end')).toBe('rc=143\n');
+    expect(await hostStty('term')).toMatch(/(^|\s)icanon(\s|$)/);
+    // Its pty's master is closed: the kernel hangs up the session it leads.
+    await waitFor(() => spawnSync('pgrep', ['-x', '-f', 'sleep 101']).status !== 0, 10_000, 'the hung-up sleep to end');
+  }, 30_000);
+
   it('exec -t with pipes for stdio (no terminal of lxcri): the process still gets a pty', async () => {
     const r = await env.run(['exec', '-t', ID, 'sh', '-c', 'tty; read -r a b c d e f g rest < /proc/$$/stat; echo "ctty=$g"; exit 4']);
     expect(r.stderr).toBe('');
