@@ -34,7 +34,7 @@ import { listenNotify, type InitReport } from './notify.js';
 import { fileId, isAlive, procRef, runsExecutable } from './proc.js';
 import { closeStdio, resolveStdio, type StdioFds, type StdioOptions } from './stdio.js';
 import { HELPERS, helperPath } from './location.js';
-import { checkPreserveFds, checkTerminal, closePty, openPty, sendMaster, type Pty } from './terminal.js';
+import { checkPreserveFds, checkTerminal, takeConsole } from './terminal.js';
 import { writeRecord, type ContainerRecord } from './record.js';
 import { writeFileAtomic } from './files.js';
 import type { RuntimeConfig } from './config.js';
@@ -69,6 +69,9 @@ export interface CreateRequest {
   beforeCleanup?: (err: unknown) => Promise<void>;
   /** process.terminal: the unix socket that receives the pty master (before create returns). */
   consoleSocket?: string;
+  /** process.terminal without a console socket: the caller gets the pty master (and owns
+   * the fd) before create returns; run relays it (ptyrelay.ts). */
+  takeConsole?: (master: number, name: string) => void;
   /** Fds 3 to 3+N-1 of this process reach the container's process under the same numbers. */
   preserveFds?: number;
   /** Gets the init's PID (atomically, never through a symlink) once it is created. */
@@ -95,18 +98,14 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest & {
   const cgroup = cgroupPaths(req.id, spec.linux?.cgroupsPath, cfg.monitorCgroup, cfg.systemdCgroup);
   const mounts = cgroupMounts();
   await checkCgroupFree(mounts, cgroup.container);
-  checkTerminal(proc, req.consoleSocket);
+  checkTerminal(proc, req.consoleSocket, req.takeConsole !== undefined);
   if (proc.terminal && req.stdio) throw new RuntimeError('invalid-argument', 'stdio: a container with process.terminal has the terminal as its stdio');
   const preserveFds = checkPreserveFds(req.preserveFds);
   const stdio = resolveStdio(req.stdio);
 
-  // The pty exists before the config: its slave is also bind-mounted on /dev/console.
-  let pty: Pty | undefined;
   try {
-    pty = proc.terminal ? openPty(proc) : undefined;
-    return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, pty, preserveFds, stdio });
+    return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, preserveFds, stdio });
   } finally {
-    if (pty) closePty(pty);
     closeStdio(stdio);
   }
 }
@@ -116,17 +115,15 @@ interface Prepared {
   runtimeDir: string;
   cgroup: ReturnType<typeof cgroupPaths>;
   mounts: ReturnType<typeof cgroupMounts>;
-  pty: Pty | undefined;
   preserveFds: number;
   stdio: StdioFds;
 }
 
 async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: string }, log: Logger, prep: Prepared): Promise<Created> {
-  const { bundle, runtimeDir, cgroup, mounts, pty, preserveFds, stdio } = prep;
+  const { bundle, runtimeDir, cgroup, mounts, preserveFds, stdio } = prep;
   const spec = bundle.spec;
   const proc = spec.process!;
   const translation = translate(bundle, {
-    consoleSlave: pty?.name,
     runtimeDir,
     libexecDir: cfg.libexecDir,
     cgroup,
@@ -234,10 +231,10 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
 
     notify = await listenNotify(notifySocketOf(runtimeDir), user.uid, user.gid);
 
-    // With a terminal the slave is the monitor's stdio, which liblxc hands on to the
-    // init (lxc.console.path = none). Preserved fds keep their numbers; liblxc then must
-    // not close the monitor's inherited fds (it can only keep all or none).
-    const std = pty ? [pty.slave, pty.slave, pty.slave] : [stdio.stdin, stdio.stdout, stdio.stderr];
+    // The monitor's stdio is the init's (lxc.console.path = none); with a terminal the init
+    // makes its own in the container's devpts (open_console). Preserved fds keep their
+    // numbers; liblxc then must not close the monitor's inherited fds (all or none).
+    const std = proc.terminal ? (['ignore', 'ignore', 'ignore'] as const) : [stdio.stdin, stdio.stdout, stdio.stderr];
     const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
     // liblxc makes the shared cgroup parents in the monitor: no sweep may remove them
     // before the container and the monitor are in their cgroups (parentlock.ts).
@@ -313,11 +310,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     if (busy.length) log.warn('cannot remove the monitor cgroup', { cgroups: busy });
     if (translation.init.seccompListener) await writeSeccompState({ runtimeDir, id: req.id, bundle: bundle.path, spec, pid: initPid, owner: user });
     applyRootPropagation(initPid, spec.linux?.rootfsPropagation);
-    if (pty && req.consoleSocket) {
-      closePty(pty, 'slave');
-      sendMaster(req.consoleSocket, pty);
-      closePty(pty, 'master');
-    }
+    if (proc.terminal) takeConsole(initPid, outcome.console, proc, req);
     if (req.pidFile !== undefined) await writeFileAtomic(req.pidFile, String(initPid), 0o644);
     notify.close();
     hookServer?.close();

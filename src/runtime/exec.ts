@@ -26,6 +26,7 @@ import { checkOperation } from './operations.js';
 import { containerStatus, hasProcess } from './status.js';
 import { pollUntil } from './wait.js';
 import { closeStdio, resolveStdio, type StdioOptions } from './stdio.js';
+import { startRelay } from './ptyrelay.js';
 import { checkPreserveFds, closePty, containerPtmx, openPty, sendMaster, type Pty } from './terminal.js';
 
 export interface ExecStdio {
@@ -35,9 +36,8 @@ export interface ExecStdio {
 }
 
 export interface ExecFds {
-  /** 'pty': stdin is a pty slave of ours that must become the controlling terminal;
-   * 'maybe': the caller's stdio, which may be a terminal (CRI-O's streaming exec). */
-  tty?: 'pty' | 'maybe';
+  /** 'pty': stdin is a pty slave of ours that must become the controlling terminal. */
+  tty?: 'pty';
   /** --preserve-fds: fds 3 to 3+N-1 stay open in the process. */
   keepFds?: number;
 }
@@ -68,7 +68,6 @@ export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, 
   const caps = capabilitySets(p.capabilities, warn);
   const argv = [init, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
   if (fds.tty === 'pty') argv.push('--tty');
-  if (fds.tty === 'maybe') argv.push('--tty-maybe');
   if (seccompFd !== undefined) argv.push('--seccomp-fd', String(seccompFd));
   if (fds.keepFds) argv.push('--keep-fds', String(fds.keepFds));
   argv.push(...rlimitArgs(p.rlimits ?? []));
@@ -182,8 +181,8 @@ export interface ExecOptions {
    * With process.terminal: the unix socket that receives the master of a new pty (the
    * runtime-spec console-socket protocol); the slave is the process's stdio and
    * controlling terminal. Without a socket, a foreground process with process.terminal
-   * gets `stdio` as it is and makes it its controlling terminal if it is a terminal that
-   * nobody owns yet (CRI-O's streaming exec).
+   * gets a new pty all the same, and exec relays between it and `stdio` (ptyrelay.ts; as
+   * runc, also for CRI-O's streaming exec, whose stdio is a pty of CRI-O's).
    */
   consoleSocket?: string;
   /** Fds 3 to 3+N-1 of this process stay open in the process under the same numbers. */
@@ -243,7 +242,8 @@ export async function execForeground(c: Container, where: ExecWhere, p: Process,
   if (socket === undefined) {
     const stdio = resolveStdio(opts.stdio);
     try {
-      return await execWait(c, where, p, stdio, log, { tty: p.terminal ? 'maybe' : undefined, keepFds });
+      if (p.terminal) return await execRelayed(c, where, p, stdio, log, keepFds);
+      return await execWait(c, where, p, stdio, log, { keepFds });
     } finally {
       closeStdio(stdio);
     }
@@ -255,6 +255,26 @@ export async function execForeground(c: Container, where: ExecWhere, p: Process,
     closePty(pty, 'master');
     const pio = { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave };
     return await execWait(c, where, p, pio, log, { tty: 'pty', keepFds });
+  } finally {
+    closePty(pty);
+  }
+}
+
+/** A foreground process with a pty of its own, relayed to `stdio` (as `runc exec -t`). */
+async function execRelayed(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, keepFds: number): Promise<number> {
+  const pty = ptyFor(c, p);
+  try {
+    const relay = startRelay(pty.master, { stdin: stdio.stdin, stdout: stdio.stdout }, { dieOnSignals: true });
+    let code: number;
+    try {
+      code = await execWait(c, where, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, log, { tty: 'pty', keepFds });
+    } catch (err) {
+      relay.restore();
+      await relay.finish().catch(() => undefined);
+      throw err;
+    }
+    await relay.finish();
+    return code;
   } finally {
     closePty(pty);
   }
