@@ -1,6 +1,8 @@
-// The lxcri command line: global options, one module per command, one line on stderr and
-// a non-zero exit code for every failure. Commands are imported when chosen, so a call
-// loads only the code (and Node built-ins) it uses.
+// The lxcri command line's entry and error boundary: it parses with the command table
+// (parser.ts, commands/index.ts: each command module owns its options and handler), runs
+// the chosen call with the environment and stdio it was given, and turns every failure
+// into one line on stderr and a non-zero exit code. Command modules load their heavy
+// parts when they run, so a call loads little more than the code it uses.
 import yargs, { type Argv } from 'yargs';
 import { checkLogFile } from '../log/logfile.js';
 import { createLogger } from '../log/pino.js';
@@ -9,14 +11,19 @@ import { errorMessage } from '../runtime/errors.js';
 import { oneLine } from '../runtime/message.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { OCI_VERSION } from '../spec/types.js';
-import { writeErr, writeOut, type Context, type Env, type Stdio } from './context.js';
+import { writeErr, writeOut, type Env, type Stdio } from './context.js';
 import { writeFailureLog } from './failurelog.js';
-import { globalOptions, resolveGlobals, VALUE_FLAGS, type GlobalArgs } from './globals.js';
+import type { Call, Command, Trailing } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { describeArgv } from './doc/registry.js';
+import { resolveGlobals, VALUE_FLAGS, type GlobalArgs } from './globals.js';
+import { cli } from './parser.js';
 import { usageLine } from './usage.js';
+
+import { VERSION } from './version.js';
 
 /** Commands that touch no container and write no log line at the default level. */
 const INFORMATIONAL: ReadonlySet<string> = new Set(['features', 'spec']);
-import { VERSION } from './version.js';
 
 /** `lxcri [globals] --version` / `-v` (yargs reserves "version" for its own). */
 function wantsVersion(args: string[]): boolean {
@@ -29,245 +36,48 @@ function wantsVersion(args: string[]): boolean {
   return false;
 }
 
-export type Handler = (ctx: Context) => Promise<number>;
-
-/** exec's options that take a value (so their value is not taken for the container ID). */
-const EXEC_VALUE_FLAGS = new Set(['--process', '-p', '--pid-file', '--cwd', '--user', '-u', '--console-socket', '--preserve-fds']);
-
-export interface ExecSplit {
-  args: string[];
-  command: string[];
-  env: string[];
-}
-
 /**
- * `exec [options] ID CMD ARGS...`: everything after the ID is the command, untouched
- * (`exec ID ls -l` gives -l to ls); one "--" right after the ID is dropped. Split off,
- * with the repeatable --env/-e values, before yargs sees the arguments.
+ * Split off what follows the container ID of exec (the process's command, untouched:
+ * `exec ID ls -l` gives -l to ls, and the repeatable --env values) or of ps (ps(1)'s
+ * options) before yargs sees the arguments; one "--" right after the ID is dropped. The
+ * options that take a value are read from the command's own definition.
  */
-function splitExecCommand(args: string[], at: number): ExecSplit {
+function splitTrailing(args: string[], at: number, cmd: Command): { args: string[]; trailing: Trailing } {
+  const takesValue = valueFlags(cmd);
   const kept = args.slice(0, at + 1);
   const env: string[] = [];
+  const gatherEnv = cmd.trailing === 'command';
   for (let i = at + 1; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '--env' || a === '-e') {
+    if (gatherEnv && (a === '--env' || a === '-e')) {
       if (i + 1 < args.length) env.push(args[++i]!);
       else kept.push(a); // yargs reports the missing value
-    } else if (a.startsWith('--env=')) {
+    } else if (gatherEnv && a.startsWith('--env=')) {
       env.push(a.slice('--env='.length));
-    } else if (a === '--') {
-      return { args: [...kept, ...args.slice(i + 1, i + 2)], command: args.slice(i + 2), env };
-    } else if (EXEC_VALUE_FLAGS.has(a) || VALUE_FLAGS.has(a)) {
+    } else if (a === '--' && gatherEnv) {
+      return { args: [...kept, ...args.slice(i + 1, i + 2)], trailing: { words: args.slice(i + 2), env } };
+    } else if (takesValue.has(a) || VALUE_FLAGS.has(a)) {
       kept.push(a);
       if (i + 1 < args.length) kept.push(args[++i]!);
     } else if (!a.startsWith('-') || a === '-') {
       const rest = args.slice(i + 1);
-      return { args: [...kept, a], command: rest[0] === '--' ? rest.slice(1) : rest, env };
+      return { args: [...kept, a], trailing: { words: rest[0] === '--' ? rest.slice(1) : rest, env } };
     } else {
       kept.push(a);
     }
   }
-  return { args: kept, command: [], env };
+  return { args: kept, trailing: { words: [], env } };
 }
 
-/** --preserve-fds N: yargs would take "abc" for NaN and carry on. */
-function fdCount(v: unknown): number {
-  const n = typeof v === 'number' ? v : /^\d+$/.test(String(v)) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n)) throw new Error(`--preserve-fds: "${String(v)}" is not a number of file descriptors`);
-  return n;
-}
-
-/** ps's options that take a value. */
-const PS_VALUE_FLAGS = new Set(['--format', '-f']);
-
-/**
- * `ps [options] ID PS-OPTIONS...`: what follows the ID is for ps(1) (`ps ID -o pid,comm`),
- * split off before yargs sees it; one "--" right after the ID is dropped.
- */
-function splitPsOptions(args: string[], at: number): { args: string[]; trailing: string[] } {
-  for (let i = at + 1; i < args.length; i++) {
-    const a = args[i]!;
-    if (PS_VALUE_FLAGS.has(a) || VALUE_FLAGS.has(a)) i++;
-    else if (!a.startsWith('-') || a === '-') {
-      const rest = args.slice(i + 1);
-      return { args: args.slice(0, i + 1), trailing: rest[0] === '--' ? rest.slice(1) : rest };
-    }
+/** The command's options that take a value, as spelled on the command line (--cwd, -u). */
+function valueFlags(cmd: Command): Set<string> {
+  const doc = describeArgv((y) => cmd.register(y as Argv<GlobalArgs>, () => undefined, { words: [], env: [] })).commands[0];
+  const flags = new Set<string>();
+  for (const o of doc?.options ?? []) {
+    if (o.type === 'boolean' || o.type === 'count') continue;
+    for (const n of [o.name, ...o.aliases]) flags.add(n.length === 1 ? `-${n}` : `--${n}`);
   }
-  return { args, trailing: [] };
-}
-
-function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit, psOptions: string[]): Argv<GlobalArgs> {
-  const id = (a: Argv<GlobalArgs>): Argv<GlobalArgs & { id: string }> =>
-    a.positional('id', { type: 'string', demandOption: true, describe: 'container ID' }) as Argv<GlobalArgs & { id: string }>;
-  return y
-    .command(
-      'create <id>',
-      'create a container from a bundle; it waits for start',
-      (a) =>
-        id(a)
-          .option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' })
-          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID of the container init to this file' })
-          .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal' })
-          .option('preserve-fds', { type: 'string', requiresArg: true, default: '0', coerce: fdCount, describe: 'pass this many fds after stdio' })
-          .option('no-pivot', { type: 'boolean', describe: 'accepted for compatibility' })
-          .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
-      (a) =>
-        set('create', a.id, (ctx) => {
-          return import('./commands/create.js').then((m) =>
-            m.create({ id: a.id, bundle: a.bundle, pidFile: a['pid-file'], consoleSocket: a['console-socket'], preserveFds: a['preserve-fds'] }, ctx),
-          );
-        }),
-    )
-    .command('start <id>', 'start the process of a created container', (a) => id(a), (a) => set('start', a.id, (ctx) => import('./commands/start.js').then((m) => m.start({ id: a.id }, ctx))))
-    .command('state <id>', 'print the state JSON of a container', (a) => id(a), (a) => set('state', a.id, (ctx) => import('./commands/state.js').then((m) => m.state({ id: a.id }, ctx))))
-    .command(
-      'kill <id> [signal]',
-      'send a signal to a container (default TERM)',
-      (a) =>
-        id(a)
-          .positional('signal', { type: 'string', default: 'TERM', describe: 'name (KILL, SIGKILL) or number' })
-          .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'every process of the container\'s cgroup' }),
-      (a) => set('kill', a.id, (ctx) => import('./commands/kill.js').then((m) => m.kill({ id: a.id, signal: String(a.signal), all: a.all }, ctx))),
-    )
-    .command(
-      'delete <id>',
-      'delete a stopped container (--force: any, and unknown IDs succeed)',
-      (a) => id(a).option('force', { alias: 'f', type: 'boolean', default: false, describe: 'kill it first if it runs' }),
-      (a) => set('delete', a.id, (ctx) => import('./commands/delete.js').then((m) => m.del({ id: a.id, force: a.force }, ctx))),
-    )
-    .command('inspect <id>', 'print state, spec, liblxc config and record of a container as JSON', (a) => id(a), (a) =>
-      set('inspect', a.id, (ctx) => import('./commands/inspect.js').then((m) => m.inspectCmd({ id: a.id }, ctx))),
-    )
-    .command('pause <id>', 'freeze every process of a running container', (a) => id(a), (a) =>
-      set('pause', a.id, (ctx) => import('./commands/pause.js').then((m) => m.pauseCmd({ id: a.id, resume: false }, ctx))),
-    )
-    .command('resume <id>', 'thaw a paused container', (a) => id(a), (a) =>
-      set('resume', a.id, (ctx) => import('./commands/pause.js').then((m) => m.pauseCmd({ id: a.id, resume: true }, ctx))),
-    )
-    .command(
-      'update <id>',
-      'change the cgroup limits of a live container (runtime-spec LinuxResources JSON)',
-      (a) => id(a).option('resources', { alias: 'r', type: 'string', requiresArg: true, demandOption: true, describe: 'JSON file, or - for stdin' }),
-      (a) => set('update', a.id, (ctx) => import('./commands/update.js').then((m) => m.update({ id: a.id, resources: a.resources }, ctx))),
-    )
-    .command(
-      'list',
-      'list containers',
-      (a) =>
-        a
-          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'IDs only' })
-          .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const, requiresArg: true }),
-      (a) => set('list', '', (ctx) => import('./commands/list.js').then((m) => m.list({ quiet: a.quiet, format: a.format }, ctx))),
-    )
-    .command(
-      'exec <id> [command..]',
-      'run a process in a created or running container; exits with its status (--detach: 0)',
-      (a) =>
-        id(a)
-          // Everything after the ID belongs to the command: `exec ID ls -l` gives -l to ls.
-          .positional('command', { type: 'string', array: true, describe: 'command and arguments (without --process), passed as they are' })
-          .option('process', { alias: 'p', type: 'string', requiresArg: true, describe: 'runtime-spec Process JSON file' })
-          .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait; print nothing, write --pid-file' })
-          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the process PID to this file' })
-          .option('cwd', { type: 'string', requiresArg: true, describe: 'working directory in the container' })
-          .option('env', { alias: 'e', type: 'string', requiresArg: true, describe: 'KEY=VALUE, repeatable' })
-          .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'UID[:GID]' })
-          .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'give the process a terminal (process.terminal)' })
-          .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal' })
-          .option('preserve-fds', { type: 'string', requiresArg: true, default: '0', coerce: fdCount, describe: 'pass this many fds after stdio' }),
-      (a) =>
-        set('exec', a.id, (ctx) =>
-          import('./commands/exec.js').then((m) =>
-            m.execCmd(
-              {
-                id: a.id,
-                command: exec.command,
-                process: a.process,
-                detach: a.detach,
-                pidFile: a['pid-file'],
-                cwd: a.cwd,
-                env: exec.env,
-                user: a.user,
-                tty: a.tty,
-                consoleSocket: a['console-socket'],
-                preserveFds: a['preserve-fds'],
-              },
-              ctx,
-            ),
-          ),
-        ),
-    )
-    .command(
-      'spec',
-      'write a starter config.json into the bundle (as runc spec); never overwrites one',
-      (a) =>
-        a
-          .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' })
-          .option('rootless', { type: 'boolean', default: false, describe: 'map the caller to root in a user namespace, no network namespace' }),
-      (a) => set('spec', '', (ctx) => import('./commands/spec.js').then((m) => m.specCmd({ bundle: a.bundle, rootless: a.rootless }, ctx))),
-    )
-    .command(
-      'ps <id>',
-      "list the container's processes: ps(1) lines (options after the ID, default -ef) or --format json host PIDs",
-      (a) => id(a).option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
-      (a) => set('ps', a.id, (ctx) => import('./commands/ps.js').then((m) => m.ps({ id: a.id, format: a.format, psArgs: psOptions }, ctx))),
-    )
-    .command(
-      'events <id>',
-      "print the container's cgroup statistics as JSON lines (runc's stats events): once with --stats, else every --interval until it stops",
-      (a) =>
-        id(a)
-          .option('stats', { type: 'boolean', default: false, describe: 'print one sample and exit' })
-          .option('interval', { type: 'string', default: '5s', describe: 'time between samples (5s, 100ms, 1m)' }),
-      (a) => set('events', a.id, (ctx) => import('./commands/events.js').then((m) => m.events({ id: a.id, stats: a.stats, interval: a.interval }, ctx))),
-    )
-    .command('features', 'print the runtime-spec Features JSON of this runtime', (a) => a, () =>
-      set('features', '', (ctx) => import('./commands/features.js').then((m) => m.features(ctx))),
-    )
-    .command(
-      'run <id>',
-      'create and start a container; in the foreground wait for it, delete it and exit with its status',
-      (a) =>
-        id(a)
-          .option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' })
-          .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return once the process runs; delete it later' })
-          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID of the container init (as create) to this file' })
-          .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal (with --detach)' })
-          .option('preserve-fds', { type: 'string', requiresArg: true, default: '0', coerce: fdCount, describe: 'pass this many fds after stdio' })
-          .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' })
-          .option('no-pivot', { type: 'boolean', describe: 'accepted for compatibility' })
-          .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
-      (a) =>
-        set('run', a.id, (ctx) =>
-          import('./commands/run.js').then((m) =>
-            m.run(
-              {
-                id: a.id,
-                bundle: a.bundle,
-                detach: a.detach,
-                pidFile: a['pid-file'],
-                consoleSocket: a['console-socket'],
-                preserveFds: a['preserve-fds'],
-                keep: a.keep,
-              },
-              ctx,
-            ),
-          ),
-        ),
-    );
-}
-
-/**
- * Every command and option, as --help shows them. The man pages and the shell completion
- * are generated from this too (src/cli/doc/), with a `y` that records the definitions.
- */
-export function cli(y: Argv, set: (cmd: string, id: string, h: Handler) => void, exec: ExecSplit = { args: [], command: [], env: [] }, psOptions: string[] = []): Argv<GlobalArgs> {
-  return commands(globalOptions(y.version(false)), set, exec, psOptions)
-    .scriptName('lxcri')
-    .usage('$0 [global options] <command> [options] <id>')
-    .help('help')
-    .option('version', { alias: 'v', type: 'boolean', describe: 'print the version' })
-    .alias('help', 'h');
+  return flags;
 }
 
 async function versionText(): Promise<string> {
@@ -307,16 +117,14 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     writeErr(stdio, 'lxcri: checkpoint is not supported\n');
     return 1;
   }
-  let chosen: { cmd: string; id: string; handler: Handler } | undefined;
+  let chosen: { cmd: string; call: Call } | undefined;
   let usageError: string | undefined;
   let printed = false;
-  let exec: ExecSplit = { args, command: [], env: [] };
   const word = commandWord(args);
-  if (word === 'exec') exec = splitExecCommand(args, args.indexOf(word));
-  args = exec.args;
-  let psOptions: string[] = [];
-  if (word === 'ps') ({ args, trailing: psOptions } = splitPsOptions(args, args.indexOf(word)));
-  const parser = cli(yargs(), (cmd, id, handler) => (chosen = { cmd, id, handler }), exec, psOptions)
+  const command = COMMANDS.find((c) => c.name === word);
+  let trailing: Trailing = { words: [], env: [] };
+  if (word !== undefined && command?.trailing) ({ args, trailing } = splitTrailing(args, args.indexOf(word), command));
+  const parser = cli(yargs(), (cmd, call) => (chosen = { cmd, call }), trailing)
     .strict()
     .wrap(null)
     .exitProcess(false)
@@ -326,8 +134,11 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     });
   let g: GlobalArgs;
   try {
-    // yargs takes a lone "-" after a long option for a flag, not its value (update --resources - ID).
-    const argv = args.flatMap((a, i) => (a === '--resources' && args[i + 1] === '-' ? ['--resources=-'] : a === '-' && args[i - 1] === '--resources' ? [] : [a]));
+    // yargs takes a lone "-" (stdin) after a long option for a flag, not its value
+    // (update --resources - ID): joined as --resources=-.
+    const takesValue = command ? valueFlags(command) : new Set<string>();
+    const joins = (i: number): boolean => args[i]!.startsWith('--') && takesValue.has(args[i]!) && args[i + 1] === '-';
+    const argv = args.flatMap((a, i) => (joins(i) ? [`${a}=-`] : i > 0 && joins(i - 1) ? [] : [a]));
     g = (await parser.parseAsync(argv, {}, (_err, _argv, output) => {
       if (output) {
         printed = true;
@@ -354,7 +165,8 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
 
   const began = process.hrtime.bigint();
   let log: Logger | undefined;
-  const { cmd, id, handler } = chosen;
+  const { cmd, call } = chosen;
+  const { id, run: handler } = call;
   try {
     const { config: cfg, logLevel: level, timestamp, settings, variables, warnings } = resolveGlobals(g, env);
     // Before anything runs: a path that cannot take the log fails the call here, once.

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Context } from '../context.js';
+import { defineCommand, PRESERVE_FDS, withId } from '../command.js';
 
 export interface CreateArgs {
   id: string;
@@ -46,3 +47,20 @@ export async function create(args: CreateArgs, ctx: Context): Promise<number> {
   ctx.log.debug('container created', { pid: record.init?.pid });
   return 0;
 }
+
+export const command = defineCommand({
+  usage: 'create <id>',
+  describe: 'create a container from a bundle; it waits for start',
+  options: (a) =>
+    withId(a)
+      .option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' })
+      .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID of the container init to this file' })
+      .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal' })
+      .option('preserve-fds', PRESERVE_FDS)
+      .option('no-pivot', { type: 'boolean', describe: 'accepted for compatibility' })
+      .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
+  call: (a) => ({
+    id: a.id,
+    run: (ctx) => create({ id: a.id, bundle: a.bundle, pidFile: a['pid-file'], consoleSocket: a['console-socket'], preserveFds: a['preserve-fds'] }, ctx),
+  }),
+});

@@ -2,6 +2,7 @@
 // for unknown IDs.
 import { oneLine } from '../../runtime/message.js';
 import { writeErr, type Context } from '../context.js';
+import { defineCommand, withId } from '../command.js';
 
 export interface DeleteArgs {
   id: string;
@@ -14,3 +15,10 @@ export async function del(args: DeleteArgs, ctx: Context): Promise<number> {
   ctx.log.debug('container deleted', { force: args.force });
   return 0;
 }
+
+export const command = defineCommand({
+  usage: 'delete <id>',
+  describe: 'delete a stopped container (--force: any, and unknown IDs succeed)',
+  options: (a) => withId(a).option('force', { alias: 'f', type: 'boolean', default: false, describe: 'kill it first if it runs' }),
+  call: (a) => ({ id: a.id, run: (ctx) => del({ id: a.id, force: a.force }, ctx) }),
+});

@@ -10,6 +10,7 @@ import { errnoCode, notRunning, RuntimeError } from '../../runtime/errors.js';
 import { allows, checkOperation } from '../../runtime/operations.js';
 import { containerStatus } from '../../runtime/status.js';
 import { writeOut, type Context } from '../context.js';
+import { defineCommand, withId } from '../command.js';
 
 export interface EventsArgs {
   id: string;
@@ -78,3 +79,13 @@ export async function events(args: EventsArgs, ctx: Context): Promise<number> {
     if (!live()) return 0;
   }
 }
+
+export const command = defineCommand({
+  usage: 'events <id>',
+  describe: "print the container's cgroup statistics as JSON lines (runc's stats events): once with --stats, else every --interval until it stops",
+  options: (a) =>
+    withId(a)
+      .option('stats', { type: 'boolean', default: false, describe: 'print one sample and exit' })
+      .option('interval', { type: 'string', default: '5s', describe: 'time between samples (5s, 100ms, 1m)' }),
+  call: (a) => ({ id: a.id, run: (ctx) => events({ id: a.id, stats: a.stats, interval: a.interval }, ctx) }),
+});

@@ -8,6 +8,7 @@ import { JsonFileError, readJsonFile } from '../../spec/jsonfile.js';
 import { checkProcess } from '../../spec/process.js';
 import { OCI_VERSION, type Process } from '../../spec/types.js';
 import type { Context } from '../context.js';
+import { defineCommand, PRESERVE_FDS, withId } from '../command.js';
 
 export interface ExecArgs {
   id: string;
@@ -99,3 +100,42 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   }
   return 0;
 }
+
+export const command = defineCommand({
+  usage: 'exec <id> [command..]',
+  describe: 'run a process in a created or running container; exits with its status (--detach: 0)',
+  trailing: 'command',
+  options: (a) =>
+    withId(a)
+      // Everything after the ID belongs to the command: `exec ID ls -l` gives -l to ls.
+      .positional('command', { type: 'string', array: true, describe: 'command and arguments (without --process), passed as they are' })
+      .option('process', { alias: 'p', type: 'string', requiresArg: true, describe: 'runtime-spec Process JSON file' })
+      .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'do not wait; print nothing, write --pid-file' })
+      .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the process PID to this file' })
+      .option('cwd', { type: 'string', requiresArg: true, describe: 'working directory in the container' })
+      .option('env', { alias: 'e', type: 'string', requiresArg: true, describe: 'KEY=VALUE, repeatable' })
+      .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'UID[:GID]' })
+      .option('tty', { alias: 't', type: 'boolean', default: false, describe: 'give the process a terminal (process.terminal)' })
+      .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal' })
+      .option('preserve-fds', PRESERVE_FDS),
+  call: (a, trailing) => ({
+    id: a.id,
+    run: (ctx) =>
+      execCmd(
+        {
+          id: a.id,
+          command: trailing.words,
+          process: a.process,
+          detach: a.detach,
+          pidFile: a['pid-file'],
+          cwd: a.cwd,
+          env: trailing.env,
+          user: a.user,
+          tty: a.tty,
+          consoleSocket: a['console-socket'],
+          preserveFds: a['preserve-fds'],
+        },
+        ctx,
+      ),
+  }),
+});

@@ -8,6 +8,7 @@ import { HOOK_KINDS } from '../../spec/hooks.js';
 import { SUPPORTED_NAMESPACES } from '../../spec/namespaces.js';
 import { OCI_VERSION } from '../../spec/types.js';
 import { writeOut, type Context } from '../context.js';
+import { defineCommand } from '../command.js';
 
 /** Mount options handed to liblxc's mount entries as they are (liblxc knows each of them). */
 const MOUNT_OPTIONS = [
@@ -41,3 +42,10 @@ export function features(ctx: Context): Promise<number> {
   writeOut(ctx.stdio, `${JSON.stringify(featuresJson(), null, 2)}\n`);
   return Promise.resolve(0);
 }
+
+export const command = defineCommand({
+  usage: 'features',
+  describe: 'print the runtime-spec Features JSON of this runtime',
+  options: (a) => a,
+  call: () => ({ id: '', run: (ctx) => features(ctx) }),
+});

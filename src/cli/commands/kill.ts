@@ -2,6 +2,7 @@
 // (SIGTERM by default).
 import { parseSignal } from '../../runtime/signals.js';
 import type { Context } from '../context.js';
+import { defineCommand, withId } from '../command.js';
 
 export interface KillArgs {
   id: string;
@@ -18,3 +19,13 @@ export async function kill(args: KillArgs, ctx: Context): Promise<number> {
   ctx.log.debug('signalled container', { signum, all: args.all });
   return 0;
 }
+
+export const command = defineCommand({
+  usage: 'kill <id> [signal]',
+  describe: 'send a signal to a container (default TERM)',
+  options: (a) =>
+    withId(a)
+      .positional('signal', { type: 'string', default: 'TERM', describe: 'name (KILL, SIGKILL) or number' })
+      .option('all', { alias: 'a', type: 'boolean', default: false, describe: "every process of the container's cgroup" }),
+  call: (a) => ({ id: a.id, run: (ctx) => kill({ id: a.id, signal: String(a.signal), all: a.all }, ctx) }),
+});

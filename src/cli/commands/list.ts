@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { writeErr, writeOut } from '../context.js';
 import { errorMessage } from '../../runtime/errors.js';
 import { DamagedRecord } from '../../runtime/recordshape.js';
+import { defineCommand } from '../command.js';
 
 export interface ListArgs {
   quiet: boolean;
@@ -37,3 +38,13 @@ export async function list(args: ListArgs, ctx: Context): Promise<number> {
   writeOut(ctx.stdio, rows.map((r) => `${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('   ')}\n`).join(''));
   return 0;
 }
+
+export const command = defineCommand({
+  usage: 'list',
+  describe: 'list containers',
+  options: (a) =>
+    a
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'IDs only' })
+      .option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const, requiresArg: true }),
+  call: (a) => ({ id: '', run: (ctx) => list({ quiet: a.quiet, format: a.format }, ctx) }),
+});

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { RuntimeError } from '../../runtime/errors.js';
 import { containerPids } from '../../runtime/processes.js';
 import { writeOut, type Context } from '../context.js';
+import { defineCommand, withId } from '../command.js';
 
 export interface PsArgs {
   id: string;
@@ -43,3 +44,11 @@ export async function ps(args: PsArgs, ctx: Context): Promise<number> {
   writeOut(ctx.stdio, filterPsOutput(r.stdout, new Set(pids)));
   return 0;
 }
+
+export const command = defineCommand({
+  usage: 'ps <id>',
+  describe: "list the container's processes: ps(1) lines (options after the ID, default -ef) or --format json host PIDs",
+  trailing: 'ps-options',
+  options: (a) => withId(a).option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
+  call: (a, trailing) => ({ id: a.id, run: (ctx) => ps({ id: a.id, format: a.format, psArgs: trailing.words }, ctx) }),
+});

@@ -12,6 +12,7 @@ import type { Runtime } from '../../runtime/runtime.js';
 import { oneLine } from '../../runtime/message.js';
 import { startRelay, type PtyRelay } from '../../runtime/ptyrelay.js';
 import { writeErr, type Context } from '../context.js';
+import { defineCommand, PRESERVE_FDS, withId } from '../command.js';
 
 export interface RunArgs {
   id: string;
@@ -100,3 +101,34 @@ async function endRelay(relay: PtyRelay | undefined, master: number, ctx: Contex
 async function startWarn(rt: Runtime, container: Container, ctx: Context): Promise<void> {
   for (const w of await container.start(rt.config.timeouts.start, ctx.log)) writeErr(ctx.stdio, `lxcri: warning: ${oneLine(w)}\n`);
 }
+
+export const command = defineCommand({
+  usage: 'run <id>',
+  describe: 'create and start a container; in the foreground wait for it, delete it and exit with its status',
+  options: (a) =>
+    withId(a)
+      .option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' })
+      .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return once the process runs; delete it later' })
+      .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID of the container init (as create) to this file' })
+      .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal (with --detach)' })
+      .option('preserve-fds', PRESERVE_FDS)
+      .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' })
+      .option('no-pivot', { type: 'boolean', describe: 'accepted for compatibility' })
+      .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
+  call: (a) => ({
+    id: a.id,
+    run: (ctx) =>
+      run(
+        {
+          id: a.id,
+          bundle: a.bundle,
+          detach: a.detach,
+          pidFile: a['pid-file'],
+          consoleSocket: a['console-socket'],
+          preserveFds: a['preserve-fds'],
+          keep: a.keep,
+        },
+        ctx,
+      ),
+  }),
+});

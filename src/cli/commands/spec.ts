@@ -7,6 +7,7 @@ import { cgroupMounts } from '../../cgroup/mounts.js';
 import { errnoCode, RuntimeError } from '../../runtime/errors.js';
 import { exampleSpec } from '../../spec/example.js';
 import type { Context } from '../context.js';
+import { defineCommand } from '../command.js';
 
 export interface SpecArgs {
   bundle: string;
@@ -38,3 +39,13 @@ export async function specCmd(args: SpecArgs, ctx: Context): Promise<number> {
   ctx.log.debug('wrote config.json', { file, rootless: args.rootless });
   return 0;
 }
+
+export const command = defineCommand({
+  usage: 'spec',
+  describe: 'write a starter config.json into the bundle (as runc spec); never overwrites one',
+  options: (a) =>
+    a
+      .option('bundle', { alias: 'b', type: 'string', default: '.', describe: 'bundle directory' })
+      .option('rootless', { type: 'boolean', default: false, describe: 'map the caller to root in a user namespace, no network namespace' }),
+  call: (a) => ({ id: '', run: (ctx) => specCmd({ bundle: a.bundle, rootless: a.rootless }, ctx) }),
+});

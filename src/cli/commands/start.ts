@@ -1,6 +1,7 @@
 // start ID: the created container's process starts; returns without waiting for it.
 import { oneLine } from '../../runtime/message.js';
 import { writeErr, type Context } from '../context.js';
+import { defineCommand, withId } from '../command.js';
 
 export interface StartArgs {
   id: string;
@@ -13,3 +14,10 @@ export async function start(args: StartArgs, ctx: Context): Promise<number> {
   ctx.log.debug('container started', { pid: c.record.init?.pid });
   return 0;
 }
+
+export const command = defineCommand({
+  usage: 'start <id>',
+  describe: 'start the process of a created container',
+  options: (a) => withId(a),
+  call: (a) => ({ id: a.id, run: (ctx) => start({ id: a.id }, ctx) }),
+});

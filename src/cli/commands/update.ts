@@ -4,6 +4,7 @@ import { readSync } from 'node:fs';
 import { errorMessage, RuntimeError } from '../../runtime/errors.js';
 import { readRegularFile } from '../../runtime/regularfile.js';
 import type { Context } from '../context.js';
+import { defineCommand, withId } from '../command.js';
 
 export interface UpdateArgs {
   id: string;
@@ -47,3 +48,10 @@ export async function update(args: UpdateArgs, ctx: Context): Promise<number> {
   await c.update(await parseResources(text));
   return 0;
 }
+
+export const command = defineCommand({
+  usage: 'update <id>',
+  describe: 'change the cgroup limits of a live container (runtime-spec LinuxResources JSON)',
+  options: (a) => withId(a).option('resources', { alias: 'r', type: 'string', requiresArg: true, demandOption: true, describe: 'JSON file, or - for stdin' }),
+  call: (a) => ({ id: a.id, run: (ctx) => update({ id: a.id, resources: a.resources }, ctx) }),
+});

@@ -1,9 +1,9 @@
-// The command line as data, read from the same definitions --help shows (main.ts `cli`):
+// The command line as data, read from the same definitions --help shows (parser.ts `cli`):
 // a recorder that stands in for yargs notes every command, option and positional the
 // definitions declare. The man pages and the shell completion are made from this, so a
 // command or option added to the CLI appears in both without a list kept by hand.
 import type { Argv, Options, PositionalOptions } from 'yargs';
-import { cli } from '../main.js';
+import { cli } from '../parser.js';
 
 export interface OptionDoc {
   name: string;
