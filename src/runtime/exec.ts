@@ -22,6 +22,7 @@ import { cgroupMounts } from '../cgroup/mounts.js';
 import { probeLsm } from '../lxc/lsm.js';
 import { lxc } from './native.js';
 import { exitCode } from './signals.js';
+import { writeFileAtomic } from './files.js';
 import { checkOperation } from './operations.js';
 import { containerStatus, hasProcess } from './status.js';
 import { pollUntil } from './wait.js';
@@ -187,6 +188,8 @@ export interface ExecOptions {
   consoleSocket?: string;
   /** Fds 3 to 3+N-1 of this process stay open in the process under the same numbers. */
   preserveFds?: number;
+  /** execDetached: gets the process's host PID (atomically, never through a symlink). */
+  pidFile?: string;
 }
 
 const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-argument', msg);
@@ -284,8 +287,22 @@ async function execRelayed(c: Container, where: ExecWhere, p: Process, stdio: Ex
  * Start `p`; its host PID and a way to wait for it. The process is a child of this process
  * (see attachDetached), which reaps it or leaves it to its own parent by exiting.
  */
-export function execBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): DetachedProcess {
-  return detachedProcess(startBackground(c, where, p, opts, log));
+export async function execBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): Promise<DetachedProcess> {
+  const pid = startBackground(c, where, p, opts, log);
+  if (opts.pidFile !== undefined) {
+    try {
+      await writeFileAtomic(resolve(opts.pidFile), String(pid), 0o644);
+    } catch (err) {
+      // Nobody would know of the process: do not leave it behind.
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      throw new RuntimeError('system', `cannot write --pid-file ${opts.pidFile}: ${errorMessage(err)}`);
+    }
+  }
+  return detachedProcess(pid);
 }
 
 function startBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): number {

@@ -2,7 +2,6 @@
 // ID [CMD ARGS...]: run a process in a created or running container. In the foreground
 // lxcri exits with the process's exit status; with --detach it writes the process's PID
 // and exits 0, leaving the process to lxcri's parent (conmon reaps it).
-import { resolve } from 'node:path';
 import { errnoText, errorMessage, RuntimeError } from '../../runtime/errors.js';
 import { JsonFileError, readJsonFile } from '../../spec/jsonfile.js';
 import { checkProcess } from '../../spec/process.js';
@@ -75,7 +74,7 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   checkProcess(p, (msg) => invalid(`exec: ${msg}`));
   // With a console socket the process's stdio is the new terminal.
   const stdio = args.consoleSocket === undefined ? ctx.stdio : undefined;
-  const opts = { stdio, consoleSocket: args.consoleSocket, preserveFds: args.preserveFds };
+  const opts = { stdio, consoleSocket: args.consoleSocket, preserveFds: args.preserveFds, pidFile: args.detach ? args.pidFile : undefined };
   if (!args.detach) {
     const code = await c.exec(p, opts);
     ctx.log.debug('exec process exited', { code });
@@ -84,20 +83,6 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   // Not waited for: lxcri's parent (conmon, a subreaper) reaps it once we exit.
   const { pid } = await c.execDetached(p, opts);
   ctx.log.debug('exec process started', { pid });
-  if (args.pidFile) {
-    const { writeFileAtomic } = await import('../../runtime/files.js');
-    try {
-      await writeFileAtomic(resolve(args.pidFile), String(pid), 0o644);
-    } catch (err) {
-      // Nobody would know of the process: do not leave it behind.
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-      throw new RuntimeError('system', `cannot write --pid-file ${args.pidFile}: ${errorMessage(err)}`);
-    }
-  }
   return 0;
 }
 
