@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CgroupMounts } from './mounts.js';
-import { RuntimeError } from '../runtime/errors.js';
+import { RuntimeError } from '../base/errors.js';
 
 export async function checkCgroupFree(mounts: CgroupMounts, rel: string): Promise<void> {
   if (!mounts.unified) return;

@@ -3,8 +3,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RuntimeError } from '../runtime/errors.js';
-import { pollUntil } from '../runtime/wait.js';
+import { RuntimeError } from '../base/errors.js';
+import { pollUntil } from '../base/wait.js';
 
 /** True when the cgroup is frozen (a missing cgroup is not). */
 export function isFrozen(dir: string): boolean {

@@ -1,5 +1,5 @@
 // The cgroup paths of a container and of its monitor, relative to each hierarchy's root.
-import { RuntimeError } from '../runtime/errors.js';
+import { RuntimeError } from '../base/errors.js';
 import { systemdCgroupPath } from './systemd.js';
 
 export const DEFAULT_PARENT = 'lxcri';

@@ -2,7 +2,7 @@
 // normally done this itself, but a killed monitor leaves them behind.
 import { readdir, rmdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../runtime/errors.js';
+import { errnoCode } from '../base/errors.js';
 import type { CgroupMounts } from './mounts.js';
 import type { CgroupPaths } from './paths.js';
 

@@ -10,7 +10,7 @@
 import { rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log/types.js';
-import { lockParents, lockSweep } from '../runtime/parentlock.js';
+import { lockParents, lockSweep } from './parentlock.js';
 import type { CgroupMounts } from './mounts.js';
 import { DEFAULT_PARENT, type CgroupPaths } from './paths.js';
 

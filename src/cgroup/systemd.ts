@@ -1,6 +1,6 @@
 // linux.cgroupsPath in systemd's "slice:prefix:name" form (CRI-O and conmon with
 // --systemd-cgroup): the cgroupfs path systemd would give it, made without systemd.
-import { invalidSpec, RuntimeError } from '../runtime/errors.js';
+import { invalidSpec, RuntimeError } from '../base/errors.js';
 
 const invalid = (path: string, why: string): RuntimeError =>
   invalidSpec(`linux.cgroupsPath "${path}": ${why}`);

@@ -4,7 +4,7 @@
 // The first failing write stops the update; the message names it and what was written.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage } from '../runtime/errors.js';
+import { errorMessage } from '../base/errors.js';
 import type { CgroupLimit } from './limits.js';
 
 export class WriteError extends Error {

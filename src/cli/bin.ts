@@ -2,7 +2,7 @@
 import { openSync } from 'node:fs';
 import { warmUp } from './warmup.js';
 import { main } from './main.js';
-import { errorMessage } from '../runtime/errors.js';
+import { errorMessage } from '../base/errors.js';
 
 async function entry(): Promise<number> {
   // Build and install time only: see warmup.ts.

@@ -3,7 +3,7 @@
 // skips lines it cannot parse; an operator's typo must not be half-applied silently, so
 // every line is checked first and the first bad one fails the call with file and line.
 import { createRequire } from 'node:module';
-import { errnoCode, errnoText, errorMessage, RuntimeError } from '../runtime/errors.js';
+import { errnoCode, errnoText, errorMessage, RuntimeError } from '../base/errors.js';
 import { NotReadableFile, readRegularFile } from '../runtime/regularfile.js';
 
 export const DEFAULT_ENV_FILE = '/etc/default/lxcri';

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { isLevel, isTimestampFormat, type Level, type TimestampFormat } from '../log/pino.js';
 import type { RuntimeConfig } from '../runtime/config.js';
-import { RuntimeError } from '../runtime/errors.js';
+import { RuntimeError } from '../base/errors.js';
 import type { Env } from './context.js';
 import { DEFAULT_ENV_FILE, readEnvFile } from './envfile.js';
 import { resolveSettings, SETTINGS, unknownSettings, type SettingDef, type Settings } from './settings.js';

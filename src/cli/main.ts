@@ -7,8 +7,8 @@ import yargs, { type Argv } from 'yargs';
 import { checkLogFile } from '../log/logfile.js';
 import { createLogger } from '../log/pino.js';
 import type { Logger } from '../log/types.js';
-import { errorMessage } from '../runtime/errors.js';
-import { oneLine } from '../runtime/message.js';
+import { errorMessage } from '../base/errors.js';
+import { oneLine } from '../base/message.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { OCI_VERSION } from '../spec/types.js';
 import { writeErr, writeOut, type Env, type Stdio } from './context.js';
@@ -83,7 +83,7 @@ function valueFlags(cmd: Command): Set<string> {
 async function versionText(): Promise<string> {
   let lxcVersion = 'unknown';
   try {
-    const { lxc } = await import('../runtime/native.js');
+    const { lxc } = await import('../base/native.js');
     lxcVersion = lxc().version();
   } catch {
     /* the addon is optional for --version */

@@ -1,8 +1,8 @@
 // Every runtime setting in one table: its flag, its LXCRI_* variable and its built-in
 // default. A value comes from the flag, else the process environment, else the
 // environment file, else the default; --help shows the defaults, never the environment.
-import { RuntimeError } from '../runtime/errors.js';
-import { secondsProblem } from '../runtime/timeout.js';
+import { RuntimeError } from '../base/errors.js';
+import { secondsProblem } from '../base/timeout.js';
 
 export type Kind = 'string' | 'boolean' | 'seconds';
 

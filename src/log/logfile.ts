@@ -4,8 +4,8 @@
 // until a reader comes. liblxc writes to the same file, so the same checks cover it.
 import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { errnoCode, errnoText, RuntimeError } from '../runtime/errors.js';
-import { makeDirs } from '../runtime/mkdirs.js';
+import { errnoCode, errnoText, RuntimeError } from '../base/errors.js';
+import { makeDirs } from '../base/mkdirs.js';
 
 /** The kernel's words, but plain ones where Node's would puzzle ("no such device or address"). */
 const PLAIN: Record<string, string> = { ENXIO: 'is a FIFO or socket without a reader', EISDIR: 'is a directory' };

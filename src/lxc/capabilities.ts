@@ -1,6 +1,6 @@
 // process.capabilities: the bounding set goes to liblxc (lxc.cap.keep), the other four
 // sets to lxcri-init as bit masks, which it sets after switching to the process user.
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import type { Capabilities } from '../spec/types.js';
 
 /** Linux capability numbers (include/uapi/linux/capability.h). */

@@ -1,6 +1,6 @@
 // An ordered list of liblxc config items, as lxc.container.conf(5) keys and values. Order
 // matters for multi-valued keys (mount entries are mounted in the order given).
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 
 export type ConfigItem = readonly [key: string, value: string];
 

@@ -19,7 +19,7 @@
 // compiled to one allow-list or deny-list (a key's access merged from every rule that
 // grants it) and the result is checked against the ordered semantics on every distinguishable
 // device; a spec that cannot be expressed exactly is refused, never widened.
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import type { DeviceRule } from '../spec/types.js';
 import type { ConfigItem, LxcConfig } from './config.js';
 

@@ -1,6 +1,6 @@
 // Device nodes: the OCI default devices plus linux.devices, created by lxcri-hook in the
 // container's /dev (liblxc's autodev is off so /dev is exactly what the spec asks for).
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import type { Device, Mount } from '../spec/types.js';
 import type { HookInstruction } from './hookconf.js';
 

@@ -5,7 +5,7 @@
 // directory blocks, before anything is made.
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { RuntimeError } from '../runtime/errors.js';
+import { RuntimeError } from '../base/errors.js';
 
 const X = 0o1;
 const RX = 0o5;

@@ -1,7 +1,7 @@
 // hook.conf: the instructions lxcri-hook executes inside the container's mount namespace
 // before pivot_root (device nodes, symlinks, masked and read-only paths, read-only root).
 // One instruction per line, fields separated by TAB; see libexec/lxcri-hook.c.
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 
 export type HookInstruction =
   | { op: 'dev'; path: string; type: 'c' | 'b' | 'p' | 'u'; major: number; minor: number; mode: number; uid: number; gid: number }

@@ -1,5 +1,5 @@
 // linux.uidMappings/gidMappings → lxc.idmap, and the host IDs behind container IDs.
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import type { IdMapping } from '../spec/types.js';
 import type { LxcConfig } from './config.js';
 

@@ -1,7 +1,7 @@
 // process.apparmorProfile, process.selinuxLabel and linux.mountLabel: applied through
 // liblxc when the host has that LSM, refused (never silently dropped) when it has not.
 import { existsSync, readFileSync } from 'node:fs';
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import type { Linux, Process } from '../spec/types.js';
 import type { LxcConfig } from './config.js';
 

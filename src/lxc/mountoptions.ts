@@ -2,8 +2,8 @@
 // kernel checks at mount time (an unknown one fails the start, as with runc). A flag
 // liblxc does not know it drops without a word, so "nosiud" for "nosuid" would mount
 // without the protection asked for: refused here instead, before anything is made.
-import { invalidSpec } from '../runtime/errors.js';
-import { echo } from '../runtime/message.js';
+import { invalidSpec } from '../base/errors.js';
+import { echo } from '../base/message.js';
 import type { Mount } from '../spec/types.js';
 
 /** liblxc's mount flags, propagation types and its own "optional". */

@@ -25,8 +25,8 @@
 // made: the mount point must exist there.
 import { closeSync, statSync } from 'node:fs';
 import type { MountPointStep } from '../native.js';
-import { invalidSpec, RuntimeError } from '../runtime/errors.js';
-import { lxc } from '../runtime/native.js';
+import { invalidSpec, RuntimeError } from '../base/errors.js';
+import { lxc } from '../base/native.js';
 import { refuseFifo } from './fifodest.js';
 
 const MAX_LINKS = 40;

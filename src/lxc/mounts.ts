@@ -2,10 +2,10 @@
 // rootfs (mountpoints.ts) and given to liblxc relative to it.
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import type { Mount } from '../spec/types.js';
 import { fstabEscape, type LxcConfig } from './config.js';
-import { cut, echo } from '../runtime/message.js';
+import { cut, echo } from '../base/message.js';
 import { mountFlags } from './mountflags.js';
 import { checkMountOptions } from './mountoptions.js';
 import type { MountedFs, MountPointKind, MountPoints } from './mountpoints.js';

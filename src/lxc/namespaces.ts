@@ -1,7 +1,7 @@
 // linux.namespaces → lxc.namespace.clone (new ones) and lxc.namespace.share.* (joined by path).
 import { NAMESPACES, nsfsName } from '../spec/namespaces.js';
 import type { Namespace, NamespaceType } from '../spec/types.js';
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import type { LxcConfig } from './config.js';
 import type { HookInstruction } from './hookconf.js';
 

@@ -5,7 +5,7 @@
 //   tmpfs <N> <source> <flags> <data>
 //   make <N> <path> <dir|file>
 //   ro <N> <flags>
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import { MS_RDONLY } from './mountflags.js';
 import type { StagedTmpfs } from './mountpoints.js';
 

@@ -8,7 +8,7 @@ import { cgroupMounts } from '../cgroup/mounts.js';
 import { hostLimitControllers, limitUsable, unavailableLimits, type ControllerHost } from '../cgroup/controllers.js';
 import { LimitError } from '../cgroup/limits.js';
 import { resolveV1Files } from '../cgroup/v1/files.js';
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import type { LxcConfig } from './config.js';
 
 

@@ -1,5 +1,5 @@
 // process.rlimits → lxc.prlimit.<resource> = soft:hard, applied by liblxc to the init.
-import { invalidSpec } from '../runtime/errors.js';
+import { invalidSpec } from '../base/errors.js';
 import type { Rlimit } from '../spec/types.js';
 import type { LxcConfig } from './config.js';
 

@@ -12,8 +12,8 @@
 // Syscall names libseccomp does not know are skipped by lxcri-init (as runc skips them).
 import { statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { errorMessage, invalidSpec, RuntimeError } from '../runtime/errors.js';
-import { echo } from '../runtime/message.js';
+import { errorMessage, invalidSpec, RuntimeError } from '../base/errors.js';
+import { echo } from '../base/message.js';
 import { ACTIONS_WITH_ERRNO, SECCOMP_ACTIONS, SECCOMP_FLAGS, SECCOMP_OPERATORS, type SeccompAction, type SeccompFlag, type SeccompOperator } from './seccompsupport.js';
 
 export type { SeccompAction, SeccompFlag, SeccompOperator };

@@ -4,7 +4,7 @@
 import { machine } from 'node:os';
 import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
-import { INIT_BINARY, SECCOMP_LISTENER, STAGE_DIR } from '../runtime/layout.js';
+import { INIT_BINARY, SECCOMP_LISTENER, STAGE_DIR } from '../base/layout.js';
 import { hasCreateTimeHooks } from '../spec/hooks.js';
 import type { Bundle } from '../spec/load.js';
 import { fstabEscape, LxcConfig } from './config.js';
@@ -18,7 +18,7 @@ import { renderPremountConf } from './premount.js';
 import { applyIdmaps } from './idmap.js';
 import { ALL_CAPABILITIES } from './capabilities.js';
 import { applyLsm, type LsmHost } from './lsm.js';
-import type { Features } from '../runtime/config.js';
+import type { Features } from './features.js';
 import { applyNamespaces, utsInstructions } from './namespaces.js';
 import { pathInstructions } from './paths.js';
 import { agentSocket, seccompProfile, type Seccomp } from './seccomp.js';

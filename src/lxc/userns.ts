@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdMapping, Mount, Namespace } from '../spec/types.js';
-import { INIT_DIR } from '../runtime/layout.js';
+import { INIT_DIR } from '../base/layout.js';
 import { hostId } from './idmap.js';
 
 export const newUserns = (nss: Namespace[]): boolean => nss.some((n) => n.type === 'user' && !n.path);

@@ -3,7 +3,7 @@
 // joined from Node, the process would show the host's node binary behind /proc/<pid>/exe
 // (CVE-2019-5736 class).
 import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
-import { lxc } from './native.js';
+import { lxc } from '../base/native.js';
 
 /** One attach: our fds and what lxcri-attach passes on. */
 export interface AttachJob {

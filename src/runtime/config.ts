@@ -1,8 +1,11 @@
 // Settings of a Runtime. The CLI fills them from flags, environment and the environment
 // file; library users pass what they need and get the same defaults.
 import { DEFAULT_MONITOR_CGROUP } from '../cgroup/paths.js';
-import { defaultLibexecDir } from './location.js';
-import { checkTimeoutMs } from './timeout.js';
+import { defaultLibexecDir } from '../base/location.js';
+import { checkTimeoutMs } from '../base/timeout.js';
+import type { Features } from '../lxc/features.js';
+
+export type { Features };
 
 /** Milliseconds. */
 export interface Timeouts {
@@ -16,13 +19,6 @@ export interface Timeouts {
   delete: number;
 }
 
-/** Parts of the spec an operator may switch off (lxcri's feature switches). */
-export interface Features {
-  apparmor: boolean;
-  capabilities: boolean;
-  cgroupDevices: boolean;
-  seccomp: boolean;
-}
 
 export interface RuntimeConfig {
   /** Runtime state directory, one sub-directory per container (liblxc's lxcpath). */

@@ -7,9 +7,9 @@ import { cgroupPids } from '../cgroup/remove.js';
 import { nullLogger, type Logger } from '../log/types.js';
 import type { Process, Resources, State } from '../spec/types.js';
 import { runtimeConfig, type RuntimeConfig } from './config.js';
-import { errnoCode, notRunning, RuntimeError } from './errors.js';
+import { errnoCode, notRunning, RuntimeError } from '../base/errors.js';
 import type { DetachedProcess, ExecOptions } from './exec.js';
-import { exitStatusOf, syncFifoOf } from './layout.js';
+import { exitStatusOf, syncFifoOf } from '../base/layout.js';
 import { signalFifo } from './fifo.js';
 import { reapInit, recordExit } from './initreap.js';
 import { isAlive, runsExecutable } from './proc.js';
@@ -17,7 +17,7 @@ import type { ContainerRecord } from './record.js';
 import { checkOperation } from './operations.js';
 import { containerStatus, hasProcess } from './status.js';
 import { exitCode, toSignal } from './signals.js';
-import { pollUntil } from './wait.js';
+import { pollUntil } from '../base/wait.js';
 
 /** What a Container takes from its Runtime: the settings (root, timeouts) and the log. */
 export interface ContainerContext {

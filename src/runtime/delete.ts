@@ -10,11 +10,11 @@ import { cgroupPids, removeContainerCgroups } from '../cgroup/remove.js';
 import { sweepParents } from '../cgroup/sweep.js';
 import type { Logger } from '../log/types.js';
 import { checkId } from './id.js';
-import { errnoCode, errorMessage, notFound, RuntimeError } from './errors.js';
+import { errnoCode, errorMessage, notFound, RuntimeError } from '../base/errors.js';
 import { findProcesses, isAlive, type ProcRef } from './proc.js';
 import type { RuntimeConfig } from './config.js';
 import { reapInit } from './initreap.js';
-import { RUNDIR } from './layout.js';
+import { RUNDIR } from '../base/layout.js';
 import { removeLxcLock } from './lxclock.js';
 import { monitorArgs, reapContainer } from './reap.js';
 import { readRecord, type ContainerRecord } from './record.js';
@@ -22,7 +22,7 @@ import { DamagedRecord } from './recordshape.js';
 import { privateBundlesOf, removeSpecBundle } from './specbundle.js';
 import { checkOperation } from './operations.js';
 import { containerStatus } from './status.js';
-import { pollUntil } from './wait.js';
+import { pollUntil } from '../base/wait.js';
 
 function killRef(ref: ProcRef | undefined): void {
   if (ref && isAlive(ref)) {

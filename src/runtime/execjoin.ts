@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { CgroupMounts } from '../cgroup/mounts.js';
 import type { LsmHost } from '../lxc/lsm.js';
 import type { Process, Spec } from '../spec/types.js';
-import { errorMessage, RuntimeError } from './errors.js';
-import { RUNDIR } from './layout.js';
+import { errorMessage, RuntimeError } from '../base/errors.js';
+import { RUNDIR } from '../base/layout.js';
 import type { ProcRef } from './proc.js';
 
 /** The container's cgroup dir in each hierarchy where it exists (v1 ones and the unified). */

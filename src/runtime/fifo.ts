@@ -1,7 +1,7 @@
 // The start side of the sync fifo: one byte written to it lets lxcri-init exec the process.
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
-import { errnoCode } from './errors.js';
-import { sleep } from './wait.js';
+import { errnoCode } from '../base/errors.js';
+import { sleep } from '../base/wait.js';
 
 /**
  * Open the fifo for writing without blocking (ENXIO while init has not opened it yet),

@@ -7,8 +7,8 @@
 import type { Logger } from '../log/types.js';
 import type { HookKind } from '../spec/hooks.js';
 import type { Hook, State } from '../spec/types.js';
-import { errorMessage, RuntimeError } from './errors.js';
-import { echo } from './message.js';
+import { errorMessage, RuntimeError } from '../base/errors.js';
+import { echo } from '../base/message.js';
 import { runProgram } from './program.js';
 
 /** The status each hook kind sees, as crun gives it ("starting" is crun's own value). */

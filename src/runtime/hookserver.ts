@@ -14,9 +14,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '../log/types.js';
 import type { Hooks } from '../spec/types.js';
-import { errorMessage } from './errors.js';
+import { errorMessage } from '../base/errors.js';
 import { HOOK_STATUS, OUTPUT_LIMIT, runHooks, type HookState } from './hooks.js';
-import { initDirOf, INITDIR, RUNDIR } from './layout.js';
+import { initDirOf, INITDIR, RUNDIR } from '../base/layout.js';
 import { listenShort } from './shortsock.js';
 
 export const HOOK_SOCKET = RUNDIR.hookSocket;

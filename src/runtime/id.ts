@@ -1,5 +1,5 @@
 // Container IDs: they name a directory, a liblxc container and cgroups.
-import { RuntimeError } from './errors.js';
+import { RuntimeError } from '../base/errors.js';
 
 /**
  * The longest ID: <root>/<id> is a directory entry (255 bytes at most) and liblxc locks

@@ -6,9 +6,9 @@ import { constants } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InitFiles } from '../lxc/translate.js';
-import { INIT_BINARY, initDirOf, INITDIR, SECCOMP_LISTENER, syncFifoOf } from './layout.js';
+import { INIT_BINARY, initDirOf, INITDIR, SECCOMP_LISTENER, syncFifoOf } from '../base/layout.js';
 import { nulList } from '../lxc/process.js';
-import { lxc } from './native.js';
+import { lxc } from '../base/native.js';
 
 /** Host IDs of the container's root (who reads the files) and of its process user. */
 export interface InitOwners {

@@ -4,9 +4,9 @@
 // its parent has its exact wait status, as conmon has it with runc.
 import { writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
-import { errorMessage, RuntimeError } from './errors.js';
-import { exitStatusOf } from './layout.js';
-import { lxc } from './native.js';
+import { errorMessage, RuntimeError } from '../base/errors.js';
+import { exitStatusOf } from '../base/layout.js';
+import { lxc } from '../base/native.js';
 import { parentOf, type ProcRef } from './proc.js';
 
 /** What waitpid says about the init: its raw wait status, still running, or not our child. */

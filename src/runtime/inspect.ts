@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Spec, State } from '../spec/types.js';
-import { RUNDIR } from './layout.js';
+import { RUNDIR } from '../base/layout.js';
 import type { Container } from './container.js';
 import type { ContainerRecord } from './record.js';
 

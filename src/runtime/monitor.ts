@@ -8,9 +8,9 @@ import type { CgroupPaths } from '../cgroup/paths.js';
 import { removeCgroup } from '../cgroup/remove.js';
 import type { Logger } from '../log/types.js';
 import type { RootfsPrep } from '../lxc/userns.js';
-import { RuntimeError } from './errors.js';
+import { RuntimeError } from '../base/errors.js';
 import { watchInitDeath } from './initdeath.js';
-import { lxc } from './native.js';
+import { lxc } from '../base/native.js';
 import type { InitReport, NotifyListener } from './notify.js';
 import { startFailure, type MonitorEnd } from './startfailure.js';
 

@@ -2,7 +2,7 @@
 // (runc's phrase "container not running: ID" where runc has one): the table every verb
 // asks instead of deciding it again.
 import type { Status } from '../spec/types.js';
-import { notRunning, RuntimeError } from './errors.js';
+import { notRunning, RuntimeError } from '../base/errors.js';
 import type { ContainerRecord } from './record.js';
 import { containerStatus } from './status.js';
 

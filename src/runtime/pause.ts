@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setFrozen } from '../cgroup/freezer.js';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import type { Container } from './container.js';
-import { RuntimeError } from './errors.js';
+import { RuntimeError } from '../base/errors.js';
 import { checkOperation } from './operations.js';
 
 function cgroupDir(c: Container): string {

@@ -3,7 +3,7 @@
 // own, which is killed as a whole at the timeout; its end is said in the words the C
 // helpers' hook runner (libexec/ocihook.h) uses.
 import { spawn, type StdioOptions } from 'node:child_process';
-import { errorMessage } from './errors.js';
+import { errorMessage } from '../base/errors.js';
 
 export interface Program {
   path: string;

@@ -2,8 +2,8 @@
 // (MS_SHARED|MS_REC, a peer group of its own) right after pivot_root, after every hook it
 // runs, so the spec's value is set from the host once the init has reported, which it does
 // after the pivot and before create returns: the process never sees liblxc's choice.
-import { errorMessage, invalidSpec, RuntimeError } from './errors.js';
-import { lxc } from './native.js';
+import { errorMessage, invalidSpec, RuntimeError } from '../base/errors.js';
+import { lxc } from '../base/native.js';
 
 /** The values the runtime-spec schema allows. */
 const KINDS = ['shared', 'slave', 'private', 'unbindable'] as const;

@@ -5,8 +5,8 @@
 // the pty follows its size. Fds are given, never taken from the process, so that a
 // resident service can relay for its clients' fds as well.
 import { closeSync } from 'node:fs';
-import { errorMessage, RuntimeError } from './errors.js';
-import { lxc } from './native.js';
+import { errorMessage, RuntimeError } from '../base/errors.js';
+import { lxc } from '../base/native.js';
 
 export interface RelayIo {
   /** What is typed (-1: nothing); raw mode while relaying if it is a terminal. */

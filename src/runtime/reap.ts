@@ -10,7 +10,7 @@ import type { CgroupMounts } from '../cgroup/mounts.js';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { cgroupPids } from '../cgroup/remove.js';
 import { findProcesses, isAlive, procRef } from './proc.js';
-import { sleep } from './wait.js';
+import { sleep } from '../base/wait.js';
 
 /** The directory of cgroup `rel` in every hierarchy (cgroup2 first). */
 export function hierarchyDirs(mounts: CgroupMounts, rel: string): string[] {

@@ -4,9 +4,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
-import { errnoCode } from './errors.js';
-import { writeFileAtomic } from './files.js';
-import { RUNDIR } from './layout.js';
+import { errnoCode } from '../base/errors.js';
+import { writeFileAtomic } from '../base/files.js';
+import { RUNDIR } from '../base/layout.js';
 import { DamagedRecord, parseRecord } from './recordshape.js';
 import type { Hook } from '../spec/types.js';
 import type { FileId, ProcRef } from './proc.js';

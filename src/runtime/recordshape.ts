@@ -3,7 +3,7 @@
 // runtime directory stayed is a "damaged record" error that names the file, never a
 // container that silently has no init (and so looks stopped) or a TypeError later.
 import type { Hook } from '../spec/types.js';
-import { RuntimeError } from './errors.js';
+import { RuntimeError } from '../base/errors.js';
 import type { ContainerRecord } from './record.js';
 
 /** A record that cannot be trusted: state and plain delete refuse it, delete --force cleans up without it. */

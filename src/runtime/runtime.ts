@@ -6,7 +6,7 @@ import { Container, type DeleteOptions } from './container.js';
 import { checkId } from './id.js';
 import type { CreateRequest, Created } from './create.js';
 import { deleteById } from './delete.js';
-import { errnoCode, errorMessage, notFound, RuntimeError } from './errors.js';
+import { errnoCode, errorMessage, notFound, RuntimeError } from '../base/errors.js';
 import { runtimeConfig, type RuntimeConfig, type RuntimeOptions } from './config.js';
 import { readRecord } from './record.js';
 import { removeSpecBundle, writeSpecBundle } from './specbundle.js';

@@ -4,7 +4,7 @@
 import { chown, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Spec } from '../spec/types.js';
-import { initDirOf, SECCOMP_STATE } from './layout.js';
+import { initDirOf, SECCOMP_STATE } from '../base/layout.js';
 
 export interface SeccompStateInput {
   runtimeDir: string;

@@ -2,7 +2,7 @@
 // (no signal: kill(2)'s existence check, which runc passes through as well); wait statuses
 // decoded as a shell reports them.
 import { constants } from 'node:os';
-import { RuntimeError } from './errors.js';
+import { RuntimeError } from '../base/errors.js';
 
 const byName = constants.signals as Record<string, number>;
 const SIGRTMIN = 34;

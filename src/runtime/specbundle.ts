@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Spec } from '../spec/types.js';
-import { errorMessage, RuntimeError } from './errors.js';
+import { errorMessage, RuntimeError } from '../base/errors.js';
 
 const BUNDLES = '.bundles';
 

@@ -4,7 +4,7 @@
 // namespace) reads the file and mounts there.
 import { chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PREMOUNT_CONF, STAGE_DIR } from './layout.js';
+import { PREMOUNT_CONF, STAGE_DIR } from '../base/layout.js';
 
 /** staging: premount.conf's text and how many tmpfs it mounts (Translation.staging). */
 export async function writeStaging(runtimeDir: string, staging: { conf: string; count: number }, root: { uid: number; gid: number }): Promise<void> {

@@ -2,8 +2,8 @@
 // file, or else liblxc's first ERROR line for the container in its log.
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RuntimeError } from './errors.js';
-import { RUNDIR } from './layout.js';
+import { RuntimeError } from '../base/errors.js';
+import { RUNDIR } from '../base/layout.js';
 
 export type MonitorEnd = { code: number | null; signal: NodeJS.Signals | null };
 

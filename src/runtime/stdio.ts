@@ -4,7 +4,7 @@
 // process.stdout.
 import { closeSync, openSync } from 'node:fs';
 import type { Stream } from 'node:stream';
-import { RuntimeError } from './errors.js';
+import { RuntimeError } from '../base/errors.js';
 
 /** Something with a file descriptor of this process, such as a FileHandle. */
 export interface HasFd {

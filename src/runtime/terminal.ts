@@ -3,8 +3,8 @@
 // unix socket with SCM_RIGHTS, as the runtime-spec console-socket protocol says.
 import { closeSync, statSync } from 'node:fs';
 import type { Process } from '../spec/types.js';
-import { errorMessage, RuntimeError } from './errors.js';
-import { lxc } from './native.js';
+import { errorMessage, RuntimeError } from '../base/errors.js';
+import { lxc } from '../base/native.js';
 import type { InitConsole } from './notify.js';
 
 export interface Pty {

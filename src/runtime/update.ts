@@ -13,7 +13,7 @@ import { memoryUsageV1, writeV1Limits } from '../cgroup/v1/write.js';
 import type { Logger } from '../log/types.js';
 import { validateSchema } from '../spec/validate.js';
 import type { Container } from './container.js';
-import { errorMessage, RuntimeError } from './errors.js';
+import { errorMessage, RuntimeError } from '../base/errors.js';
 import { checkOperation } from './operations.js';
 
 const PREFIX = 'invalid resources';

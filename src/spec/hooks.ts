@@ -1,7 +1,7 @@
 // Checks on config.json's hooks beyond the schema: every hook is run by exec, so its path
 // must be absolute and no field may hold a NUL byte; a timeout is a positive whole number.
-import { invalidSpec } from '../runtime/errors.js';
-import { MAX_TIMEOUT_SECONDS } from '../runtime/timeout.js';
+import { invalidSpec } from '../base/errors.js';
+import { MAX_TIMEOUT_SECONDS } from '../base/timeout.js';
 import type { Hook, Hooks } from './types.js';
 
 export const HOOK_KINDS = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;

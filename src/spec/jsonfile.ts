@@ -3,7 +3,7 @@
 // cannot overflow the stack of the parser or the schema validator.
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { errnoText } from '../runtime/errors.js';
+import { errnoText } from '../base/errors.js';
 
 /**
  * The largest file taken: 16 MiB. Real configs are a few KB, the largest (long seccomp

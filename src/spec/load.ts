@@ -2,7 +2,7 @@
 // and Linux can run. Nothing on the system is touched before this has passed.
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { errnoCode, errnoText, invalidSpec, RuntimeError } from '../runtime/errors.js';
+import { errnoCode, errnoText, invalidSpec, RuntimeError } from '../base/errors.js';
 import { JsonFileError, readJsonFile } from './jsonfile.js';
 import type { Namespace, Spec } from './types.js';
 import { checkHooks } from './hooks.js';
@@ -10,7 +10,7 @@ import { NAMESPACES } from './namespaces.js';
 import { checkNamespaceFile } from './nsfile.js';
 import { checkProcess } from './process.js';
 import { checkRootfsAccess } from './rootfsaccess.js';
-import { echo } from '../runtime/message.js';
+import { echo } from '../base/message.js';
 import { checkSysctls } from './sysctl.js';
 import { validateSchema } from './validate.js';
 

@@ -1,9 +1,9 @@
 // A namespace joined by path must be a namespace of the type the spec says (checked with
 // the NS_GET_NSTYPE ioctl: a bind-mounted namespace file shows no type in its name).
 // nsfs names the types as liblxc does (net, mnt, ...).
-import { lxc } from '../runtime/native.js';
-import { errnoCode, errorMessage, invalidSpec } from '../runtime/errors.js';
-import { echo } from '../runtime/message.js';
+import { lxc } from '../base/native.js';
+import { errnoCode, errorMessage, invalidSpec } from '../base/errors.js';
+import { echo } from '../base/message.js';
 import { nsfsName } from './namespaces.js';
 import type { NamespaceType } from './types.js';
 

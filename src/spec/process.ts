@@ -3,7 +3,7 @@
 // exec accepts nothing create refuses.
 import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { echo } from '../runtime/message.js';
+import { echo } from '../base/message.js';
 import type { Process } from './types.js';
 
 /** Longest single argument or variable execve takes (MAX_ARG_STRLEN, with its NUL). */

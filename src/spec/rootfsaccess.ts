@@ -3,7 +3,7 @@
 // without CAP_DAC_OVERRIDE, can reach neither its own files nor create's socket under it,
 // and create could only say the monitor died. The mode bits say it beforehand.
 import type { Stats } from 'node:fs';
-import { echo } from '../runtime/message.js';
+import { echo } from '../base/message.js';
 import type { Spec } from './types.js';
 import { processUser } from './user.js';
 

@@ -2,7 +2,7 @@
 // are accepted (runc's rules), since any other key changes the host for everyone. Checked
 // with the bundle, before anything exists; lxcri-hook writes them (src/lxc/sysctl.ts).
 import { statSync } from 'node:fs';
-import { invalidSpec, RuntimeError } from '../runtime/errors.js';
+import { invalidSpec, RuntimeError } from '../base/errors.js';
 import { nsfsName } from './namespaces.js';
 import type { Namespace, NamespaceType } from './types.js';
 

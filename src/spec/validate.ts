@@ -1,7 +1,7 @@
 // Schema validation of config.json (and of state/features output in tests) with the
 // validators generated from the runtime-spec schemas at build time.
-import { RuntimeError } from '../runtime/errors.js';
-import { echo } from '../runtime/message.js';
+import { RuntimeError } from '../base/errors.js';
+import { echo } from '../base/message.js';
 import type { ValidationError, Validator } from './generated/validators.cjs';
 
 type Schema = 'config' | 'state' | 'features';

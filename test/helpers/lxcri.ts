@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { Spec, State } from '../../src/spec/types.js';
-import { HELPERS } from '../../src/runtime/location.js';
+import { HELPERS } from '../../src/base/location.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LAUNCHER = join(REPO, 'libexec/lxcri-launch');

@@ -1,7 +1,7 @@
 // The test process as conmon is to a runtime: a child subreaper that gets a container's
 // init once `lxcri create` has exited, and reaps it itself with its exact wait status.
 import { readFileSync } from 'node:fs';
-import { lxc } from '../../src/runtime/native.js';
+import { lxc } from '../../src/base/native.js';
 import { waitFor } from './lxcri.js';
 
 /** Makes this test process (one per test file) a child subreaper. */

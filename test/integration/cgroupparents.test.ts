@@ -10,7 +10,7 @@ import { cgroupMounts } from '../../src/cgroup/mounts.js';
 import { cgroupPaths } from '../../src/cgroup/paths.js';
 import { sweepParents } from '../../src/cgroup/sweep.js';
 import { nullLogger } from '../../src/log/types.js';
-import { lockParents } from '../../src/runtime/parentlock.js';
+import { lockParents } from '../../src/cgroup/parentlock.js';
 import { cgroupRoots, Env, makeBundle, withArgs } from '../helpers/lxcri.js';
 
 let env: Env;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAPABILITIES, capNumber } from '../../src/lxc/capabilities.js';
 import type { Spec } from '../../src/spec/types.js';
 import { Env, makeBundle, processesWhere, REPO, waitFor } from '../helpers/lxcri.js';
-import { HELPERS } from '../../src/runtime/location.js';
+import { HELPERS } from '../../src/base/location.js';
 
 let env: Env;
 let libexec: string;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busyboxRootfs, Env, leftovers, REPO, runCmd, type Result } from '../helpers/lxcri.js';
-import { HELPERS } from '../../src/runtime/location.js';
+import { HELPERS } from '../../src/base/location.js';
 import type { Spec } from '../../src/spec/types.js';
 
 let env: Env;

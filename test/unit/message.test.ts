@@ -1,7 +1,7 @@
 // message.ts and errorMessage: whatever a value holds, a message is one line of bounded length.
 import { describe, expect, it } from 'vitest';
-import { errorMessage } from '../../src/runtime/errors.js';
-import { cut, echo, MAX_ECHO, oneLine } from '../../src/runtime/message.js';
+import { errorMessage } from '../../src/base/errors.js';
+import { cut, echo, MAX_ECHO, oneLine } from '../../src/base/message.js';
 
 describe('oneLine', () => {
   it('escapes line breaks and every other control character', () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INIT_DIR, INITDIR, RUNDIR } from '../../src/runtime/layout.js';
+import { INIT_DIR, INITDIR, RUNDIR } from '../../src/base/layout.js';
 import { REPO } from '../helpers/lxcri.js';
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();

@@ -9,7 +9,7 @@ import { cgroupPaths } from '../../src/cgroup/paths.js';
 import { translate } from '../../src/lxc/translate.js';
 import type { Spec } from '../../src/spec/types.js';
 import { sampleSpec } from '../helpers/lxcri.js';
-import { RuntimeError } from '../../src/runtime/errors.js';
+import { RuntimeError } from '../../src/base/errors.js';
 
 // translate() makes mount points in the rootfs (src/lxc/mountpoints.ts).
 const ROOTFS = mkdtempSync(join(tmpdir(), 'lxcri-seccomp-rootfs-'));

@@ -2,7 +2,7 @@
 // exec, when this returns. The pid file gets the init's PID (see K8S.md), atomically; the
 // init goes to our nearest child subreaper (conmon), nothing of lxcri stays behind.
 import { resolve } from 'node:path';
-import { errorMessage } from '../../runtime/errors.js';
+import { errorMessage } from '../../base/errors.js';
 import type { Context } from '../context.js';
 import { defineCommand, PRESERVE_FDS, withId } from '../command.js';
 

@@ -1,6 +1,6 @@
 // delete [--force] ID: remove a stopped container; --force kills it first and succeeds
 // for unknown IDs.
-import { oneLine } from '../../runtime/message.js';
+import { oneLine } from '../../base/message.js';
 import { writeErr, type Context } from '../context.js';
 import { defineCommand, withId } from '../command.js';
 

@@ -6,7 +6,7 @@
 // container (runc is told at once through an eventfd; here the interval is the delay).
 import { writeSync } from 'node:fs';
 import { cgroupStats, oomKills, toJson } from '../../cgroup/stats.js';
-import { errnoCode, notRunning, RuntimeError } from '../../runtime/errors.js';
+import { errnoCode, notRunning, RuntimeError } from '../../base/errors.js';
 import { allows, checkOperation } from '../../runtime/operations.js';
 import { containerStatus } from '../../runtime/status.js';
 import { writeOut, type Context } from '../context.js';

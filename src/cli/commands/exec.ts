@@ -2,7 +2,7 @@
 // ID [CMD ARGS...]: run a process in a created or running container. In the foreground
 // lxcri exits with the process's exit status; with --detach it writes the process's PID
 // and exits 0, leaving the process to lxcri's parent (conmon reaps it).
-import { errnoText, errorMessage, RuntimeError } from '../../runtime/errors.js';
+import { errnoText, errorMessage, RuntimeError } from '../../base/errors.js';
 import { JsonFileError, readJsonFile } from '../../spec/jsonfile.js';
 import { checkProcess } from '../../spec/process.js';
 import { OCI_VERSION, type Process } from '../../spec/types.js';

@@ -2,7 +2,7 @@
 import type { State } from '../../spec/types.js';
 import type { Context } from '../context.js';
 import { writeErr, writeOut } from '../context.js';
-import { errorMessage } from '../../runtime/errors.js';
+import { errorMessage } from '../../base/errors.js';
 import { DamagedRecord } from '../../runtime/recordshape.js';
 import { defineCommand } from '../command.js';
 

@@ -2,7 +2,7 @@
 // array of their host PIDs; table runs the host's ps with the options (default -ef) and
 // keeps its header and the lines of those PIDs, as runc ps does.
 import { spawnSync } from 'node:child_process';
-import { RuntimeError } from '../../runtime/errors.js';
+import { RuntimeError } from '../../base/errors.js';
 import { containerPids } from '../../runtime/processes.js';
 import { writeOut, type Context } from '../context.js';
 import { defineCommand, withId } from '../command.js';

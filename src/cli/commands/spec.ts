@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cgroupMounts } from '../../cgroup/mounts.js';
-import { errnoCode, RuntimeError } from '../../runtime/errors.js';
+import { errnoCode, RuntimeError } from '../../base/errors.js';
 import { exampleSpec } from '../../spec/example.js';
 import type { Context } from '../context.js';
 import { defineCommand } from '../command.js';

@@ -1,5 +1,5 @@
 // start ID: the created container's process starts; returns without waiting for it.
-import { oneLine } from '../../runtime/message.js';
+import { oneLine } from '../../base/message.js';
 import { writeErr, type Context } from '../context.js';
 import { defineCommand, withId } from '../command.js';
 

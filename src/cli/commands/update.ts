@@ -1,7 +1,7 @@
 // update --resources FILE|- ID (-r): apply a runtime-spec LinuxResources JSON to a live
 // container's cgroup. podman passes a file, CRI-O "-" with the JSON on stdin.
 import { readSync } from 'node:fs';
-import { errorMessage, RuntimeError } from '../../runtime/errors.js';
+import { errorMessage, RuntimeError } from '../../base/errors.js';
 import { readRegularFile } from '../../runtime/regularfile.js';
 import type { Context } from '../context.js';
 import { defineCommand, withId } from '../command.js';

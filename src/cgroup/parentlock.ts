@@ -6,9 +6,9 @@
 // The sweep lock lets one sweep run at a time. One of each per host, whatever the
 // runtime root: the cgroup hierarchies are the host's.
 import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
-import { errnoText, RuntimeError } from './errors.js';
-import { lxc } from './native.js';
-import { sleep } from './wait.js';
+import { errnoText, RuntimeError } from '../base/errors.js';
+import { lxc } from '../base/native.js';
+import { sleep } from '../base/wait.js';
 
 const LOCK_DIR = '/run/lock';
 export const PARENT_LOCK = `${LOCK_DIR}/lxcri-cgroup-parents.lock`;

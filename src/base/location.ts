@@ -24,8 +24,8 @@ export function libexecCandidates(): string[] {
   return [
     resolve(d, '../../libexec/lxcri'), // installed: <prefix>/lib/lxcri → <prefix>/libexec/lxcri
     resolve(d, '../libexec'), // build tree bundle: dist/ → libexec/
-    resolve(d, '../../libexec'), // sources: src/runtime/ → libexec/
-    resolve(d, '../../../libexec'), // library build and npm package: dist/lib/runtime/ → libexec/
+    resolve(d, '../../libexec'), // sources: src/base/ → libexec/
+    resolve(d, '../../../libexec'), // library build and npm package: dist/lib/base/ → libexec/
     ...SYSTEM_PREFIXES.map((p) => `${p}/libexec/lxcri`),
   ];
 }
@@ -54,7 +54,7 @@ export function nativeAddonCandidates(): string[] {
     d,
     resolve(d, '../build/Release'),
     resolve(d, '../../build/Release'),
-    resolve(d, '../../../build/Release'), // npm package: dist/lib/runtime/ → build/Release
+    resolve(d, '../../../build/Release'), // npm package: dist/lib/base/ → build/Release
     ...SYSTEM_PREFIXES.map((p) => `${p}/lib/lxcri`),
   ];
   return dirs.map((dir) => join(dir, ADDON));
