@@ -10,18 +10,21 @@ CONTAINER_HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook li
 
 container-helpers: $(CONTAINER_HELPERS)
 
-libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h libexec/lxclog.h libexec/rundir.h
-	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
+START_SRCS = libexec/lxcri-start.c libexec/lxclog.c
+libexec/lxcri-start: $(START_SRCS) libexec/util.h libexec/rootfs.h libexec/lxclog.h libexec/rundir.h
+	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $(START_SRCS) $(LXC_LIBS)
 
 # libseccomp (libseccomp-dev's libseccomp.a) compiles the container's seccomp filter.
-libexec/lxcri-init: libexec/lxcri-init.c libexec/seccompfilter.c libexec/seccompfilter.h libexec/util.h libexec/ocihook.h libexec/boundedread.h
-	$(CC) $(CFLAGS_COMMON) -static -o $@ libexec/lxcri-init.c libexec/seccompfilter.c -lseccomp
+INIT_SRCS = libexec/lxcri-init.c libexec/seccompfilter.c libexec/ocihook.c libexec/boundedread.c
+libexec/lxcri-init: $(INIT_SRCS) libexec/seccompfilter.h libexec/util.h libexec/ocihook.h libexec/boundedread.h
+	$(CC) $(CFLAGS_COMMON) -static -o $@ $(INIT_SRCS) -lseccomp
 
 # `lxcri exec`'s attach, re-executed from a sealed memfd copy of itself.
 libexec/lxcri-attach: libexec/lxcri-attach.c
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
-libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h libexec/rundir.h
-	$(CC) $(CFLAGS_COMMON) -o $@ $<
+HOOK_SRCS = libexec/lxcri-hook.c libexec/ocihook.c
+libexec/lxcri-hook: $(HOOK_SRCS) libexec/util.h libexec/ocihook.h libexec/rundir.h
+	$(CC) $(CFLAGS_COMMON) -o $@ $(HOOK_SRCS)
 
 .PHONY: container-helpers
