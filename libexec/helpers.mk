@@ -23,8 +23,11 @@ libexec/lxcri-init: $(INIT_SRCS) libexec/seccompfilter.h libexec/util.h libexec/
 libexec/lxcri-attach: libexec/lxcri-attach.c
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
-HOOK_SRCS = libexec/lxcri-hook.c libexec/ocihook.c
-libexec/lxcri-hook: $(HOOK_SRCS) libexec/util.h libexec/ocihook.h libexec/rundir.h
+# lxcri-hook's modules, one concern each (see the comment at the top of lxcri-hook.c).
+HOOK_SRCS = libexec/lxcri-hook.c libexec/hookerr.c libexec/hookconf.c libexec/hookops.c libexec/safepath.c \
+	libexec/createhooks.c libexec/hookrpc.c libexec/premount.c libexec/ocihook.c libexec/boundedread.c
+HOOK_HDRS = $(HOOK_SRCS:.c=.h) libexec/util.h libexec/rundir.h
+libexec/lxcri-hook: $(HOOK_SRCS) $(filter-out libexec/lxcri-hook.h,$(HOOK_HDRS))
 	$(CC) $(CFLAGS_COMMON) -o $@ $(HOOK_SRCS)
 
 .PHONY: container-helpers
