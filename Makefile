@@ -41,6 +41,8 @@ all: $(HELPERS) dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri_native.node dist/l
 
 # lxcri-start, lxcri-init, lxcri-hook, lxcri-attach: one definition for this Makefile and the npm package.
 include libexec/helpers.mk
+# Their unit tests: `make check-helpers`.
+include libexec/tests/tests.mk
 
 deps:
 	scripts/deps.sh
