@@ -81,7 +81,7 @@ static int parse_dev(char **f, struct hookconf_dev *d, struct hookconf_error *er
 	return 0;
 }
 
-int hookconf_parse(char *line, struct hookconf_line *out, struct hookconf_error *err)
+int hookconf_parse(char *line, size_t len, struct hookconf_line *out, struct hookconf_error *err)
 {
 	static const struct {
 		const char *name;
@@ -100,14 +100,17 @@ int hookconf_parse(char *line, struct hookconf_line *out, struct hookconf_error 
 	char **f = out->f;
 	int n;
 	const char *what;
+	bool nul = memchr(line, '\0', len) != NULL; /* before the split makes TABs NULs */
 
-	if (line[0] == '\0' || line[0] == '#')
+	if (len == 0 || line[0] == '#')
 		return 1;
 	memset(out, 0, sizeof(*out));
 	n = split_fields(line, f);
 	out->nfields = n;
 	/* Name the path (not a symlink target) in error messages. */
 	what = n > 2 && strcmp(f[0], "symlink") == 0 ? f[2] : n > 1 ? f[1] : "";
+	if (nul)
+		return refuse(err, f[0], what, "NUL byte in hook.conf");
 
 	if (strcmp(f[0], "rootro") == 0 && n == 1) {
 		out->op = HOOKOP_ROOTRO;
@@ -147,15 +150,18 @@ static int parse_flags(const char *s, struct premount_line *out, struct hookconf
 	return 0;
 }
 
-int premount_parse(char *line, struct premount_line *out, struct hookconf_error *err)
+int premount_parse(char *line, size_t len, struct premount_line *out, struct hookconf_error *err)
 {
 	char *f[HOOKCONF_MAX_FIELDS] = { 0 };
+	bool nul = memchr(line, '\0', len) != NULL; /* before the split makes TABs NULs */
 	int n;
 
-	if (line[0] == '\0')
+	if (len == 0)
 		return 1;
 	memset(out, 0, sizeof(*out));
 	n = split_fields(line, f);
+	if (nul)
+		return refuse(err, "premount", f[0], "NUL byte in premount.conf");
 	if (strcmp(f[0], "tmpfs") == 0 && n == 5) {
 		out->op = PREMOUNT_TMPFS;
 		out->source = f[2];

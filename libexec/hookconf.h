@@ -27,6 +27,7 @@
 #define LXCRI_HOOKCONF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #define HOOKCONF_MAX_FIELDS 9
@@ -66,9 +67,10 @@ struct hookconf_line {
 	struct hookconf_dev dev; /* HOOKOP_DEV only */
 };
 
-/* Parse line (its trailing newline removed; split in place): 0 with *out filled, 1 for
- * a line to skip, -1 with *err filled. */
-int hookconf_parse(char *line, struct hookconf_line *out, struct hookconf_error *err);
+/* Parse line, len bytes (its trailing newline removed; split in place): 0 with *out
+ * filled, 1 for a line to skip, -1 with *err filled. A NUL byte in it is an error: no
+ * field can hold one, and cutting the line there would apply a different instruction. */
+int hookconf_parse(char *line, size_t len, struct hookconf_line *out, struct hookconf_error *err);
 
 enum premount_op {
 	PREMOUNT_TMPFS,
@@ -88,7 +90,7 @@ struct premount_line {
 };
 
 /* As hookconf_parse, for premount.conf. */
-int premount_parse(char *line, struct premount_line *out, struct hookconf_error *err);
+int premount_parse(char *line, size_t len, struct premount_line *out, struct hookconf_error *err);
 
 /* An unsigned number in base (digits only, no sign or space); -1 if not a number or
  * above max. */

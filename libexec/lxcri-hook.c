@@ -63,7 +63,7 @@ static void hook_mount(const char *rundir)
 
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
-		ret = hookconf_parse(line, &l, &err);
+		ret = hookconf_parse(line, (size_t)len, &l, &err);
 		if (ret < 0)
 			hook_fail_msg(err.op, err.what, err.text);
 		if (ret > 0)

@@ -107,7 +107,7 @@ void premount_run(const char *rundir)
 
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
-		ret = premount_parse(line, &l, &err);
+		ret = premount_parse(line, (size_t)len, &l, &err);
 		if (ret < 0)
 			hook_fail_msg(err.op, err.what, err.text);
 		if (ret == 0)

@@ -12,12 +12,12 @@ static char buf[16384];
 static int parse(const char *text, struct hookconf_line *l, struct hookconf_error *err)
 {
 	snprintf(buf, sizeof(buf), "%s", text);
-	return hookconf_parse(buf, l, err);
+	return hookconf_parse(buf, strlen(buf), l, err);
 }
 static int parse_pm(const char *text, struct premount_line *l, struct hookconf_error *err)
 {
 	snprintf(buf, sizeof(buf), "%s", text);
-	return premount_parse(buf, l, err);
+	return premount_parse(buf, strlen(buf), l, err);
 }
 
 /* "<op> <what>: <text>", as lxcri-hook reports it, of a refused line. */
@@ -141,7 +141,7 @@ static void field_contents(void)
 	memcpy(line, "mkdir\t/", n);
 	memset(line + n, 'a', PATH_MAX * 2);
 	line[n + PATH_MAX * 2] = '\0';
-	CHECK(hookconf_parse(line, &l, &err) == 0 && strlen(l.f[1]) == PATH_MAX * 2 + 1);
+	CHECK(hookconf_parse(line, strlen(line), &l, &err) == 0 && strlen(l.f[1]) == PATH_MAX * 2 + 1);
 	/* A carriage return or a newline inside a field (the file's own newline is
 	 * taken off by the reader) stays in the path: it is the path's. */
 	CHECK(parse("mask\t/a\rb", &l, &err) == 0);
@@ -151,6 +151,39 @@ static void field_contents(void)
 	/* An empty field is a field. */
 	CHECK(parse("mask\t", &l, &err) == 0);
 	CHECK_STR(l.f[1], "");
+}
+
+/* A NUL byte (getline reads past it) would cut the line short: "mask /etc/passwd\0x"
+ * must not quietly become "mask /etc/passwd". */
+static void nul_bytes(void)
+{
+	struct hookconf_line l;
+	struct premount_line pl;
+	struct hookconf_error err;
+	char line[64];
+	size_t len;
+
+#define SET(s) (memcpy(line, s, sizeof(s) - 1), sizeof(s) - 1)
+
+	len = SET("mask\t/etc/passwd\0/x");
+	CHECK(hookconf_parse(line, len, &l, &err) == -1);
+	CHECK_STR(err.op, "mask");
+	CHECK_STR(err.what, "/etc/passwd");
+	CHECK_STR(err.text, "NUL byte in hook.conf");
+	len = SET("rootro\0");
+	CHECK(hookconf_parse(line, len, &l, &err) == -1);
+	CHECK_STR(err.text, "NUL byte in hook.conf");
+	len = SET("\0mask");
+	CHECK(hookconf_parse(line, len, &l, &err) == -1);
+	/* In a comment it does not matter. */
+	len = SET("# a\0b");
+	CHECK(hookconf_parse(line, len, &l, &err) == 1);
+	len = SET("ro\t0\t1\0");
+	CHECK(premount_parse(line, len, &pl, &err) == -1);
+	CHECK_STR(err.op, "premount");
+	CHECK_STR(err.what, "ro");
+	CHECK_STR(err.text, "NUL byte in premount.conf");
+#undef SET
 }
 
 static void premount_lines(void)
@@ -208,6 +241,7 @@ int main(void)
 	good_lines();
 	malformed_lines();
 	field_contents();
+	nul_bytes();
 	premount_lines();
 	numbers();
 	return check_done("hookconf");
