@@ -10,7 +10,7 @@ CONTAINER_HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook li
 
 container-helpers: $(CONTAINER_HELPERS)
 
-START_SRCS = libexec/lxcri-start.c libexec/lxclog.c
+START_SRCS = libexec/lxcri-start.c libexec/lxclog.c libexec/rootfs.c
 libexec/lxcri-start: $(START_SRCS) libexec/util.h libexec/rootfs.h libexec/lxclog.h libexec/rundir.h
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $(START_SRCS) $(LXC_LIBS)
 
