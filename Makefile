@@ -35,12 +35,14 @@ VALIDATORS = src/spec/generated/validators.cjs
 # (podman, qemu, a kernel for the VM, groff for the man-page tests, ...) by
 # scripts/test-deps.sh, so a node that installs lxcri never gets them.
 
-.PHONY: all deps test-deps install uninstall deb demo test test-unit test-integration typecheck clean
+.PHONY: all deps test-deps install uninstall deb demo test test-unit test-integration typecheck clean launcher-pins
 
 all: $(HELPERS) dist/lxcri.cjs dist/lxcri-main.cjs dist/lxcri_native.node dist/lxcri-main.cjs.cache dist/doc/.stamp
 
 # lxcri-start, lxcri-init, lxcri-hook, lxcri-attach: one definition for this Makefile and the npm package.
 include libexec/helpers.mk
+# Their unit tests: `make check-helpers`.
+include libexec/tests/tests.mk
 
 deps:
 	scripts/deps.sh
@@ -56,6 +58,10 @@ $(VALIDATORS): scripts/gen-validators.mjs $(wildcard $(OCI_SCHEMA_DIR)/*.json)
 NODE_WARNING_FLAG = $(shell $(NODE) --disable-warning=ExperimentalWarning -e 0 2>/dev/null && echo --disable-warning=ExperimentalWarning || echo --no-warnings)
 libexec/lxcri-launch: libexec/lxcri-launch.c
 	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(NODE)"' -DLXCRI_NODE_WARNING_FLAG='"$(NODE_WARNING_FLAG)"' -o $@ $<
+
+# What libexec/lxcri-launch pins, for libexec/test-helpers.sh: "<node> <warning flag>".
+launcher-pins:
+	@echo '$(NODE) $(NODE_WARNING_FLAG)'
 
 build/Release/lxcri_native.node: binding.gyp $(NATIVE_SOURCES)
 	$(NODE) node_modules/node-gyp/bin/node-gyp.js rebuild $(NODE_GYP_FLAGS)

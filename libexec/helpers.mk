@@ -10,18 +10,24 @@ CONTAINER_HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook li
 
 container-helpers: $(CONTAINER_HELPERS)
 
-libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h libexec/lxclog.h libexec/rundir.h
-	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
+START_SRCS = libexec/lxcri-start.c libexec/lxclog.c libexec/rootfs.c
+libexec/lxcri-start: $(START_SRCS) libexec/util.h libexec/rootfs.h libexec/lxclog.h libexec/rundir.h
+	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $(START_SRCS) $(LXC_LIBS)
 
 # libseccomp (libseccomp-dev's libseccomp.a) compiles the container's seccomp filter.
-libexec/lxcri-init: libexec/lxcri-init.c libexec/seccompfilter.c libexec/seccompfilter.h libexec/util.h libexec/ocihook.h libexec/boundedread.h
-	$(CC) $(CFLAGS_COMMON) -static -o $@ libexec/lxcri-init.c libexec/seccompfilter.c -lseccomp
+INIT_SRCS = libexec/lxcri-init.c libexec/seccompfilter.c libexec/ocihook.c libexec/boundedread.c
+libexec/lxcri-init: $(INIT_SRCS) libexec/seccompfilter.h libexec/util.h libexec/ocihook.h libexec/boundedread.h
+	$(CC) $(CFLAGS_COMMON) -static -o $@ $(INIT_SRCS) -lseccomp
 
 # `lxcri exec`'s join of a container (no liblxc), re-executed from a sealed memfd copy of itself.
 libexec/lxcri-attach: libexec/lxcri-attach.c
 	$(CC) $(CFLAGS_COMMON) -o $@ $<
 
-libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h libexec/rundir.h
-	$(CC) $(CFLAGS_COMMON) -o $@ $<
+# lxcri-hook's modules, one concern each (see the comment at the top of lxcri-hook.c).
+HOOK_SRCS = libexec/lxcri-hook.c libexec/hookerr.c libexec/hookconf.c libexec/hookops.c libexec/safepath.c \
+	libexec/createhooks.c libexec/hookrpc.c libexec/premount.c libexec/ocihook.c libexec/boundedread.c
+HOOK_HDRS = $(HOOK_SRCS:.c=.h) libexec/util.h libexec/rundir.h
+libexec/lxcri-hook: $(HOOK_SRCS) $(filter-out libexec/lxcri-hook.h,$(HOOK_HDRS))
+	$(CC) $(CFLAGS_COMMON) -o $@ $(HOOK_SRCS)
 
 .PHONY: container-helpers

@@ -15,6 +15,11 @@ trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
 make -s install PREFIX="$prefix" SYSCONFDIR="$prefix/etc" >/dev/null || { echo "test: make install failed" >&2; exit 1; }
 
+echo "== C helpers' unit tests (make check-helpers)"
+make -s check-helpers | tee "$work/unit.log"
+unit_status=${PIPESTATUS[0]}
+read -r u_pass u_fail < <(sed -n 's/^\([0-9]\+\) passed, \([0-9]\+\) failed$/\1 \2/p' "$work/unit.log" | tail -1)
+
 echo "== C helpers (libexec/test-helpers.sh)"
 bash libexec/test-helpers.sh | tee "$work/helpers.log"
 helpers_status=${PIPESTATUS[0]}
@@ -56,8 +61,8 @@ elif [ "$n18_status" != 0 ]; then
   n_fail=1
 fi
 
-passed=$(( ${h_pass:-0} + v_pass + c_pass + n_pass ))
-failed=$(( ${h_fail:-1} + v_fail + c_fail + n_fail ))
+passed=$(( ${u_pass:-0} + ${h_pass:-0} + v_pass + c_pass + n_pass ))
+failed=$(( ${u_fail:-1} + ${h_fail:-1} + v_fail + c_fail + n_fail ))
 echo
 echo "$passed passed, $failed failed, $(( v_skip + c_skip + n_skip )) skipped"
-[ "$helpers_status" = 0 ] && [ "$vitest_status" = 0 ] && [ "$vm_status" = 0 ] && [ "$n18_status" = 0 ] && [ "$failed" = 0 ]
+[ "$unit_status" = 0 ] && [ "$helpers_status" = 0 ] && [ "$vitest_status" = 0 ] && [ "$vm_status" = 0 ] && [ "$n18_status" = 0 ] && [ "$failed" = 0 ]

@@ -1,6 +1,6 @@
 // hook.conf: the instructions lxcri-hook executes inside the container's mount namespace
 // before pivot_root (device nodes, symlinks, masked and read-only paths, read-only root).
-// One instruction per line, fields separated by TAB; see libexec/lxcri-hook.c.
+// One instruction per line, fields separated by TAB; see libexec/hookconf.h.
 import { invalidSpec } from '../base/errors.js';
 
 export type HookInstruction =

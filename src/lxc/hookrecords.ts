@@ -1,7 +1,7 @@
 // The hooks files the C helpers run hooks from (lxcri-hook: createContainer, lxcri-init:
 // startContainer). One record per hook, every field NUL-terminated:
 //   path, timeout (seconds, 0 = none), argc, args..., envc, env...
-// Parsed by libexec/ocihook.h. argv is exactly the spec's args; without args just the path.
+// Parsed by libexec/ocihook.c. argv is exactly the spec's args; without args just the path.
 import type { Hook } from '../spec/types.js';
 
 export function renderHookRecords(hooks: Hook[]): string {

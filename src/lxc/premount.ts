@@ -1,5 +1,5 @@
 // premount.conf: what lxcri-hook does in liblxc's pre-mount hook, in the container's mount
-// namespace before the rootfs is set up (libexec/lxcri-hook.c, hook_premount): mount each
+// namespace before the rootfs is set up (libexec/premount.c): mount each
 // staged tmpfs at <runtime dir>/stage/N, make the mount points below it, then make it
 // read-only if the spec says so. One instruction a line, fields separated by TAB:
 //   tmpfs <N> <source> <flags> <data>
