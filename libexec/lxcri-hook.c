@@ -967,8 +967,7 @@ static int hook_premount(const char *dir)
 /* liblxc 5 restarts the container within the same lxc->start call when
  * init dies of SIGHUP, unless a post-stop hook fails ("Container will be
  * stopped instead of rebooted"). Failing quietly is the veto: lxc->start
- * then returns normally with init's SIGHUP status, which lxcri-start
- * mirrors. */
+ * then returns normally after init's SIGHUP death. */
 static int hook_post_stop(void)
 {
 	const char *target = getenv("LXC_TARGET");

@@ -10,18 +10,18 @@
  * TARGET, the config's rootfs, as host root first (see rootfs.h); --idmap
  * makes that bind idmapped with these uid_map and gid_map texts.
  *
- * Runs the container in the foreground through liblxc (lxc->start blocks for
- * the container's whole life) and then terminates the way the container's
- * init did: the same exit code, or death by the same signal, so that whoever
- * waits for this process sees the container's own wait status.
+ * Starts the container through liblxc in the foreground (lxc->start blocks
+ * for the container's whole life). `lxcri create` kills this process with
+ * SIGKILL once the init has reported ready: the init, which has no
+ * parent-death signal (lxc.monitor.signal.pdeath = 0), goes on alone and is
+ * re-parented to the caller's subreaper, as runc leaves it. We only return
+ * when the init died before that, which create reports as a failed start.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,7 +32,6 @@
 #include "util.h"
 
 static char errfile[4096];
-static char exitfile[4096];
 
 /* Report a failure in <lxcpath>/<name>/error, where `lxcri create` picks it
  * up after the monitor is gone and makes it its one error line; stderr (the
@@ -98,86 +97,22 @@ err:
 	return NULL;
 }
 
-/* Signals whose default action does not end the process. */
-static bool is_harmless(int sig)
+/* The init ended before create ended us, so before it was ready: say how, for
+ * create's error line. error_num is liblxc 5.0's encoding of the init's wait
+ * status: exit code n as n << 8, death by signal s as s << 8 | 0x7f (which
+ * reads as "stopped by s"). */
+static void report_init_end(int status)
 {
-	switch (sig) {
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU: /* would stop us */
-	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH: /* ignored */
-		return true;
-	default:
-		return false;
+	int sig;
+
+	if (WIFEXITED(status)) {
+		report("the container's init exited with status %d before it was ready", WEXITSTATUS(status));
+		return;
 	}
+	sig = WIFSIGNALED(status) ? WTERMSIG(status) : WSTOPSIG(status);
+	report("the container's init was killed by signal %d (%s) before it was ready", sig, strsignal(sig));
 }
 
-/* Terminate with signal sig, like the container's init did. */
-static int die_of_signal(int sig)
-{
-	struct rlimit nocore = { 0, 0 };
-	struct sigaction sa;
-	sigset_t set;
-
-	if (is_harmless(sig))
-		return 128 + sig;
-
-	/* A core dump of the monitor would be misleading and slow. */
-	if (setrlimit(RLIMIT_CORE, &nocore) < 0)
-		report("setrlimit RLIMIT_CORE: %s", strerror(errno));
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	/* EINVAL for SIGKILL/SIGSTOP, which are always default anyway. */
-	if (sigaction(sig, &sa, NULL) < 0 && errno != EINVAL)
-		report("sigaction %d: %s", sig, strerror(errno));
-
-	/* Our caller may have handed us a mask that blocks it. */
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	if (sigprocmask(SIG_UNBLOCK, &set, NULL) < 0)
-		report("sigprocmask: %s", strerror(errno));
-
-	if (raise(sig) != 0)
-		report("raise %d: %s", sig, strerror(errno));
-
-	/* Still here (the signal could not be delivered): exit the way a
-	 * shell reports a death by signal. */
-	return 128 + sig;
-}
-
-/* error_num is init's wait status as liblxc 5.0 encodes it: exit code n as
- * n << 8 (like wait), but death by signal s as s << 8 | 0x7f, which reads as
- * "stopped by s". A real "stopped" status never gets there (liblxc only
- * reports a dead init), so both encodings of a signal death are accepted. */
-static int mirror_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return die_of_signal(WTERMSIG(status));
-	if (WIFSTOPPED(status))
-		return die_of_signal(WSTOPSIG(status));
-	report("unexpected init wait status %#x", (unsigned)status);
-	return 1;
-}
-
-/* The container's exit code (128+N after signal N) in <lxcpath>/<name>/exit-status,
- * written before this process ends: whoever is not our parent (the library's
- * Container.wait) reads it once we are gone. */
-static void record_exit(int status)
-{
-	char line[32];
-	int code = 1;
-
-	if (WIFEXITED(status))
-		code = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		code = 128 + WTERMSIG(status);
-	else if (WIFSTOPPED(status))
-		code = 128 + WSTOPSIG(status);
-	snprintf(line, sizeof(line), "%d\n", code);
-	if (append_line(exitfile, line) < 0)
-		report("cannot write %s: %s", exitfile, strerror(errno));
-}
 #define USAGE "usage: lxcri-start <name> <lxcpath> <configfile> [--keep-fds] [--rootfs SOURCE TARGET [--idmap UIDMAP GIDMAP]]\n"
 
 int main(int argc, char *argv[])
@@ -220,11 +155,6 @@ int main(int argc, char *argv[])
 		report("container path too long");
 		return 1;
 	}
-	if ((size_t)snprintf(exitfile, sizeof(exitfile), "%s/%s/exit-status", lxcpath, name) >=
-	    sizeof(exitfile)) {
-		report("container path too long");
-		return 1;
-	}
 
 	if (rootfs_source) {
 		char err[512];
@@ -251,9 +181,9 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 
-	/* Blocks until init is dead. A SIGHUP death would make liblxc restart
-	 * the container ("reboot"); the post-stop hook (lxcri-hook) vetoes
-	 * that, so start returns with that first death in error_num. */
+	/* Blocks until init is dead (or create kills us). A SIGHUP death would
+	 * make liblxc restart the container ("reboot"); the post-stop hook
+	 * (lxcri-hook) vetoes that, so start returns after that first death. */
 	started = c->start(c, 0, NULL);
 	status = c->error_num;
 	lxc_container_put(c);
@@ -262,6 +192,6 @@ int main(int argc, char *argv[])
 		report("failed to start container %s (error_num %d)", name, status);
 		return 1;
 	}
-	record_exit(status);
-	return mirror_status(status);
+	report_init_end(status);
+	return 1;
 }

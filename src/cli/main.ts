@@ -106,7 +106,7 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
       (a) =>
         id(a)
           .option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' })
-          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID to this file' })
+          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID of the container init to this file' })
           .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal' })
           .option('preserve-fds', { type: 'string', requiresArg: true, default: '0', coerce: fdCount, describe: 'pass this many fds after stdio' })
           .option('no-pivot', { type: 'boolean', describe: 'accepted for compatibility' })
@@ -231,7 +231,7 @@ function commands(y: Argv<GlobalArgs>, set: (cmd: string, id: string, h: Handler
         id(a)
           .option('bundle', { alias: 'b', type: 'string', requiresArg: true, default: '.', describe: 'bundle directory' })
           .option('detach', { alias: 'd', type: 'boolean', default: false, describe: 'return once the process runs; delete it later' })
-          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID (of the monitor, as create) to this file' })
+          .option('pid-file', { type: 'string', requiresArg: true, describe: 'write the PID of the container init (as create) to this file' })
           .option('console-socket', { type: 'string', requiresArg: true, describe: 'unix socket that receives the terminal (with --detach)' })
           .option('preserve-fds', { type: 'string', requiresArg: true, default: '0', coerce: fdCount, describe: 'pass this many fds after stdio' })
           .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' })

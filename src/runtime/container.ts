@@ -11,10 +11,12 @@ import { errnoCode, notRunning, RuntimeError } from './errors.js';
 import type { DetachedProcess, ExecOptions } from './exec.js';
 import { exitStatusOf, syncFifoOf } from './layout.js';
 import { signalFifo } from './fifo.js';
+import { reapInit, recordExit } from './initreap.js';
 import { isAlive, runsExecutable } from './proc.js';
 import type { ContainerRecord } from './record.js';
+import { checkOperation } from './operations.js';
 import { containerStatus, hasProcess } from './status.js';
-import { toSignal } from './signals.js';
+import { exitCode, toSignal } from './signals.js';
 import { pollUntil } from './wait.js';
 
 /** What a Container takes from its Runtime: the settings (root, timeouts) and the log. */
@@ -69,11 +71,7 @@ export class Container {
    * poststart hooks. Their failures do not fail start: they are logged and returned.
    */
   async start(timeoutMs: number = this.ctx.config.timeouts.start, log: Logger = this.ctx.log): Promise<string[]> {
-    const status = containerStatus(this.record);
-    if (status !== 'created') {
-      if (status === 'stopped') throw notRunning(this.id);
-      throw new RuntimeError('invalid-state', `container "${this.id}" is ${status}, not created`);
-    }
+    checkOperation(this.record, 'start');
     const init = this.record.init!;
     const deadline = Date.now() + timeoutMs;
     const stillCreated = (): boolean => isAlive(init) && runsExecutable(init.pid, this.record.initExe);
@@ -119,7 +117,8 @@ export class Container {
   kill(sig: number | string = 'TERM'): void {
     const signal = toSignal(sig);
     const init = this.record.init;
-    if (!init || !hasProcess(containerStatus(this.record))) throw notRunning(this.id);
+    checkOperation(this.record, 'kill');
+    if (!init) throw notRunning(this.id);
     try {
       process.kill(init.pid, signal);
     } catch (err) {
@@ -172,20 +171,34 @@ export class Container {
   }
 
   /**
-   * Resolves once the container has stopped and its monitor is gone, with its exit code
-   * (128+N after signal N) as the monitor recorded it; undefined when none was recorded
-   * (the monitor was killed, or the container was deleted meanwhile).
+   * Resolves once the container has stopped, with its exit code (128+N after signal N)
+   * when this process reaped its init (create's `adopt`) or another wait of it did;
+   * undefined when the init was not ours to reap (it went to conmon or PID 1).
    */
   async wait(opts: WaitOptions = {}): Promise<number | undefined> {
     const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
-    const mon = this.record.monitor;
-    const ended = (): boolean => containerStatus(this.record) === 'stopped' && !(mon && isAlive(mon));
+    const init = this.record.init;
+    let ours = init !== undefined;
+    let code: number | undefined;
+    const ended = (): boolean => {
+      if (ours && init) {
+        const end = reapInit(init);
+        if (end === 'not-ours') ours = false;
+        else if (end !== 'running') code = exitCode(end.status);
+        if (code !== undefined) return true;
+      }
+      return containerStatus(this.record) === 'stopped';
+    };
     if (!(await pollUntil(ended, deadline, opts.intervalMs ?? 10))) {
       throw new RuntimeError('timeout', `timed out waiting for container "${this.id}" to stop`);
     }
+    if (code !== undefined) {
+      await recordExit(this.runtimeDir, code);
+      return code;
+    }
     try {
-      const code = Number((await readFile(exitStatusOf(this.runtimeDir), 'utf8')).trim());
-      return Number.isInteger(code) ? code : undefined;
+      const kept = Number((await readFile(exitStatusOf(this.runtimeDir), 'utf8')).trim());
+      return Number.isInteger(kept) ? kept : undefined;
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') return undefined;
       throw err;

@@ -7,7 +7,7 @@ import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths } from '../cgroup/paths.js';
-import { removeContainerCgroups } from '../cgroup/remove.js';
+import { removeCgroup, removeContainerCgroups } from '../cgroup/remove.js';
 import { checkLogFile } from '../log/logfile.js';
 import type { Logger } from '../log/types.js';
 import { hostId } from '../lxc/idmap.js';
@@ -56,8 +56,13 @@ export interface CreateRequest {
   spec?: Spec;
   /** The container's stdin, stdout and stderr (default: this process's); not with process.terminal. */
   stdio?: StdioOptions;
-  /** Keep the monitor as a child of this process (run waits for it). */
-  keepMonitor?: boolean;
+  /**
+   * Make this process a child subreaper, so that the container's init becomes its child
+   * when create ends liblxc's monitor: Container.wait then has the init's exact exit
+   * status (run, library users). Without it the init goes to this process's nearest
+   * subreaper (conmon) or PID 1, as with runc. Default: true (the CLI's create: false).
+   */
+  adopt?: boolean;
   /** Called when create failed, before what it made is removed (the create hook). */
   beforeCleanup?: (err: unknown) => Promise<void>;
   /** process.terminal: the unix socket that receives the pty master (before create returns). */
@@ -69,8 +74,6 @@ export interface CreateRequest {
 export interface Created {
   record: ContainerRecord;
   runtimeDir: string;
-  /** The monitor child process, when keepMonitor was set. */
-  monitor?: ChildProcess;
 }
 
 const alreadyExists = (id: string): RuntimeError => new RuntimeError('exists', `container "${id}" already exists`);
@@ -293,6 +296,17 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     }
     record.init = initRef;
     await writeRecord(runtimeDir, record);
+    // runc's model: nothing of the runtime stays resident. liblxc's monitor has done its
+    // part once the init is ready (delete does the rest); without a parent-death signal
+    // (translate.ts) the init outlives it and goes to the nearest subreaper. Only SIGKILL
+    // ends it: liblxc forwards every other signal to the init.
+    if (req.adopt ?? true) lxc().childSubreaper(true);
+    monitor.kill('SIGKILL');
+    await monitorEnded;
+    delete record.monitor;
+    await writeRecord(runtimeDir, record);
+    const busy = await removeCgroup(mounts, cgroup.monitor, Date.now() + 2000);
+    if (busy.length) log.warn('cannot remove the monitor cgroup', { cgroups: busy });
     if (translation.init.seccompListener) await writeSeccompState({ runtimeDir, id: req.id, bundle: bundle.path, spec, pid: initPid, owner: user });
     applyRootPropagation(initPid, spec.linux?.rootfsPropagation);
     if (pty && req.consoleSocket) {
@@ -302,8 +316,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     }
     notify.close();
     hookServer?.close();
-    if (!req.keepMonitor) monitor.unref();
-    return { record, runtimeDir, monitor: req.keepMonitor ? monitor : undefined };
+    return { record, runtimeDir };
   } catch (err) {
     initDeath?.stop();
     notify?.close();
@@ -366,12 +379,12 @@ async function abortCreate(
 ): Promise<void> {
   if (monitor?.pid !== undefined && ended) {
     const ref = procRef(monitor.pid);
-    // The init dies with its monitor (liblxc sets its parent-death signal).
     if (ref && isAlive(ref)) monitor.kill('SIGKILL');
     await ended;
   }
   if (monitor) {
-    // A monitor killed early leaves its half-started init behind (reap.ts).
+    // The init outlives its monitor (no parent-death signal), and a monitor killed early
+    // leaves its half-started init behind: reap.ts finds and kills both.
     const alive = await reapContainer(mounts, cgroup, argv, Date.now() + 5000);
     if (alive.length) log.warn('processes left behind after failed create', { pids: alive });
     const left = await removeContainerCgroups(mounts, cgroup, Date.now() + 5000);

@@ -13,11 +13,13 @@ import { checkId } from './id.js';
 import { errnoCode, errorMessage, notFound, RuntimeError } from './errors.js';
 import { findProcesses, isAlive, type ProcRef } from './proc.js';
 import type { RuntimeConfig } from './config.js';
+import { reapInit } from './initreap.js';
 import { removeLxcLock } from './lxclock.js';
 import { monitorArgs, reapContainer } from './reap.js';
 import { readRecord, type ContainerRecord } from './record.js';
 import { DamagedRecord } from './recordshape.js';
 import { privateBundlesOf, removeSpecBundle } from './specbundle.js';
+import { checkOperation } from './operations.js';
 import { containerStatus } from './status.js';
 import { pollUntil } from './wait.js';
 
@@ -60,15 +62,14 @@ export async function deleteContainer(
 ): Promise<string[]> {
   let warnings: string[] = [];
   const status = containerStatus(rec);
-  if (status !== 'stopped' && !force) {
-    throw new RuntimeError('invalid-state', `container "${rec.id}" is ${status}: stop it first or use --force`);
-  }
+  if (!force) checkOperation(rec, 'delete');
   const deadline = Date.now() + cfg.timeouts.delete;
   const mounts = cgroupMounts();
-  const argv = monitorArgs(rec.id, dirname(runtimeDir), runtimeDir);
-  // A create killed between spawning the monitor and recording it leaves a monitor
-  // that only its command line names.
-  const monitors = rec.monitor ? [rec.monitor] : findProcesses('lxcri-start', argv);
+  // A create killed between spawning the monitor and recording it leaves a monitor that
+  // only its command line names; a finished create ended its monitor and recorded none.
+  const finished = rec.init !== undefined && rec.monitor === undefined;
+  const argv = finished ? undefined : monitorArgs(rec.id, dirname(runtimeDir), runtimeDir);
+  const monitors = rec.monitor ? [rec.monitor] : argv ? findProcesses('lxcri-start', argv) : [];
   if (status !== 'stopped' || monitors.some(isAlive)) {
     killRef(rec.init);
     await killCgroup(mounts, rec.cgroup.container, rec.monitor);
@@ -81,6 +82,8 @@ export async function deleteContainer(
       }
     }
   }
+  // Our own child (adopted by create) would stay a zombie.
+  if (rec.init) reapInit(rec.init);
   // The container is stopped (or was killed): whatever of it still runs is an orphan of a
   // killed create or monitor, which neither the record nor the monitor knew.
   await reapOrFail(mounts, rec.cgroup, argv, deadline);
@@ -98,7 +101,7 @@ export async function deleteContainer(
   return warnings;
 }
 
-async function reapOrFail(mounts: CgroupMounts, paths: CgroupPaths, argv: string[], deadline: number): Promise<void> {
+async function reapOrFail(mounts: CgroupMounts, paths: CgroupPaths, argv: string[] | undefined, deadline: number): Promise<void> {
   const alive = await reapContainer(mounts, paths, argv, deadline);
   if (alive.length) throw new RuntimeError('system', `processes ${alive.join(', ')} of the container survived SIGKILL`);
 }

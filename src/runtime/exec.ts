@@ -18,7 +18,7 @@ import { helperPath } from './location.js';
 import { attachDetached, attachWait, childFds, type AttachJob } from './attachhelper.js';
 import { lxc } from './native.js';
 import { exitCode } from './signals.js';
-import { containerStatus } from './status.js';
+import { checkOperation } from './operations.js';
 import { pollUntil } from './wait.js';
 import { closeStdio, resolveStdio, type StdioOptions } from './stdio.js';
 import { checkPreserveFds, closePty, containerPtmx, openPty, sendMaster, type Pty } from './terminal.js';
@@ -77,9 +77,7 @@ export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, 
 }
 
 function checkRunning(c: Container): void {
-  const status = containerStatus(c.record);
-  if (status === 'paused') throw new RuntimeError('invalid-state', `container "${c.id}" is paused`);
-  if (status !== 'created' && status !== 'running') throw notRunning(c.id);
+  checkOperation(c.record, 'exec');
 }
 
 /** An attach job (see attachhelper.ts) and the fds of ours it holds, which `close` closes

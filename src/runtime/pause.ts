@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { setFrozen } from '../cgroup/freezer.js';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import type { Container } from './container.js';
-import { notRunning, RuntimeError } from './errors.js';
-import { containerStatus } from './status.js';
+import { RuntimeError } from './errors.js';
+import { checkOperation } from './operations.js';
 
 function cgroupDir(c: Container): string {
   const unified = cgroupMounts().unified;
@@ -13,16 +13,11 @@ function cgroupDir(c: Container): string {
 }
 
 export async function pause(c: Container, timeoutMs: number): Promise<void> {
-  const status = containerStatus(c.record);
-  if (status === 'stopped' || status === 'creating') throw notRunning(c.id);
-  if (status === 'paused') throw new RuntimeError('invalid-state', `container "${c.id}" is already paused`);
-  if (status !== 'running') throw new RuntimeError('invalid-state', `container "${c.id}" is ${status}, not running`);
+  checkOperation(c.record, 'pause');
   await setFrozen(cgroupDir(c), true, Date.now() + timeoutMs);
 }
 
 export async function resume(c: Container, timeoutMs: number): Promise<void> {
-  const status = containerStatus(c.record);
-  if (status === 'stopped' || status === 'creating') throw notRunning(c.id);
-  if (status !== 'paused') throw new RuntimeError('invalid-state', `container "${c.id}" is ${status}, not paused`);
+  checkOperation(c.record, 'resume');
   await setFrozen(cgroupDir(c), false, Date.now() + timeoutMs);
 }

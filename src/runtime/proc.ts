@@ -11,6 +11,7 @@ export interface ProcRef {
 
 interface ProcStat {
   state: string;
+  ppid: number;
   start: number;
 }
 
@@ -24,15 +25,22 @@ function procStat(pid: number): ProcStat | undefined {
   // comm may contain spaces and parentheses: the fields that follow start after the last ')'.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const state = rest[0];
+  const ppid = Number(rest[1]);
   const start = Number(rest[19]);
   if (state === undefined || !Number.isFinite(start)) return undefined;
-  return { state, start };
+  return { state, ppid, start };
 }
 
 /** A reference to the live process `pid`, or undefined if it does not exist. */
 export function procRef(pid: number): ProcRef | undefined {
   const st = procStat(pid);
   return st ? { pid, start: st.start } : undefined;
+}
+
+/** The parent PID of the referenced process (a zombie too); undefined once it is gone. */
+export function parentOf(ref: ProcRef): number | undefined {
+  const st = procStat(ref.pid);
+  return st !== undefined && st.start === ref.start ? st.ppid : undefined;
 }
 
 /** True while the referenced process exists and has not exited (zombies count as gone). */

@@ -41,12 +41,13 @@ async function thaw(mounts: CgroupMounts, rel: string): Promise<void> {
 }
 
 /** The live processes of the container: in its or its monitor's cgroups, or running as its monitor. */
-export async function containerProcesses(mounts: CgroupMounts, paths: CgroupPaths, monitorArgv: string[]): Promise<number[]> {
+export async function containerProcesses(mounts: CgroupMounts, paths: CgroupPaths, monitorArgv: string[] | undefined): Promise<number[]> {
   const pids = new Set<number>();
   for (const rel of [paths.container, paths.monitor]) {
     for (const dir of hierarchyDirs(mounts, rel)) for (const pid of await cgroupPids(dir)) pids.add(pid);
   }
-  for (const ref of findProcesses('lxcri-start', monitorArgv)) pids.add(ref.pid);
+  // No command line to look for once create has finished (its monitor is gone).
+  if (monitorArgv) for (const ref of findProcesses('lxcri-start', monitorArgv)) pids.add(ref.pid);
   pids.delete(process.pid);
   return [...pids].filter((pid) => pid > 0 && living(pid));
 }
@@ -55,7 +56,7 @@ export async function containerProcesses(mounts: CgroupMounts, paths: CgroupPath
  * SIGKILL every process of the container until none is left (a process may fork while we
  * look, so once is not enough). Returns the PIDs still alive at the deadline.
  */
-export async function reapContainer(mounts: CgroupMounts, paths: CgroupPaths, monitorArgv: string[], deadline: number): Promise<number[]> {
+export async function reapContainer(mounts: CgroupMounts, paths: CgroupPaths, monitorArgv: string[] | undefined, deadline: number): Promise<number[]> {
   let thawed = false;
   for (;;) {
     const pids = await containerProcesses(mounts, paths, monitorArgv);

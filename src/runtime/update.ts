@@ -13,8 +13,8 @@ import { memoryUsageV1, writeV1Limits } from '../cgroup/v1/write.js';
 import type { Logger } from '../log/types.js';
 import { validateSchema } from '../spec/validate.js';
 import type { Container } from './container.js';
-import { errorMessage, notRunning, RuntimeError } from './errors.js';
-import { containerStatus, hasProcess } from './status.js';
+import { errorMessage, RuntimeError } from './errors.js';
+import { checkOperation } from './operations.js';
 
 const PREFIX = 'invalid resources';
 
@@ -70,7 +70,7 @@ export async function updateContainer(c: Container, resources: Record<string, un
   }
   for (const w of conv.warnings ?? []) log.warn(w);
   if (Array.isArray(resources.devices) && resources.devices.length) log.warn('update does not change device rules; linux.resources.devices ignored');
-  if (!hasProcess(containerStatus(c.record))) throw notRunning(c.id);
+  checkOperation(c.record, 'update');
   const limits = t.host.hasFile ? resolveV1Files(conv.limits, t.host.hasFile) : conv.limits;
   const missing = unavailableLimits(limits, t.host);
   if (missing.length) throw new RuntimeError('invalid-argument', `${PREFIX}: ${missing[0]!.field}: ${missing[0]!.message}`);
@@ -88,6 +88,6 @@ export async function updateContainer(c: Container, resources: Record<string, un
     throw new RuntimeError('system', `update of container "${c.id}": ${errorMessage(err)}`);
   }
   // A state check after the writes: a container that stopped meanwhile lost its cgroup.
-  if (!hasProcess(containerStatus(c.record))) throw notRunning(c.id);
+  checkOperation(c.record, 'update');
   log.info('container resources updated', { files: limits.map((l) => l.file) });
 }

@@ -3,12 +3,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, leftovers, makeBundle, pidAlive, waitFor, withArgs } from '../helpers/lxcri.js';
+import { cgroupRoots, Env, leftovers, makeBundle, monitorsOf, pidAlive, waitFor, withArgs } from '../helpers/lxcri.js';
+import { becomeSubreaper, cgroupsOf, innerPid, parentPid, reapChild } from '../helpers/subreaper.js';
 import { validateSchema } from '../../src/spec/validate.js';
 
 let env: Env;
 beforeAll(() => {
   env = new Env();
+  becomeSubreaper();
 });
 afterAll(async () => {
   await env.cleanup();
@@ -33,13 +35,17 @@ describe('lifecycle', () => {
     // Blocked in lxcri-init, not yet the process.
     expect(readFileSync(`/proc/${initPid}/cmdline`, 'utf8')).toContain('lxcri-init');
 
-    const monitorPid = Number(readFileSync(pidFile, 'utf8'));
-    expect(pidAlive(monitorPid)).toBe(true);
-
-    // The init is in the container's cgroup, the monitor in its own.
-    const initCg = readFileSync(`/proc/${initPid}/cgroup`, 'utf8');
-    expect(initCg).toMatch(/^0::\/lxcri\/life$/m);
-    expect(readFileSync(`/proc/${monitorPid}/cgroup`, 'utf8')).toMatch(/^0::\/lxcri-monitor\.slice\/life\.scope$/m);
+    // runc's model: the pid file names the init, which is now the child of the caller's
+    // subreaper (this test process, as conmon), and nothing of lxcri stays resident.
+    expect(Number(readFileSync(pidFile, 'utf8'))).toBe(initPid);
+    expect(parentPid(initPid)).toBe(process.pid);
+    expect(innerPid(initPid)).toBe(1);
+    expect(monitorsOf(env.root, 'life')).toEqual([]);
+    // The init is in the container's cgroup in every hierarchy; the monitor's is gone.
+    const cgroups = cgroupsOf(initPid);
+    expect(cgroups.size).toBe(cgroupRoots().length);
+    for (const [h, path] of cgroups) expect(`${h}:${path}`).toMatch(/:\/lxcri\/life$/);
+    for (const root of cgroupRoots()) expect(existsSync(join(root, 'lxcri-monitor.slice/life.scope'))).toBe(false);
 
     const s = await env.run(['start', 'life']);
     expect(s.stderr).toBe('');
@@ -55,12 +61,13 @@ describe('lifecycle', () => {
     await waitFor(async () => (await env.state('life')).status === 'stopped', 10_000, 'stopped');
     const stopped = await env.state('life');
     expect(stopped.pid).toBe(0);
-    await waitFor(() => !pidAlive(monitorPid), 10_000, 'monitor exit');
+    // Its exact end reaches its reaper (conmon reads it so): killed by SIGKILL.
+    expect(await reapChild(initPid)).toBe(9);
 
     const d = await env.run(['delete', 'life']);
     expect(d.stderr).toBe('');
     expect(d.code).toBe(0);
-    expect(leftovers(env, 'life', [initPid, monitorPid])).toEqual([]);
+    expect(leftovers(env, 'life', [initPid])).toEqual([]);
     const gone = await env.run(['state', 'life']);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('container does not exist: life');

@@ -1,4 +1,4 @@
-// Failures around a container: a monitor that dies, a create that is killed half-way, a
+// Failures around a container: an init killed from outside, a create that is killed half-way, a
 // custom cgroupsPath and a non-root process user.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
@@ -16,20 +16,26 @@ afterAll(async () => {
 
 
 describe('robustness', () => {
-  it('a killed monitor takes the container down, and delete still cleans up', async () => {
-    const b = makeBundle(env, 'mon', withArgs('sleep', '60'));
-    expect((await env.run(['create', '--bundle', b, 'mon'])).code).toBe(0);
-    expect((await env.run(['start', 'mon'])).code).toBe(0);
-    const pid = (await env.state('mon')).pid;
-    const [monitor] = monitorsOf(env.root, 'mon');
-    expect(monitor).toBeGreaterThan(0);
-    process.kill(monitor!, 'SIGKILL');
-    await waitFor(() => !pidAlive(pid), 10_000, 'init to die with its monitor');
-    expect((await env.state('mon')).status).toBe('stopped');
-    const d = await env.run(['delete', 'mon']);
-    expect(d.stderr).toBe('');
-    expect(d.code).toBe(0);
-    expect(leftovers(env, 'mon', [pid, monitor!])).toEqual([]);
+  it('nothing of lxcri stays with the container; an init killed by anyone, created or running, is cleaned up by delete, poststop hooks included', async () => {
+    for (const when of ['created', 'running']) {
+      const id = `gone-${when}`;
+      const mark = join(env.dir, `${id}.poststop`);
+      const b = makeBundle(env, id, (s) => {
+        withArgs('sleep', '60')(s);
+        s.hooks = { poststop: [{ path: '/bin/sh', args: ['sh', '-c', `cat > ${mark}`] }] };
+      });
+      expect((await env.run(['create', '--bundle', b, id])).code).toBe(0);
+      if (when === 'running') expect((await env.run(['start', id])).code).toBe(0);
+      const pid = (await env.state(id)).pid;
+      expect(monitorsOf(env.root, id)).toEqual([]);
+      process.kill(pid, 'SIGKILL');
+      await waitFor(async () => (await env.state(id)).status === 'stopped', 10_000, `${id} stopped`);
+      const d = await env.run(['delete', id]);
+      expect(d.stderr).toBe('');
+      expect(d.code).toBe(0);
+      expect(JSON.parse(readFileSync(mark, 'utf8'))).toMatchObject({ id, status: 'stopped', pid: 0 });
+      expect(leftovers(env, id, [pid])).toEqual([]);
+    }
   });
 
   it('delete --force cleans up after a create killed at any point', async () => {

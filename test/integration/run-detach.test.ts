@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { leftovers, makeBundle, pidAlive, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
+import { leftovers, makeBundle, monitorsOf, pidAlive, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
 import { sideBySide, type Run } from '../helpers/runc.js';
 
 const { env, lxcri, ref } = sideBySide();
@@ -46,20 +46,19 @@ describe('run --detach', () => {
     expect(leftovers(env, 'cli-rd')).toEqual([]);
   });
 
-  it('the pid file names the monitor, as with create: it lives as long as the container and forwards signals', async () => {
+  it('the pid file names the container init, as with create: nothing of lxcri stays, and a signal to it reaches the process', async () => {
     const bundle = makeBundle(env, 'cli-rm', withArgs('sh', '-c', 'trap "exit 7" TERM; while :; do sleep 0.1; done'));
     const pidFile = join(env.dir, 'cli-rm.pid');
     expect((await lxcri(['run', '-d', '--pid-file', pidFile, '--bundle', bundle, 'cli-rm'])).code).toBe(0);
-    const monitor = Number(readFileSync(pidFile, 'utf8'));
-    const init = (await state(lxcri, 'cli-rm')).pid;
-    expect(monitor).not.toBe(init);
-    expect(readFileSync(`/proc/${monitor}/cmdline`, 'utf8').split('\0')[0]).toMatch(/lxcri-start$/);
+    const init = Number(readFileSync(pidFile, 'utf8'));
+    expect((await state(lxcri, 'cli-rm')).pid).toBe(init);
+    expect(monitorsOf(env.root, 'cli-rm')).toEqual([]);
     await new Promise((r) => setTimeout(r, 200)); // the trap is set
-    process.kill(monitor, 'SIGTERM');
-    await waitFor(() => !pidAlive(init) && !pidAlive(monitor), 10_000, 'exit after TERM to the monitor');
+    process.kill(init, 'SIGTERM');
+    await waitFor(() => !pidAlive(init), 10_000, 'exit after TERM to the init');
     expect((await state(lxcri, 'cli-rm')).status).toBe('stopped');
     expect((await lxcri(['delete', 'cli-rm'])).code).toBe(0);
-    expect(leftovers(env, 'cli-rm', [init, monitor])).toEqual([]);
+    expect(leftovers(env, 'cli-rm', [init])).toEqual([]);
   });
 
   it('refuses what runc refuses, in one line, and leaves nothing behind', async () => {

@@ -1,5 +1,6 @@
 // create --bundle DIR [--pid-file FILE] ID: the container exists, its init blocked before
-// exec, when this returns. The pid file gets the monitor's PID (see K8S.md), atomically.
+// exec, when this returns. The pid file gets the init's PID (see K8S.md), atomically; the
+// init goes to our nearest child subreaper (conmon), nothing of lxcri stays behind.
 import { resolve } from 'node:path';
 import { errorMessage } from '../../runtime/errors.js';
 import { writeFileAtomic } from '../../runtime/files.js';
@@ -30,6 +31,7 @@ export async function create(args: CreateArgs, ctx: Context): Promise<number> {
       bundle: args.bundle,
       consoleSocket: args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined,
       preserveFds: args.preserveFds,
+      adopt: false,
       // While the runtime dir still holds what the failing container was given.
       beforeCleanup: async (err) => {
         hookRan = true;
@@ -43,12 +45,12 @@ export async function create(args: CreateArgs, ctx: Context): Promise<number> {
   await runHook();
   if (args.pidFile) {
     try {
-      await writeFileAtomic(args.pidFile, String(record.monitor!.pid), 0o644);
+      await writeFileAtomic(args.pidFile, String(record.init!.pid), 0o644);
     } catch (err) {
       await rt.delete(args.id, { force: true }).catch(() => undefined);
       throw err;
     }
   }
-  ctx.log.debug('container created', { pid: record.init?.pid, monitor: record.monitor?.pid });
+  ctx.log.debug('container created', { pid: record.init?.pid });
   return 0;
 }

@@ -7,7 +7,8 @@
 import { writeSync } from 'node:fs';
 import { cgroupStats, oomKills, toJson } from '../../cgroup/stats.js';
 import { errnoCode, notRunning, RuntimeError } from '../../runtime/errors.js';
-import { containerStatus, hasProcess } from '../../runtime/status.js';
+import { allows, checkOperation } from '../../runtime/operations.js';
+import { containerStatus } from '../../runtime/status.js';
 import { writeOut, type Context } from '../context.js';
 
 export interface EventsArgs {
@@ -50,8 +51,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function events(args: EventsArgs, ctx: Context): Promise<number> {
   const intervalMs = parseDuration(args.interval);
   const c = await (await ctx.runtime()).get(args.id);
-  const live = (): boolean => hasProcess(containerStatus(c.record));
-  if (!live()) throw notRunning(args.id);
+  const live = (): boolean => allows('stats', containerStatus(c.record));
+  checkOperation(c.record, 'stats');
   const rel = c.record.cgroup.container;
   let ooms = oomKills(rel) ?? 0n;
   for (;;) {

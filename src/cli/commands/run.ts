@@ -16,7 +16,7 @@ export interface RunArgs {
   id: string;
   bundle: string;
   detach?: boolean;
-  /** Gets the monitor's PID, as with create (see K8S.md, "The pid file"). */
+  /** Gets the container's init PID, as with create (see K8S.md, "The pid file"). */
   pidFile?: string;
   /** Only with --detach and process.terminal (runc's rule). */
   consoleSocket?: string;
@@ -37,29 +37,28 @@ function checkArgs(args: RunArgs): void {
 export async function run(args: RunArgs, ctx: Context): Promise<number> {
   checkArgs(args);
   const rt = await ctx.runtime();
-  const { container, record, monitor } = await rt.create({
+  // In the foreground the init becomes our child (we wait for it and have its exact
+  // status); detached it goes to our nearest subreaper, as with runc.
+  const { container, record } = await rt.create({
     id: args.id,
     bundle: args.bundle,
-    keepMonitor: !args.detach,
+    adopt: !args.detach,
     consoleSocket: args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined,
     preserveFds: args.preserveFds,
   });
+  const pid = String(record.init!.pid);
   if (args.detach) {
     // Nothing of the container may stay behind when the pid file or start fails.
     try {
-      if (args.pidFile) await writeFileAtomic(args.pidFile, String(record.monitor!.pid), 0o644);
+      if (args.pidFile) await writeFileAtomic(args.pidFile, pid, 0o644);
       await startWarn(rt, container, ctx);
     } catch (err) {
       await rt.delete(args.id, { force: true }).catch(() => undefined);
       throw err;
     }
-    ctx.log.debug('container runs detached', { pid: record.init?.pid, monitor: record.monitor?.pid });
+    ctx.log.debug('container runs detached', { pid: record.init?.pid });
     return 0;
   }
-  // The monitor mirrors the container's end: same exit status, or death by the same signal.
-  const exited = new Promise<number>((res) =>
-    monitor!.once('exit', (code, signal) => res(signal ? 128 + constants.signals[signal] : code ?? 255)),
-  );
   const forward = (sig: NodeJS.Signals): void => {
     try {
       container.kill(constants.signals[sig]);
@@ -70,10 +69,11 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
   for (const s of FORWARDED) process.on(s, forward);
   let started = false;
   try {
-    if (args.pidFile) await writeFileAtomic(args.pidFile, String(record.monitor!.pid), 0o644);
+    if (args.pidFile) await writeFileAtomic(args.pidFile, pid, 0o644);
     await startWarn(rt, container, ctx);
     started = true;
-    return await exited;
+    // The init is our child (adopt): its exact status, 128+N after signal N.
+    return (await container.wait()) ?? 255;
   } finally {
     for (const s of FORWARDED) process.off(s, forward);
     if (!args.keep || !started) for (const w of await rt.delete(args.id, { force: true })) writeErr(ctx.stdio, `lxcri: warning: ${oneLine(w)}\n`);
