@@ -8,6 +8,7 @@
         "native/errors.cc",
         "native/mountpoint.cc",
         "native/pty.cc",
+        "native/ptyrelay.cc",
         "native/execsupport.cc",
         "native/syscalls.cc",
         "native/workers.cc"

@@ -10,18 +10,18 @@ CONTAINER_HELPERS = libexec/lxcri-start libexec/lxcri-init libexec/lxcri-hook li
 
 container-helpers: $(CONTAINER_HELPERS)
 
-libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h libexec/lxclog.h
+libexec/lxcri-start: libexec/lxcri-start.c libexec/util.h libexec/rootfs.h libexec/lxclog.h libexec/rundir.h
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
 
 # libseccomp (libseccomp-dev's libseccomp.a) compiles the container's seccomp filter.
 libexec/lxcri-init: libexec/lxcri-init.c libexec/seccompfilter.c libexec/seccompfilter.h libexec/util.h libexec/ocihook.h libexec/boundedread.h
 	$(CC) $(CFLAGS_COMMON) -static -o $@ libexec/lxcri-init.c libexec/seccompfilter.c -lseccomp
 
-# `lxcri exec`'s attach, re-executed from a sealed memfd copy of itself.
+# `lxcri exec`'s join of a container (no liblxc), re-executed from a sealed memfd copy of itself.
 libexec/lxcri-attach: libexec/lxcri-attach.c
-	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $< $(LXC_LIBS)
+	$(CC) $(CFLAGS_COMMON) -o $@ $<
 
-libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h
+libexec/lxcri-hook: libexec/lxcri-hook.c libexec/util.h libexec/ocihook.h libexec/rundir.h
 	$(CC) $(CFLAGS_COMMON) -o $@ $<
 
 .PHONY: container-helpers

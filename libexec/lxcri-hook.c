@@ -42,6 +42,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "rundir.h"
 #include "ocihook.h"
 #include "util.h"
 
@@ -598,7 +599,7 @@ static char *runtime_hooks(size_t *statelen)
 	size_t len;
 	int fd;
 
-	if ((size_t)snprintf(sock, sizeof(sock), "%s/hooks.sock", rundir) >= sizeof(sock))
+	if ((size_t)snprintf(sock, sizeof(sock), "%s/" RUNDIR_HOOK_SOCKET, rundir) >= sizeof(sock))
 		fail("ocihooks", rundir, ENAMETOOLONG);
 	n = readlink("/proc/self", self, sizeof(self) - 1);
 	if (n < 0)
@@ -651,7 +652,7 @@ static void send_output(const char *hook, int out)
 	do
 		n = pread(out, msg + head, (size_t)size, 0);
 	while (n < 0 && errno == EINTR);
-	snprintf(sock, sizeof(sock), "%s/hooks.sock", rundir);
+	snprintf(sock, sizeof(sock), "%s/" RUNDIR_HOOK_SOCKET, rundir);
 	fd = n < 0 ? -1 : unix_connect(sock);
 	if (fd >= 0) {
 		/* The answer ("ok") tells us create has logged it. */
@@ -707,7 +708,7 @@ static void op_ocihooks(void)
 	int fd, out, ret;
 
 	state = runtime_hooks(&statelen);
-	snprintf(path, sizeof(path), "%s/hooks/createContainer", rundir);
+	snprintf(path, sizeof(path), "%s/" RUNDIR_HOOKS "/" RUNDIR_CREATE_CONTAINER_HOOKS, rundir);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno != ENOENT)
@@ -805,7 +806,7 @@ static int hook_mount(const char *dir)
 
 	if (!rootfs || !*rootfs)
 		fail_msg("mount", "LXC_ROOTFS_MOUNT", "not set");
-	snprintf(conf, sizeof(conf), "%s/hook.conf", dir);
+	snprintf(conf, sizeof(conf), "%s/" RUNDIR_HOOK_CONF, dir);
 	fp = fopen(conf, "re");
 	if (!fp) {
 		if (errno == ENOENT)
@@ -844,7 +845,7 @@ static void stage_path(const char *dir, const char *id, char *buf, size_t cap)
 {
 	if (parse_num(id, 10, 1000000) < 0)
 		fail_msg("premount", id, "not a stage number");
-	if ((size_t)snprintf(buf, cap, "%s/stage/%s", dir, id) >= cap)
+	if ((size_t)snprintf(buf, cap, "%s/" RUNDIR_STAGE "/%s", dir, id) >= cap)
 		fail("premount", dir, ENAMETOOLONG);
 }
 
@@ -927,7 +928,7 @@ static int hook_premount(const char *dir)
 	ssize_t len;
 	FILE *fp;
 
-	snprintf(conf, sizeof(conf), "%s/premount.conf", dir);
+	snprintf(conf, sizeof(conf), "%s/" RUNDIR_PREMOUNT_CONF, dir);
 	fp = fopen(conf, "re");
 	if (!fp) {
 		if (errno == ENOENT)
@@ -988,7 +989,7 @@ int main(void)
 	if (!dir)
 		fail("hook", config, ENOMEM);
 	rundir = dir;
-	if ((size_t)snprintf(errfile, sizeof(errfile), "%s/error", dir) >= sizeof(errfile))
+	if ((size_t)snprintf(errfile, sizeof(errfile), "%s/" RUNDIR_ERROR, dir) >= sizeof(errfile))
 		errfile[0] = '\0';
 	if (strlen(dir) > PATH_MAX - 32)
 		fail("hook", dir, ENAMETOOLONG);

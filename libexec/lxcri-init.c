@@ -20,7 +20,7 @@
  * the process user, with their output on our stderr. A failing hook is
  * reported there and we exit 125: the process never runs.
  *
- * `lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
+ * `lxcri-init --exec IDENTITY CWD [--tty] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
  * is exec mode, for
  * `lxcri exec` (liblxc attaches us as the container's root): no files, no notify
  * socket, no FIFO. The environment is ours minus the NAMEs (what liblxc's attach
@@ -391,7 +391,13 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* The notify line: "ok\n" or "error <code> <message>\n". */
+/* The pty open_console made in the container's devpts: the master (kept, close-on-exec,
+ * for `lxcri create` to take with pidfd_getfd) and the slave's name there; -1 before. */
+static int console_master = -1;
+static char console_fd[12], console_name[32];
+
+/* The notify line: "ok\n" ("ok console <master fd> /dev/pts/N\n" with a terminal) or
+ * "error <code> <message>\n". */
 static void format_notify(const struct failure *f, char *line, size_t cap)
 {
 	char code[12];
@@ -404,6 +410,10 @@ static void format_notify(const struct failure *f, char *line, size_t cap)
 	while (v /= 10);
 
 	line[0] = '\0';
+	if (f->code == 0 && console_master >= 0) {
+		str_append(line, cap, (const char *[]){ "ok console ", console_fd, " ", console_name, "\n", NULL });
+		return;
+	}
 	if (f->code == 0) {
 		str_append(line, cap, (const char *[]){ "ok\n", NULL });
 		return;
@@ -774,8 +784,63 @@ static void run_start_hooks(void)
 	}
 }
 
-/* With a terminal (process.terminal), our stdin is the slave of the manager's pty:
- * make it our controlling terminal, in a session of our own. */
+/* Decimal text of a small non-negative number. */
+static void decimal(unsigned v, char *buf, size_t cap)
+{
+	char tmp[12];
+	char *p = tmp + sizeof(tmp) - 1;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	buf[0] = '\0';
+	str_append(buf, cap, (const char *[]){ p, NULL });
+}
+
+/* process.terminal, as runc: a new pty in the container's own devpts (after liblxc's
+ * mounts), so that `tty` prints /dev/pts/N; its slave becomes our stdio and is bound on
+ * /dev/console; `lxcri create` takes the master (see format_notify). */
+static void open_console(struct failure *f)
+{
+	int unlock = 0, slave;
+	unsigned number;
+	struct stat st;
+
+	console_master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (console_master < 0) {
+		FAIL_SYS(f, "open", "/dev/pts/ptmx (process.terminal needs a devpts mount at /dev/pts)", errno);
+		return;
+	}
+	if (ioctl(console_master, TIOCSPTLCK, &unlock) < 0 || ioctl(console_master, TIOCGPTN, &number) < 0) {
+		FAIL_SYS(f, "set up", "the pty", errno);
+		return;
+	}
+	decimal((unsigned)console_master, console_fd, sizeof(console_fd));
+	decimal(number, console_name, sizeof(console_name));
+	memmove(console_name + 9, console_name, strlen(console_name) + 1);
+	memcpy(console_name, "/dev/pts/", 9);
+	slave = ioctl(console_master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (slave < 0) {
+		FAIL_SYS(f, "open", console_name, errno);
+		return;
+	}
+	/* An empty file to bind on when the image has no /dev/console (never opened: a
+	 * device node there would be the host's console). */
+	if (lstat("/dev/console", &st) < 0 && (errno != ENOENT || mknod("/dev/console", S_IFREG | 0600, 0) < 0))
+		FAIL_SYS(f, "make", "/dev/console", errno);
+	else if (mount(console_name, "/dev/console", NULL, MS_BIND, NULL) < 0)
+		FAIL_SYS(f, "bind the terminal on", "/dev/console", errno);
+	for (int fd = STDIN_FILENO; !f->code && fd <= STDERR_FILENO; fd++)
+		if (dup2(slave, fd) < 0)
+			FAIL_SYS(f, "make the terminal", "our stdio", errno);
+	if (slave > STDERR_FILENO)
+		close(slave);
+}
+
+/* With a terminal (process.terminal), our stdin is the slave of a pty (open_console's,
+ * or the manager's for --exec --tty): make it our controlling terminal, in a session of
+ * our own. */
 static void take_terminal(struct failure *f)
 {
 	/* EPERM: we lead a process group already; TIOCSCTTY then says what is wrong. */
@@ -929,8 +994,11 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	if (parse_identity(text, &id) < 0)
 		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE("identity"), ": malformed");
 	free(text);
-	if (!f->code && access(INIT_FILE("terminal"), F_OK) == 0)
-		take_terminal(f);
+	if (!f->code && access(INIT_FILE("terminal"), F_OK) == 0) {
+		open_console(f);
+		if (!f->code)
+			take_terminal(f);
+	}
 	else if (!f->code && errno != ENOENT)
 		FAIL_SYS(f, "check", INIT_FILE("terminal"), errno);
 	if (!f->code)
@@ -1012,7 +1080,7 @@ static int exec_mode(int argc, char **argv, char **envp)
 	long keep = 0;
 
 	if (argc < 6)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	unset = calloc((size_t)argc, sizeof(*unset));
 	if (!unset)
@@ -1020,9 +1088,6 @@ static int exec_mode(int argc, char **argv, char **envp)
 	for (;;) {
 		if (i < argc && strcmp(argv[i], "--tty") == 0) {
 			tty = 1;
-			i++;
-		} else if (i < argc && strcmp(argv[i], "--tty-maybe") == 0) {
-			tty = 2;
 			i++;
 		} else if (i + 1 < argc && strcmp(argv[i], "--seccomp-fd") == 0) {
 			char *end;
@@ -1051,17 +1116,14 @@ static int exec_mode(int argc, char **argv, char **envp)
 		}
 	}
 	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty|--tty-maybe] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
+		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
 		    CODE_INTERNAL);
 	args = argv + i + 1;
 	if (parse_identity(argv[2], &id) < 0)
 		die("lxcri-init: --exec: malformed identity", CODE_INTERNAL);
 	env = exec_env(envp, unset, nunset, &f);
 	if (!f.code && tty) {
-		/* --tty-maybe: stdin is the caller's own pty (CRI-O), which may be
-		 * some other session's terminal already; then we do without. */
-		struct failure ignored = { 0 };
-		take_terminal(tty == 1 ? &f : &ignored);
+		take_terminal(&f);
 	} else if (!f.code) {
 		new_session(&f);
 	}

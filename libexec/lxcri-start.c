@@ -29,6 +29,7 @@
 
 #include "lxclog.h"
 #include "rootfs.h"
+#include "rundir.h"
 #include "util.h"
 
 static char errfile[4096];
@@ -149,7 +150,7 @@ int main(int argc, char *argv[])
 	lxcpath = argv[2];
 	config = argv[3];
 
-	if ((size_t)snprintf(errfile, sizeof(errfile), "%s/%s/error", lxcpath, name) >=
+	if ((size_t)snprintf(errfile, sizeof(errfile), "%s/%s/" RUNDIR_ERROR, lxcpath, name) >=
 	    sizeof(errfile)) {
 		errfile[0] = '\0';
 		report("container path too long");

@@ -226,13 +226,30 @@ expect "launch: exec failure message" "$err" "lxcri: cannot exec /nonexistent/no
 
 # ---------------------------------------------------------------- lxcri-attach
 echo "# lxcri-attach"
-# (exec in real containers: test/integration/exec.test.ts, escapes.test.ts)
-attach_err=$("$HERE/lxcri-attach" esd-nosuch "$T/no-lxcpath" 0 7 -- x 7>"$T/attach.status" 2>"$T/attach.err")
-expect "attach: an unknown container fails" "$?" 1
-expect "attach: one error line on the status fd" "$(cat "$T/attach.status")" "error container is not running: esd-nosuch"
+# (exec in real containers: test/integration/exec.test.ts, execjoin.test.ts, escapes.test.ts)
+check "attach: does not link liblxc" sh -c "! ldd '$HERE/lxcri-attach' | grep -q liblxc"
+# This shell stands in for a container's init: it shares all our namespaces, so nothing
+# is joined; INIT_FD is /usr/bin/env, which shows the environment the process gets.
+me_start=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)
+out=$(env -i X=leak "$HERE/lxcri-attach" 8 7 --pid $$ --start "$me_start" --env A=1 --env 'B=2 3' -- env 8</usr/bin/env 7>"$T/attach.status")
+expect "attach: execs INIT_FD with exactly the --env entries" "$?:$out" "0:A=1
+B=2 3"
+expect "attach: reports the wait status" "$(cat "$T/attach.status")" "status 0"
+"$HERE/lxcri-attach" 8 7 --pid $$ --start "$me_start" -- false 8</bin/false 7>"$T/attach.status"
+expect "attach: the process's exit code is in the status, not ours" "$?:$(cat "$T/attach.status")" "0:status 256"
+"$HERE/lxcri-attach" 8 7 --pid $$ --start "$me_start" --detach -- true 8</bin/true 7>"$T/attach.status"
+expect_match "attach: --detach reports the pid" "$?:$(cat "$T/attach.status")" "0:pid [0-9]*"
+attach_err=$("$HERE/lxcri-attach" 8 7 --pid $$ --start $((me_start + 1)) -- true 8</bin/true 7>"$T/attach.status" 2>"$T/attach.err")
+expect "attach: a recycled init PID fails" "$?" 1
+expect "attach: one error line on the status fd" "$(cat "$T/attach.status")" "error the container's init is gone"
 expect "attach: nothing on stdout or stderr" "$attach_err$(cat "$T/attach.err")" ""
+"$HERE/lxcri-attach" 8 7 --pid $$ --start "$me_start" --cgroup "$T/no-cgroup" -- true 8</bin/true 7>"$T/attach.status"
+expect "attach: a cgroup it cannot join fails" "$?:$(cat "$T/attach.status")" "1:error join cgroup $T/no-cgroup: No such file or directory"
+printf 'junk\n' >"$T/junk" && chmod 755 "$T/junk"
+"$HERE/lxcri-attach" 8 7 --pid $$ --start "$me_start" -- true 8<"$T/junk" 7>"$T/attach.status"
+expect "attach: a failed exec is reported" "$?:$(cat "$T/attach.status")" "1:error exec lxcri-init in the container: Exec format error"
 "$HERE/lxcri-attach" x 2>"$T/attach.err"
-expect "attach: usage error on stderr" "$?:$(cat "$T/attach.err")" "1:lxcri-attach: usage: lxcri-attach NAME LXCPATH INIT_FD STATUS_FD [OPTIONS] -- ARGV..."
+expect "attach: usage error on stderr" "$?:$(cat "$T/attach.err")" "1:lxcri-attach: usage: lxcri-attach INIT_FD STATUS_FD --pid N --start T [OPTIONS] -- ARGV..."
 
 # ---------------------------------------------------------------- lxcri-init
 echo "# lxcri-init"

@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "mountpoint.h"
 #include "pty.h"
+#include "ptyrelay.h"
 #include "execsupport.h"
 #include "syscalls.h"
 
@@ -44,6 +45,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   DefineSyscalls(env, exports);
   DefineMountPoint(env, exports);
   DefinePty(env, exports);
+  DefinePtyRelay(env, exports);
   DefineExecSupport(env, exports);
   return exports;
 }

@@ -1,6 +1,6 @@
 // System calls Node's standard library lacks: mkfifo for the create/start sync fifo,
 // the NS_GET_NSTYPE ioctl to check namespaces joined by path, FD_CLOEXEC for --preserve-fds,
-// waitpid for the processes liblxc's attach makes our children, and the propagation of a
+// waitpid for the exec'd processes left to us as a subreaper, and the propagation of a
 // container's root mount (linux.rootfsPropagation).
 #include "syscalls.h"
 #include "errors.h"

@@ -129,7 +129,7 @@ export interface NativeModule {
 
   /**
    * Clears (true) or sets (false) FD_CLOEXEC on `fd`. Node makes the fds it inherited
-   * close-on-exec; a process that liblxc's attach forks from this one gets an fd only
+   * close-on-exec; a process that lxcri-attach forks from this one gets an fd only
    * when it is inheritable. Throws (with `errno`) for a bad fd.
    */
   setInheritable(fd: number, inheritable: boolean): void;
@@ -187,4 +187,25 @@ export interface NativeModule {
    * Throws (with `errno`) when connecting or sending fails.
    */
   sendFd(socketPath: string, fd: number, payload: string): void;
+
+  /** Puts the terminal `fd` in raw mode; its previous settings (for termRestore), or null
+   * when `fd` is not a terminal. */
+  termRaw(fd: number): Buffer | null;
+
+  /** Gives the terminal `fd` the settings termRaw returned. */
+  termRestore(fd: number, saved: Buffer): void;
+
+  /** `ioctl(fd, TIOCGWINSZ)`; null when `fd` is not a terminal. */
+  getWinsize(fd: number): { rows: number; cols: number } | null;
+
+  /** A close-on-exec duplicate of fd `fd` of process `pid` (pidfd_getfd). */
+  pidfdGetfd(pid: number, fd: number): number;
+
+  /**
+   * Copies `input` (-1: none) to the pty `master` and the master to `output` on the thread
+   * pool. `done` resolves once no slave is open any more, or once the caller has closed
+   * `stop` (a pipe's write end) and what the master held is copied; rejects on a read or
+   * write error of the pty. The caller keeps its fds open until `done` settles.
+   */
+  relayPty(input: number, output: number, master: number): { done: Promise<void>; stop: number };
 }

@@ -2,9 +2,9 @@
 // failed one, e.g. to back up what a failing pod was given (env/lxcri-backup.sh). Its
 // stdio is /dev/null, it is killed at its timeout, and its failure is logged: create's
 // result stands either way.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Logger } from '../log/types.js';
+import { runProgram } from '../runtime/program.js';
 
 export interface CreateHook {
   path: string;
@@ -33,25 +33,7 @@ export async function runCreateHook(hook: CreateHook, run: CreateHookRun, log: L
   };
   if (run.error !== undefined) env.RUNTIME_ERROR = run.error;
   const began = Date.now();
-  const outcome = await new Promise<string | undefined>((resolve) => {
-    const child = spawn(hook.path, [], { env, cwd: '/', stdio: 'ignore', detached: true });
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL'); // the hook and whatever it started
-      } catch {
-        child.kill('SIGKILL');
-      }
-      resolve(`timed out after ${hook.timeoutMs / 1000}s`);
-    }, hook.timeoutMs);
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      resolve(err.message);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(code === 0 ? undefined : signal ? `killed by ${signal}` : `exit status ${code}`);
-    });
-  });
+  const { failure: outcome } = await runProgram({ path: hook.path, env, cwd: '/', timeoutMs: hook.timeoutMs });
   const fields = { file: hook.path, duration: Date.now() - began };
   if (outcome) log.error('create hook failed', { ...fields, error: outcome });
   else log.debug('create hook done', fields);

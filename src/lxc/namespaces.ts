@@ -1,22 +1,14 @@
 // linux.namespaces → lxc.namespace.clone (new ones) and lxc.namespace.share.* (joined by path).
+import { NAMESPACES, nsfsName } from '../spec/namespaces.js';
 import type { Namespace, NamespaceType } from '../spec/types.js';
 import { invalidSpec } from '../runtime/errors.js';
 import type { LxcConfig } from './config.js';
 import type { HookInstruction } from './hookconf.js';
 
-const LXC_NAME: Record<Exclude<NamespaceType, 'time'>, string> = {
-  pid: 'pid',
-  network: 'net',
-  mount: 'mnt',
-  ipc: 'ipc',
-  uts: 'uts',
-  user: 'user',
-  cgroup: 'cgroup',
-};
-
-export function lxcNamespace(type: NamespaceType): string {
-  if (type === 'time') throw new Error('time namespace is refused by validation');
-  return LXC_NAME[type];
+/** liblxc's name of a namespace type: the nsfs one (validation refused what liblxc lacks). */
+function lxcNamespace(type: NamespaceType): string {
+  if (!NAMESPACES[type].liblxc) throw new Error(`${type} namespace is refused by validation`);
+  return nsfsName(type);
 }
 
 export function applyNamespaces(cfg: LxcConfig, namespaces: Namespace[]): void {

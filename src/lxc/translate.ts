@@ -4,8 +4,8 @@
 import { machine } from 'node:os';
 import { join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
-import { RuntimeError } from '../runtime/errors.js';
 import { INIT_BINARY, SECCOMP_LISTENER, STAGE_DIR } from '../runtime/layout.js';
+import { hasCreateTimeHooks } from '../spec/hooks.js';
 import type { Bundle } from '../spec/load.js';
 import { fstabEscape, LxcConfig } from './config.js';
 import { applyDeviceRules } from './devicerules.js';
@@ -46,8 +46,6 @@ export interface TranslateOptions {
   controllers?: ControllerHost;
   /** A limit whose controller is unavailable is left out with a warning, not refused. */
   ignoreUnavailableControllers?: boolean;
-  /** The host path of the pty slave that is the container's terminal (process.terminal). */
-  consoleSlave?: string;
   /** The host's cgroup2 mount point (cgroupMounts().unified). */
   cgroupUnified?: string;
 }
@@ -89,9 +87,6 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   const proc = spec.process;
   const linux = spec.linux;
   if (!proc || !linux || !spec.root) throw new Error('translate() needs a checked bundle');
-  if (proc.terminal && opts.consoleSlave === undefined) {
-    throw new RuntimeError('invalid-argument', 'process.terminal needs --console-socket');
-  }
   const cfg = new LxcConfig();
   const namespaces = linux.namespaces ?? [];
 
@@ -145,12 +140,8 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // Every mount point is made here, inside the rootfs, never through a symlink (mountpoints.ts).
   const points = new MountPoints(bundle.rootfs, { inheritOwner: userns, stageDir: join(opts.runtimeDir, STAGE_DIR) });
   applyMounts(cfg, spec.mounts ?? [], bundle.path, bundle.rootfs, points, cgroupBindSource(namespaces, opts.cgroupUnified));
-  // As runc: the terminal is also /dev/console, so that its name resolves inside
-  // (the host's /dev/pts/N does not exist in the container's devpts).
-  if (proc.terminal && opts.consoleSlave !== undefined) {
-    const console = points.place('/dev/console', 'file', { fs: 'bind', source: opts.consoleSlave });
-    cfg.set('lxc.mount.entry', `${fstabEscape(opts.consoleSlave)} ${fstabEscape(console.path)} none bind 0 0`);
-  }
+  // process.terminal: lxcri-init makes the pty in the container's devpts and binds it on
+  // /dev/console itself, as runc's init does (libexec/lxcri-init.c open_console).
   // The init's files (read-only), with the container's own copy of the init binary
   // (initdir.ts): nothing of the host's is mounted that the container could remount rw.
   // lxcri-init unmounts it all before it becomes the process (libexec/lxcri-init.c).
@@ -188,12 +179,11 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   // and read-only paths (which runc applies after pivot_root). startContainer needs the
   // round trip too: it is where create learns the init's PID for their state.
   const hooks = spec.hooks ?? {};
-  const ociHooks = ['prestart', 'createRuntime', 'createContainer', 'startContainer'] as const;
   const hook: HookInstruction[] = [
     ...uts,
     ...sysctlInstructions(linux.sysctl ?? {}),
     ...deviceInstructions(linux.devices ?? [], spec.mounts ?? []),
-    ...(ociHooks.some((k) => hooks[k]?.length) ? [{ op: 'ocihooks' as const }] : []),
+    ...(hasCreateTimeHooks(hooks) ? [{ op: 'ocihooks' as const }] : []),
     ...pathInstructions(linux.maskedPaths ?? [], linux.readonlyPaths ?? []),
   ];
   // Read-only root last, so that mount points could still be made before it.

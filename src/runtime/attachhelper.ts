@@ -1,6 +1,7 @@
-// exec's attach through libexec/lxcri-attach, which re-executes itself from a sealed memfd
-// before it calls liblxc's attach: attached from Node, the process that joins the container
-// showed the host's node binary behind /proc/<pid>/exe (CVE-2019-5736 class).
+// exec's join through libexec/lxcri-attach, which re-executes itself from a sealed memfd
+// and then joins the container's init by itself (no liblxc, no monitor; see execjoin.ts):
+// joined from Node, the process would show the host's node binary behind /proc/<pid>/exe
+// (CVE-2019-5736 class).
 import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
 import { lxc } from './native.js';
 
@@ -8,9 +9,8 @@ import { lxc } from './native.js';
 export interface AttachJob {
   /** Path of lxcri-attach. */
   helper: string;
-  id: string;
-  /** The runtime root (liblxc's lxcpath). */
-  root: string;
+  /** What to join (execjoin.ts joinArgs). */
+  join: string[];
   /** Our fds that become the process's stdin, stdout, stderr. */
   stdin: number;
   stdout: number;
@@ -40,9 +40,8 @@ function command(job: AttachJob, detach: boolean): { args: string[]; stdio: Stdi
   if (job.seccompFd !== undefined) stdio.push(job.seccompFd);
   stdio.push('pipe');
   // lxcri-init starts as the container's root and becomes the process user itself, with
-  // the process's bounding set (as runc's exec): liblxc's capability drop would leave it
-  // the container process's bounding set, without SETUID/SETGID/SETPCAP.
-  const args = [job.id, job.root, String(fds.init), String(fds.status), '--cwd', '/', '--uid', '0', '--gid', '0', '--keep-caps'];
+  // the process's bounding set (as runc's exec).
+  const args = [String(fds.init), String(fds.status), ...job.join];
   if (job.noNewPrivileges) args.push('--no-new-privs');
   if (detach) args.push('--detach');
   for (const e of job.env) args.push('--env', e);
@@ -75,10 +74,9 @@ export async function attachWait(job: AttachJob): Promise<number> {
 }
 
 /**
- * Starts the process and returns its host PID. lxcri-attach exits once it is attached;
+ * Starts the process and returns its host PID. lxcri-attach exits once it exec'd;
  * as a child subreaper for that moment we get the process as our child (to reap, or to
- * leave to our own parent's subreaper by exiting), as we did when liblxc attached it
- * from here.
+ * leave to our own parent's subreaper by exiting), as runc leaves it to its caller's.
  */
 export function attachDetached(job: AttachJob): number {
   const { args, stdio, status } = command(job, true);

@@ -134,7 +134,7 @@ export class Container {
   }
 
   /**
-   * Run `p` in the created or running container (liblxc attach, through lxcri-init's exec
+   * Run `p` in the created or running container (lxcri-attach's join, through lxcri-init's exec
    * mode) and wait for it: resolves with its exit code (128+N after signal N).
    */
   async exec(p: Process, opts: ExecOptions = {}): Promise<number> {

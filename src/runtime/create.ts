@@ -14,6 +14,7 @@ import { hostId } from '../lxc/idmap.js';
 import { probeLsm } from '../lxc/lsm.js';
 import { translate } from '../lxc/translate.js';
 import type { RootfsPrep } from '../lxc/userns.js';
+import { hasCreateTimeHooks } from '../spec/hooks.js';
 import { loadBundle } from '../spec/load.js';
 import { checkHelpersReachable } from '../lxc/helperreach.js';
 import { newUserns } from '../lxc/userns.js';
@@ -26,15 +27,16 @@ import { listenHooks, type HookServer } from './hookserver.js';
 import { watchInitDeath, type InitDeathWatch } from './initdeath.js';
 import { writeInitDir } from './initdir.js';
 import { writeStaging } from './staging.js';
-import { INIT_BINARY, initDirOf, notifySocketOf } from './layout.js';
+import { INIT_BINARY, initDirOf, initFileOf, INITDIR, notifySocketOf, RUNDIR } from './layout.js';
 import { lxc } from './native.js';
 import { makeDirs } from './mkdirs.js';
 import { listenNotify, type InitReport } from './notify.js';
 import { fileId, isAlive, procRef, runsExecutable } from './proc.js';
 import { closeStdio, resolveStdio, type StdioFds, type StdioOptions } from './stdio.js';
 import { HELPERS, helperPath } from './location.js';
-import { checkPreserveFds, checkTerminal, closePty, openPty, sendMaster, type Pty } from './terminal.js';
+import { checkPreserveFds, checkTerminal, takeConsole } from './terminal.js';
 import { writeRecord, type ContainerRecord } from './record.js';
+import { writeFileAtomic } from './files.js';
 import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
 import { writeSeccompState } from './seccompstate.js';
@@ -67,8 +69,13 @@ export interface CreateRequest {
   beforeCleanup?: (err: unknown) => Promise<void>;
   /** process.terminal: the unix socket that receives the pty master (before create returns). */
   consoleSocket?: string;
+  /** process.terminal without a console socket: the caller gets the pty master (and owns
+   * the fd) before create returns; run relays it (ptyrelay.ts). */
+  takeConsole?: (master: number, name: string) => void;
   /** Fds 3 to 3+N-1 of this process reach the container's process under the same numbers. */
   preserveFds?: number;
+  /** Gets the init's PID (atomically, never through a symlink) once it is created. */
+  pidFile?: string;
 }
 
 export interface Created {
@@ -91,18 +98,14 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest & {
   const cgroup = cgroupPaths(req.id, spec.linux?.cgroupsPath, cfg.monitorCgroup, cfg.systemdCgroup);
   const mounts = cgroupMounts();
   await checkCgroupFree(mounts, cgroup.container);
-  checkTerminal(proc, req.consoleSocket);
+  checkTerminal(proc, req.consoleSocket, req.takeConsole !== undefined);
   if (proc.terminal && req.stdio) throw new RuntimeError('invalid-argument', 'stdio: a container with process.terminal has the terminal as its stdio');
   const preserveFds = checkPreserveFds(req.preserveFds);
   const stdio = resolveStdio(req.stdio);
 
-  // The pty exists before the config: its slave is also bind-mounted on /dev/console.
-  let pty: Pty | undefined;
   try {
-    pty = proc.terminal ? openPty(proc) : undefined;
-    return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, pty, preserveFds, stdio });
+    return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, preserveFds, stdio });
   } finally {
-    if (pty) closePty(pty);
     closeStdio(stdio);
   }
 }
@@ -112,17 +115,15 @@ interface Prepared {
   runtimeDir: string;
   cgroup: ReturnType<typeof cgroupPaths>;
   mounts: ReturnType<typeof cgroupMounts>;
-  pty: Pty | undefined;
   preserveFds: number;
   stdio: StdioFds;
 }
 
 async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: string }, log: Logger, prep: Prepared): Promise<Created> {
-  const { bundle, runtimeDir, cgroup, mounts, pty, preserveFds, stdio } = prep;
+  const { bundle, runtimeDir, cgroup, mounts, preserveFds, stdio } = prep;
   const spec = bundle.spec;
   const proc = spec.process!;
   const translation = translate(bundle, {
-    consoleSlave: pty?.name,
     runtimeDir,
     libexecDir: cfg.libexecDir,
     cgroup,
@@ -192,7 +193,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     await writeRecord(runtimeDir, record);
     // lxcri-hook runs as the container's root: in a user namespace that is a mapped ID,
     // which must read hook.conf and may write its reason for failing to the error file.
-    for (const [name, data] of [['hook.conf', translation.hookConf], ['error', '']] as const) {
+    for (const [name, data] of [[RUNDIR.hookConf, translation.hookConf], [RUNDIR.error, '']] as const) {
       await writeFile(join(runtimeDir, name), data, { mode: 0o600 });
       await chown(join(runtimeDir, name), root.uid, root.gid);
     }
@@ -201,26 +202,26 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     // startContainer hooks before it becomes the process user).
     const { createContainer: ccHooks, startContainer: scHooks } = translation.hookRecords;
     if (ccHooks !== undefined) {
-      await mkdir(join(runtimeDir, 'hooks'), { mode: 0o700 });
-      await chown(join(runtimeDir, 'hooks'), root.uid, root.gid);
-      await writeFile(join(runtimeDir, 'hooks', 'createContainer'), ccHooks, { mode: 0o400 });
-      await chown(join(runtimeDir, 'hooks', 'createContainer'), root.uid, root.gid);
+      const ccFile = join(runtimeDir, RUNDIR.hooks, RUNDIR.createContainerHooks);
+      await mkdir(dirname(ccFile), { mode: 0o700 });
+      await chown(dirname(ccFile), root.uid, root.gid);
+      await writeFile(ccFile, ccHooks, { mode: 0o400 });
+      await chown(ccFile, root.uid, root.gid);
     }
     if (scHooks !== undefined) {
-      await writeFile(join(initDirOf(runtimeDir), 'hooks'), scHooks, { mode: 0o400, flag: 'wx' });
-      await chown(join(initDirOf(runtimeDir), 'hooks'), root.uid, root.gid);
+      await writeFile(initFileOf(runtimeDir, INITDIR.hooks), scHooks, { mode: 0o400, flag: 'wx' });
+      await chown(initFileOf(runtimeDir, INITDIR.hooks), root.uid, root.gid);
     }
-    const configFile = join(runtimeDir, 'config');
+    const configFile = join(runtimeDir, RUNDIR.lxcConfig);
     saveLxcConfig(req.id, cfg.root, configFile, translation.config.items, log);
 
     // The spec as created, for inspect (the bundle may change or go away).
-    await writeFile(join(runtimeDir, 'config.json'), JSON.stringify(spec), { mode: 0o600 });
+    await writeFile(join(runtimeDir, RUNDIR.spec), JSON.stringify(spec), { mode: 0o600 });
 
-    const h = spec.hooks ?? {};
-    if (h.prestart?.length || h.createRuntime?.length || h.createContainer?.length || h.startContainer?.length) {
+    if (hasCreateTimeHooks(spec.hooks)) {
       hookServer = await listenHooks({
         runtimeDir,
-        hooks: h,
+        hooks: spec.hooks ?? {},
         state: { ociVersion: spec.ociVersion, id: req.id, bundle: bundle.path, annotations: spec.annotations ?? {} },
         root,
         monitorPid: () => monitor?.pid,
@@ -230,10 +231,10 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
 
     notify = await listenNotify(notifySocketOf(runtimeDir), user.uid, user.gid);
 
-    // With a terminal the slave is the monitor's stdio, which liblxc hands on to the
-    // init (lxc.console.path = none). Preserved fds keep their numbers; liblxc then must
-    // not close the monitor's inherited fds (it can only keep all or none).
-    const std = pty ? [pty.slave, pty.slave, pty.slave] : [stdio.stdin, stdio.stdout, stdio.stderr];
+    // The monitor's stdio is the init's (lxc.console.path = none); with a terminal the init
+    // makes its own in the container's devpts (open_console). Preserved fds keep their
+    // numbers; liblxc then must not close the monitor's inherited fds (all or none).
+    const std = proc.terminal ? (['ignore', 'ignore', 'ignore'] as const) : [stdio.stdin, stdio.stdout, stdio.stderr];
     const extra = Array.from({ length: preserveFds }, (_, i) => 3 + i);
     // liblxc makes the shared cgroup parents in the monitor: no sweep may remove them
     // before the container and the monitor are in their cgroups (parentlock.ts).
@@ -309,11 +310,8 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     if (busy.length) log.warn('cannot remove the monitor cgroup', { cgroups: busy });
     if (translation.init.seccompListener) await writeSeccompState({ runtimeDir, id: req.id, bundle: bundle.path, spec, pid: initPid, owner: user });
     applyRootPropagation(initPid, spec.linux?.rootfsPropagation);
-    if (pty && req.consoleSocket) {
-      closePty(pty, 'slave');
-      sendMaster(req.consoleSocket, pty);
-      closePty(pty, 'master');
-    }
+    if (proc.terminal) takeConsole(initPid, outcome.console, proc, req);
+    if (req.pidFile !== undefined) await writeFileAtomic(req.pidFile, String(initPid), 0o644);
     notify.close();
     hookServer?.close();
     return { record, runtimeDir };

@@ -14,6 +14,7 @@ import { errnoCode, errorMessage, notFound, RuntimeError } from './errors.js';
 import { findProcesses, isAlive, type ProcRef } from './proc.js';
 import type { RuntimeConfig } from './config.js';
 import { reapInit } from './initreap.js';
+import { RUNDIR } from './layout.js';
 import { removeLxcLock } from './lxclock.js';
 import { monitorArgs, reapContainer } from './reap.js';
 import { readRecord, type ContainerRecord } from './record.js';
@@ -139,7 +140,7 @@ async function deleteDamaged(cfg: RuntimeConfig, runtimeDir: string, id: string,
 async function cgroupPathsOf(cfg: RuntimeConfig, runtimeDir: string, id: string): Promise<CgroupPaths> {
   let cgroupsPath: string | undefined;
   try {
-    const spec = JSON.parse(await readFile(join(runtimeDir, 'config.json'), 'utf8')) as unknown;
+    const spec = JSON.parse(await readFile(join(runtimeDir, RUNDIR.spec), 'utf8')) as unknown;
     const p = (spec as { linux?: { cgroupsPath?: unknown } } | null)?.linux?.cgroupsPath;
     if (typeof p === 'string') cgroupsPath = p;
   } catch {

@@ -1,5 +1,6 @@
-// exec: run another process in a created or running container, through liblxc's attach
-// (in libexec/lxcri-attach, see attachhelper.ts) and lxcri-init's exec mode, so that it gets the same identity handling as the
+// exec: run another process in a created or running container, through lxcri-attach's
+// own join of the init's namespaces and cgroups (attachhelper.ts, execjoin.ts: no liblxc,
+// no monitor) and lxcri-init's exec mode, so that it gets the same identity handling as the
 // container's own process (groups, umask, the five capability sets, PATH lookup, HOME,
 // the 126/127 messages).
 import { closeSync, constants, existsSync, openSync } from 'node:fs';
@@ -13,14 +14,19 @@ import type { Process, Spec } from '../spec/types.js';
 import type { Container } from './container.js';
 import { errnoCode, errorMessage, notRunning, RuntimeError } from './errors.js';
 import type { RuntimeConfig } from './config.js';
-import { INIT_BINARY, initDirOf, SECCOMP_LISTENER } from './layout.js';
+import { INIT_BINARY, initDirOf, initFileOf, INITDIR, RUNDIR, SECCOMP_LISTENER } from './layout.js';
 import { helperPath } from './location.js';
 import { attachDetached, attachWait, childFds, type AttachJob } from './attachhelper.js';
+import { cgroupDirs, joinArgs, lsmArgs, storedProcess } from './execjoin.js';
+import { cgroupMounts } from '../cgroup/mounts.js';
+import { probeLsm } from '../lxc/lsm.js';
 import { lxc } from './native.js';
 import { exitCode } from './signals.js';
 import { checkOperation } from './operations.js';
+import { containerStatus, hasProcess } from './status.js';
 import { pollUntil } from './wait.js';
 import { closeStdio, resolveStdio, type StdioOptions } from './stdio.js';
+import { startRelay } from './ptyrelay.js';
 import { checkPreserveFds, closePty, containerPtmx, openPty, sendMaster, type Pty } from './terminal.js';
 
 export interface ExecStdio {
@@ -30,21 +36,17 @@ export interface ExecStdio {
 }
 
 export interface ExecFds {
-  /** 'pty': stdin is a pty slave of ours that must become the controlling terminal;
-   * 'maybe': the caller's stdio, which may be a terminal (CRI-O's streaming exec). */
-  tty?: 'pty' | 'maybe';
+  /** 'pty': stdin is a pty slave of ours that must become the controlling terminal. */
+  tty?: 'pty';
   /** --preserve-fds: fds 3 to 3+N-1 stay open in the process. */
   keepFds?: number;
 }
-
-/** What liblxc's attach puts into the environment besides what it is given. */
-const ATTACH_ADDS = ['container', 'PATH'];
 
 /** The container's own process spec, as create stored it. */
 export async function containerProcess(c: Container): Promise<Process> {
   let text: string;
   try {
-    text = await readFile(join(c.runtimeDir, 'config.json'), 'utf8');
+    text = await readFile(join(c.runtimeDir, RUNDIR.spec), 'utf8');
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') throw notRunning(c.id);
     throw new RuntimeError('system', `container "${c.id}": cannot read its config.json: ${errorMessage(err)}`);
@@ -63,21 +65,24 @@ export type ExecWhere = Pick<RuntimeConfig, 'root' | 'libexecDir'>;
 export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, init: string, seccompFd?: number): { argv: string[]; env: string[] } {
   if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
   const env = dedupeEnv(p.env ?? []);
-  const have = new Set(env.map((e) => e.slice(0, e.indexOf('='))));
   const caps = capabilitySets(p.capabilities, warn);
   const argv = [init, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
   if (fds.tty === 'pty') argv.push('--tty');
-  if (fds.tty === 'maybe') argv.push('--tty-maybe');
   if (seccompFd !== undefined) argv.push('--seccomp-fd', String(seccompFd));
   if (fds.keepFds) argv.push('--keep-fds', String(fds.keepFds));
   argv.push(...rlimitArgs(p.rlimits ?? []));
-  for (const name of ATTACH_ADDS) if (!have.has(name)) argv.push('--unset', name);
   argv.push('--', ...p.args);
   return { argv, env };
 }
 
 function checkRunning(c: Container): void {
   checkOperation(c.record, 'exec');
+}
+
+/** A failed join: the container stopped meanwhile (its init is gone), or the reason. */
+function joinFailed(c: Container, err: unknown): RuntimeError {
+  if (!hasProcess(containerStatus(c.record))) return notRunning(c.id);
+  return new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
 }
 
 /** An attach job (see attachhelper.ts) and the fds of ours it holds, which `close` closes
@@ -103,11 +108,11 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
       throw new RuntimeError('invalid-argument', `--preserve-fds ${fds.keepFds}: ${errorMessage(err)}`);
     }
   }
-  // As runc: an exec'd process runs under the container's filter, loaded by lxcri-init
-  // (liblxc's attach loads none), which create wrote when the container got one.
-  const seccompFile = join(initDirOf(c.runtimeDir), 'seccomp');
+  // As runc: an exec'd process runs under the container's filter, loaded by lxcri-init,
+  // which create wrote when the container got one.
+  const seccompFile = initFileOf(c.runtimeDir, INITDIR.seccomp);
   const seccomp = existsSync(seccompFile);
-  // The agent would need the exec'd process's host PID, which only liblxc's attach learns.
+  // The agent would need to be told the exec'd process's host PID, which nothing does yet.
   if (existsSync(join(initDirOf(c.runtimeDir), SECCOMP_LISTENER))) {
     throw new RuntimeError('invalid-argument', `container "${c.id}" has a seccomp agent (linux.seccomp.listenerPath): exec is not supported in it`);
   }
@@ -126,7 +131,14 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
     }
     // lxcri-init reads the profile from the fd number lxcri-attach hands it on as.
     const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY, childFds(keepFds, seccomp).seccomp);
-    const job = { helper, id: c.id, root: where.root, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges: p.noNewPrivileges === true };
+    const init = c.record.init;
+    if (!init) throw notRunning(c.id);
+    const own = storedProcess(c.id, c.runtimeDir);
+    const join = joinArgs(init, cgroupDirs(cgroupMounts(), c.record.cgroup.container), lsmArgs(p, own, probeLsm()));
+    // As liblxc's attach did (lxc.no_new_privs): a container's no_new_privs holds for every
+    // process in it, which also keeps its seccomp filter loaded after the identity change.
+    const noNewPrivileges = p.noNewPrivileges === true || own?.noNewPrivileges === true;
+    const job = { helper, join, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges };
     return { job, close };
   } catch (err) {
     close();
@@ -142,7 +154,7 @@ export async function execWait(c: Container, where: ExecWhere, p: Process, stdio
   try {
     return exitCode(await attachWait(a.job));
   } catch (err) {
-    throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
+    throw joinFailed(c, err);
   } finally {
     a.close();
   }
@@ -155,7 +167,7 @@ export function execDetached(c: Container, where: ExecWhere, p: Process, stdio: 
   try {
     return attachDetached(a.job);
   } catch (err) {
-    throw new RuntimeError('system', `exec in container "${c.id}" failed: ${errorMessage(err)}`);
+    throw joinFailed(c, err);
   } finally {
     a.close();
   }
@@ -169,8 +181,8 @@ export interface ExecOptions {
    * With process.terminal: the unix socket that receives the master of a new pty (the
    * runtime-spec console-socket protocol); the slave is the process's stdio and
    * controlling terminal. Without a socket, a foreground process with process.terminal
-   * gets `stdio` as it is and makes it its controlling terminal if it is a terminal that
-   * nobody owns yet (CRI-O's streaming exec).
+   * gets a new pty all the same, and exec relays between it and `stdio` (ptyrelay.ts; as
+   * runc, also for CRI-O's streaming exec, whose stdio is a pty of CRI-O's).
    */
   consoleSocket?: string;
   /** Fds 3 to 3+N-1 of this process stay open in the process under the same numbers. */
@@ -230,7 +242,8 @@ export async function execForeground(c: Container, where: ExecWhere, p: Process,
   if (socket === undefined) {
     const stdio = resolveStdio(opts.stdio);
     try {
-      return await execWait(c, where, p, stdio, log, { tty: p.terminal ? 'maybe' : undefined, keepFds });
+      if (p.terminal) return await execRelayed(c, where, p, stdio, log, keepFds);
+      return await execWait(c, where, p, stdio, log, { keepFds });
     } finally {
       closeStdio(stdio);
     }
@@ -242,6 +255,26 @@ export async function execForeground(c: Container, where: ExecWhere, p: Process,
     closePty(pty, 'master');
     const pio = { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave };
     return await execWait(c, where, p, pio, log, { tty: 'pty', keepFds });
+  } finally {
+    closePty(pty);
+  }
+}
+
+/** A foreground process with a pty of its own, relayed to `stdio` (as `runc exec -t`). */
+async function execRelayed(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, keepFds: number): Promise<number> {
+  const pty = ptyFor(c, p);
+  try {
+    const relay = startRelay(pty.master, { stdin: stdio.stdin, stdout: stdio.stdout }, { dieOnSignals: true });
+    let code: number;
+    try {
+      code = await execWait(c, where, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, log, { tty: 'pty', keepFds });
+    } catch (err) {
+      relay.restore();
+      await relay.finish().catch(() => undefined);
+      throw err;
+    }
+    await relay.finish();
+    return code;
   } finally {
     closePty(pty);
   }

@@ -4,12 +4,12 @@
 // killed at its timeout. Hook output never reaches lxcri's stdout or stderr (they are the
 // container's, or the caller's): it goes to the lxcri log, and a failing hook's last line of
 // output is part of the error.
-import { spawn } from 'node:child_process';
 import type { Logger } from '../log/types.js';
 import type { HookKind } from '../spec/hooks.js';
 import type { Hook, State } from '../spec/types.js';
 import { errorMessage, RuntimeError } from './errors.js';
 import { echo } from './message.js';
+import { runProgram } from './program.js';
 
 /** The status each hook kind sees, as crun gives it ("starting" is crun's own value). */
 export const HOOK_STATUS = {
@@ -45,62 +45,22 @@ function lastLine(output: string): string {
 }
 
 /** Run one hook; rejects with "<kind> hook <path>: <reason>". */
-export function runHook(kind: HookKind, hook: Hook, state: HookState, log: Logger): Promise<void> {
+export async function runHook(kind: HookKind, hook: Hook, state: HookState, log: Logger): Promise<void> {
   const args = hook.args ?? [];
-  const fail = (why: string, output = ''): RuntimeError => {
-    const detail = lastLine(output);
-    return new RuntimeError('system', `${kind} hook ${hook.path}: ${why}${detail ? `: ${detail}` : ''}`);
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(hook.path, args.slice(1), {
-      argv0: args[0] ?? hook.path,
-      env: envObject(hook.env ?? []),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // A process group of its own, killed as a whole at the timeout.
-      detached: true,
-    });
-    // Bytes, decoded once at the end: a chunk may end inside a character.
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    const collect = (d: Buffer): void => {
-      if (kept >= OUTPUT_LIMIT) return;
-      chunks.push(d);
-      kept += d.length;
-    };
-    let output = '';
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    // A hook that does not read its stdin may exit before we are done writing.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(JSON.stringify(state));
-    let timedOut = false;
-    const timer = hook.timeout
-      ? setTimeout(() => {
-          timedOut = true;
-          try {
-            process.kill(-child.pid!, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
-        }, hook.timeout * 1000)
-      : undefined;
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(fail(`exec: ${errorMessage(err)}`));
-    });
-    // 'exit', not 'close': a daemon the hook left behind may hold its pipes open.
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      child.stdout.destroy();
-      child.stderr.destroy();
-      output = Buffer.concat(chunks).subarray(0, OUTPUT_LIMIT).toString('utf8');
-      if (output) log.info('hook output', { kind, path: hook.path, output: output.slice(0, OUTPUT_LIMIT) });
-      if (timedOut) reject(fail(`timed out after ${hook.timeout}s`, output));
-      else if (code === 0) resolve();
-      else if (signal) reject(fail(`killed by ${signal}`, output));
-      else reject(fail(`exited with status ${code}`, output));
-    });
+  const end = await runProgram({
+    path: hook.path,
+    argv0: args[0] ?? hook.path,
+    args: args.slice(1),
+    env: envObject(hook.env ?? []),
+    stdin: JSON.stringify(state),
+    outputLimit: OUTPUT_LIMIT,
+    timeoutMs: hook.timeout !== undefined ? hook.timeout * 1000 : undefined,
   });
+  if (end.output) log.info('hook output', { kind, path: hook.path, output: end.output });
+  if (end.failure) {
+    const detail = lastLine(end.output);
+    throw new RuntimeError('system', `${kind} hook ${hook.path}: ${end.failure}${detail ? `: ${detail}` : ''}`);
+  }
 }
 
 /** Run hooks in order; the first failure rejects (create-time hooks). */

@@ -16,12 +16,12 @@ import type { Logger } from '../log/types.js';
 import type { Hooks } from '../spec/types.js';
 import { errorMessage } from './errors.js';
 import { HOOK_STATUS, OUTPUT_LIMIT, runHooks, type HookState } from './hooks.js';
-import { initDirOf } from './layout.js';
+import { initDirOf, INITDIR, RUNDIR } from './layout.js';
 import { listenShort } from './shortsock.js';
 
-export const HOOK_SOCKET = 'hooks.sock';
+export const HOOK_SOCKET = RUNDIR.hookSocket;
 /** The startContainer state, next to the hooks in init/ (read by lxcri-init). */
-export const START_STATE_FILE = 'hooks.state';
+export const START_STATE_FILE = INITDIR.hooksState;
 
 export interface HookServerOptions {
   runtimeDir: string;

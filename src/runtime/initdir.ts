@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InitFiles } from '../lxc/translate.js';
-import { INIT_BINARY, initDirOf, SECCOMP_LISTENER, syncFifoOf } from './layout.js';
+import { INIT_BINARY, initDirOf, INITDIR, SECCOMP_LISTENER, syncFifoOf } from './layout.js';
 import { nulList } from '../lxc/process.js';
 import { lxc } from './native.js';
 
@@ -26,15 +26,15 @@ export async function writeInitDir(runtimeDir: string, files: InitFiles, owners:
     await writeFile(p, data, { mode: 0o400, flag: 'wx' });
     await chown(p, owners.root.uid, owners.root.gid);
   };
-  await own('args', nulList(files.args));
-  await own('env', nulList(files.env));
-  await own('cwd', files.cwd);
-  await own('identity', files.identity);
+  await own(INITDIR.args, nulList(files.args));
+  await own(INITDIR.env, nulList(files.env));
+  await own(INITDIR.cwd, files.cwd);
+  await own(INITDIR.identity, files.identity);
   // Its presence tells lxcri-init to make stdin (the pty slave) its controlling terminal.
-  if (files.terminal) await own('terminal', '');
-  if (files.preserveFds) await own('preserve-fds', String(files.preserveFds));
+  if (files.terminal) await own(INITDIR.terminal, '');
+  if (files.preserveFds) await own(INITDIR.preserveFds, String(files.preserveFds));
   // Its presence makes lxcri-init load the filter (also for exec: see execArgv).
-  if (files.seccomp !== undefined) await own('seccomp', files.seccomp);
+  if (files.seccomp !== undefined) await own(INITDIR.seccomp, files.seccomp);
   // Mount point of the seccomp agent's socket.
   if (files.seccompListener) await writeFile(join(dir, SECCOMP_LISTENER), '', { mode: 0o444, flag: 'wx' });
   // A copy, never the host's file: a container that remounts its init dir rw (with

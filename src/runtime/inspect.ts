@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Spec, State } from '../spec/types.js';
+import { RUNDIR } from './layout.js';
 import type { Container } from './container.js';
 import type { ContainerRecord } from './record.js';
 
@@ -28,7 +29,7 @@ export function parseLxcConfig(text: string): Array<[string, string]> {
 
 export async function inspect(c: Container): Promise<Inspection> {
   const read = (name: string): Promise<string | null> => readFile(join(c.runtimeDir, name), 'utf8').catch(() => null);
-  const [spec, config] = await Promise.all([read('config.json'), read('config')]);
+  const [spec, config] = await Promise.all([read(RUNDIR.spec), read(RUNDIR.lxcConfig)]);
   return {
     state: c.state(),
     spec: spec === null ? null : (JSON.parse(spec) as Spec),

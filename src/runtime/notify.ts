@@ -1,11 +1,19 @@
 // The readiness channel of create: lxcri-init connects to <runtime dir>/init/notify before it
 // unmounts its init dir, and sends "ok" or "error <code> <message>" once it has checked the
-// process can be executed.
+// process can be executed. With process.terminal the line is "ok console <fd> /dev/pts/N":
+// the init's fd of the pty master it made in the container's devpts, for create to take.
 import { chmod, chown } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { listenShort } from './shortsock.js';
 
-export type InitReport = { ok: true } | { ok: false; code: number; message: string };
+export type InitReport = { ok: true; console?: InitConsole } | { ok: false; code: number; message: string };
+
+/** The pty lxcri-init opened for process.terminal: its master's fd number in the init. */
+export interface InitConsole {
+  fd: number;
+  /** The slave, as the container sees it. */
+  name: string;
+}
 
 export interface NotifyListener {
   /** Resolves with the first report lxcri-init sends. */
@@ -25,6 +33,8 @@ const turn = (): Promise<void> => new Promise((res) => setImmediate(res));
 export function parseReport(line: string): InitReport {
   const t = line.trim();
   if (t === 'ok') return { ok: true };
+  const c = /^ok console (\d{1,9}) (\/dev\/pts\/\d{1,9})$/.exec(t);
+  if (c) return { ok: true, console: { fd: Number(c[1]), name: c[2]! } };
   const m = /^error (\d+) (.*)$/s.exec(t);
   if (m) return { ok: false, code: Number(m[1]), message: m[2]! };
   return { ok: false, code: 125, message: `unexpected report from lxcri-init: ${JSON.stringify(t.slice(0, 200))}` };

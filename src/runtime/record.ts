@@ -6,11 +6,12 @@ import { basename, join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { errnoCode } from './errors.js';
 import { writeFileAtomic } from './files.js';
+import { RUNDIR } from './layout.js';
 import { DamagedRecord, parseRecord } from './recordshape.js';
 import type { Hook } from '../spec/types.js';
 import type { FileId, ProcRef } from './proc.js';
 
-export const RECORD_FILE = 'lxcri.json';
+export const RECORD_FILE = RUNDIR.record;
 
 export interface ContainerRecord {
   id: string;

@@ -3,6 +3,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError } from './errors.js';
+import { RUNDIR } from './layout.js';
 
 export type MonitorEnd = { code: number | null; signal: NodeJS.Signals | null };
 
@@ -14,7 +15,7 @@ export type MonitorEnd = { code: number | null; signal: NodeJS.Signals | null };
 export async function startFailure(runtimeDir: string, end: MonitorEnd | { initDied: string }, lxcLogFile: string | undefined, id: string, since: number): Promise<RuntimeError> {
   let detail = '';
   try {
-    detail = (await readFile(join(runtimeDir, 'error'), 'utf8')).split('\n')[0]!.trim();
+    detail = (await readFile(join(runtimeDir, RUNDIR.error), 'utf8')).split('\n')[0]!.trim();
   } catch {
     /* no error file: only the exit status is known */
   }

@@ -5,6 +5,7 @@ import { closeSync, statSync } from 'node:fs';
 import type { Process } from '../spec/types.js';
 import { errorMessage, RuntimeError } from './errors.js';
 import { lxc } from './native.js';
+import type { InitConsole } from './notify.js';
 
 export interface Pty {
   master: number;
@@ -65,9 +66,41 @@ export function closePty(pty: Pty, which: 'both' | 'slave' | 'master' = 'both'):
   }
 }
 
-/** The checks runc makes: a terminal needs a console socket and the other way round. */
-export function checkTerminal(p: Process, consoleSocket: string | undefined): void {
-  if (p.terminal && !consoleSocket) throw new RuntimeError('invalid-argument', 'process.terminal needs --console-socket');
+/**
+ * Takes the master of the pty lxcri-init made in the container's devpts (create, see
+ * notify.ts) from the init, sizes it as process.consoleSize says, and hands it to the
+ * console socket or to the caller.
+ */
+export function takeConsole(initPid: number, made: InitConsole | undefined, p: Process, to: { consoleSocket?: string; takeConsole?: (master: number, name: string) => void }): void {
+  if (!made) throw new RuntimeError('system', 'lxcri-init made no terminal for process.terminal');
+  let master: number;
+  try {
+    master = lxc().pidfdGetfd(initPid, made.fd);
+  } catch (err) {
+    throw new RuntimeError('system', `cannot take the terminal from the container's init: ${errorMessage(err)}`);
+  }
+  const pty: Pty = { master, slave: -1, name: made.name };
+  try {
+    if (p.consoleSize) lxc().setWinsize(master, p.consoleSize.height, p.consoleSize.width);
+  } catch (err) {
+    closePty(pty);
+    throw new RuntimeError('system', `cannot size the terminal: ${errorMessage(err)}`);
+  }
+  if (to.consoleSocket === undefined && to.takeConsole) {
+    to.takeConsole(master, made.name);
+    return;
+  }
+  try {
+    sendMaster(to.consoleSocket ?? '', pty);
+  } finally {
+    closePty(pty);
+  }
+}
+
+/** The checks runc makes: a terminal needs a console socket (or a caller that relays it,
+ * `taken`) and a console socket needs a terminal. */
+export function checkTerminal(p: Process, consoleSocket: string | undefined, taken = false): void {
+  if (p.terminal && !consoleSocket && !taken) throw new RuntimeError('invalid-argument', 'process.terminal needs --console-socket');
   if (!p.terminal && consoleSocket) throw new RuntimeError('invalid-argument', '--console-socket needs process.terminal: true');
 }
 

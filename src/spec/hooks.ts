@@ -7,6 +7,15 @@ import type { Hook, Hooks } from './types.js';
 export const HOOK_KINDS = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
 export type HookKind = (typeof HOOK_KINDS)[number];
 
+/**
+ * The hooks of create: lxcri-hook asks create over hooks.sock to run them (or, for
+ * startContainer, to learn the init's PID for their state), so translate's `ocihooks`
+ * instruction and create's hook server must agree on this one list.
+ */
+export const CREATE_TIME_HOOKS = ['prestart', 'createRuntime', 'createContainer', 'startContainer'] as const satisfies readonly HookKind[];
+
+export const hasCreateTimeHooks = (hooks: Hooks | undefined): boolean => CREATE_TIME_HOOKS.some((k) => (hooks?.[k]?.length ?? 0) > 0);
+
 
 function checkHook(kind: HookKind, i: number, h: Hook): void {
   const where = `hooks.${kind}[${i}]`;

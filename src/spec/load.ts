@@ -6,6 +6,7 @@ import { errnoCode, errnoText, invalidSpec, RuntimeError } from '../runtime/erro
 import { JsonFileError, readJsonFile } from './jsonfile.js';
 import type { Namespace, Spec } from './types.js';
 import { checkHooks } from './hooks.js';
+import { NAMESPACES } from './namespaces.js';
 import { checkNamespaceFile } from './nsfile.js';
 import { checkProcess } from './process.js';
 import { checkRootfsAccess } from './rootfsaccess.js';
@@ -77,7 +78,7 @@ function checkNamespaces(nss: Namespace[]): void {
   for (const ns of nss) {
     if (seen.has(ns.type)) throw invalidSpec(`duplicate namespace "${ns.type}"`);
     seen.add(ns.type);
-    if (ns.type === 'time') throw invalidSpec('the time namespace is not supported by liblxc');
+    if (!NAMESPACES[ns.type].liblxc) throw invalidSpec(`the ${ns.type} namespace is not supported by liblxc`);
     if (ns.path !== undefined) {
       if (!isAbsolute(ns.path)) throw invalidSpec(`namespace ${ns.type} path "${ns.path}" must be absolute`);
       checkNamespaceFile(ns.type, ns.path);

@@ -4,7 +4,7 @@
 import { lxc } from '../runtime/native.js';
 import { errnoCode, errorMessage, invalidSpec } from '../runtime/errors.js';
 import { echo } from '../runtime/message.js';
-import { lxcNamespace } from '../lxc/namespaces.js';
+import { nsfsName } from './namespaces.js';
 import type { NamespaceType } from './types.js';
 
 export function checkNamespaceFile(type: NamespaceType, path: string): void {
@@ -16,7 +16,7 @@ export function checkNamespaceFile(type: NamespaceType, path: string): void {
     throw invalidSpec(`${type} namespace path ${echo(path)}: ${why}`);
   }
   if (actual === null) throw invalidSpec(`${type} namespace path ${echo(path)} is not a namespace`);
-  if (actual !== lxcNamespace(type)) {
+  if (actual !== nsfsName(type)) {
     throw invalidSpec(`${type} namespace path ${echo(path)} is a ${actual} namespace`);
   }
 }

@@ -3,6 +3,7 @@
 // with the bundle, before anything exists; lxcri-hook writes them (src/lxc/sysctl.ts).
 import { statSync } from 'node:fs';
 import { invalidSpec, RuntimeError } from '../runtime/errors.js';
+import { nsfsName } from './namespaces.js';
 import type { Namespace, NamespaceType } from './types.js';
 
 /** The IPC namespace's System V and POSIX message queue knobs (besides fs.mqueue.*). */
@@ -33,12 +34,13 @@ export function sysctlNamespace(parts: string[]): NamespaceType | undefined {
   return undefined;
 }
 
-const HOST_NS: Partial<Record<NamespaceType, string>> = { ipc: 'ipc', network: 'net', uts: 'uts' };
+/** The namespaces that scope sysctls (sysctlNamespace). */
+const SYSCTL_NS: ReadonlySet<NamespaceType> = new Set(['ipc', 'network', 'uts']);
 
 /** A namespace joined by path that is this process's own (the host's) isolates nothing. */
 export function isHostNamespace(type: NamespaceType, path: string): boolean {
-  const own = HOST_NS[type];
-  if (own === undefined) return false;
+  if (!SYSCTL_NS.has(type)) return false;
+  const own = nsfsName(type);
   try {
     const a = statSync(path);
     const b = statSync(`/proc/self/ns/${own}`);

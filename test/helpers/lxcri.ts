@@ -99,7 +99,7 @@ let libexecCopy: string | undefined;
  * a private temp dir, keeps it out: then the tree's helpers are run from a copy in a
  * traversable temp dir (the same binaries; the product refuses such a layout by name).
  */
-function reachableLibexec(): { LXCRI_LIBEXEC?: string } {
+export function reachableLibexec(): { LXCRI_LIBEXEC?: string } {
   for (let d = join(REPO, 'libexec'); d !== dirname(d); d = dirname(d)) {
     if ((statSync(d).mode & 0o001) === 0) {
       if (!libexecCopy) {

@@ -68,8 +68,8 @@ done
 echo attack-done
 `;
 
-/** PIDs of lxcri-attach processes attaching to container `id`. */
-const attachers = (id: string): number[] => processesWhere((argv) => argv[0]!.endsWith('/lxcri-attach') && argv[1] === id);
+/** PIDs of lxcri-attach processes joining the container whose init is `init`. */
+const attachers = (init: number): number[] => processesWhere((argv) => argv[0]!.endsWith('/lxcri-attach') && argv[argv.indexOf('--pid') + 1] === String(init));
 
 describe('escapes: nothing of the host is mounted for the container to remount', () => {
   it('a container with every capability cannot write the host lxcri-init or runtime dir; after start nothing of either is mounted', async () => {
@@ -126,17 +126,18 @@ exec sleep 600`;
     const bundle = makeBundle(env, id, (s) => privileged(s, 'exec sleep 600'));
     expect(await run(['create', '--bundle', bundle, id])).toMatchObject({ code: 0, stderr: '' });
     expect(await run(['start', id])).toMatchObject({ code: 0, stderr: '' });
-    // liblxc's attach forks the joining process from lxcri-attach, which waits for it: its
-    // executable is what /proc/<pid>/exe shows for the joining process until lxcri-init runs.
+    // lxcri-attach forks the joining process, which waits for it: its executable is what
+    // /proc/<pid>/exe shows for the joining process until lxcri-init runs.
+    const init = (await env.state(id)).pid;
     const e = run(['exec', id, 'sleep', '2']);
-    await waitFor(() => attachers(id).length > 0, 10_000, 'lxcri-attach');
-    const [pid] = attachers(id);
+    await waitFor(() => attachers(init).length > 0, 10_000, 'lxcri-attach');
+    const [pid] = attachers(init);
     expect(readlinkSync(`/proc/${pid}/exe`)).toMatch(/^\/memfd:lxcri-attach \(deleted\)$/);
     // The CVE-2019-5736 way: hold it open while it runs, write it once nothing runs it.
     const held = openSync(`/proc/${pid}/exe`, 'r');
     try {
       expect(await e).toMatchObject({ code: 0, stderr: '' });
-      await waitFor(() => attachers(id).length === 0, 10_000, 'lxcri-attach to exit');
+      await waitFor(() => attachers(init).length === 0, 10_000, 'lxcri-attach to exit');
       const w = openSync(`/proc/self/fd/${held}`, 'r+');
       try {
         expect(() => writeSync(w, 'planted')).toThrow(/EPERM/);

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, LAUNCHER, MAIN, makeBundle, waitFor, withArgs } from '../helpers/lxcri.js';
+import { Env, LAUNCHER, leftovers, MAIN, makeBundle, waitFor, withArgs } from '../helpers/lxcri.js';
 import type { Process } from '../../src/spec/types.js';
 
 // Usage: console.py SOCKET OUT JSON-ARGV-LIST. Becomes a child subreaper, listens on
@@ -114,7 +114,7 @@ const SHOW_TTY = 'tty; stty size; read -r a b c d e f g rest < /proc/$$/stat; ec
 describe('terminal', () => {
   it('create --console-socket: the init has the pty as stdio and controlling terminal, sized', async () => {
     const bundle = makeBundle(env, 'tty1', (s) => {
-      withArgs('sh', '-c', `${SHOW_TTY}; exit 5`)(s);
+      withArgs('sh', '-c', `${SHOW_TTY}; [ /dev/console -ef "$(tty)" ] && echo console=tty; exit 5`)(s);
       s.process!.terminal = true;
       s.process!.consoleSize = { height: 30, width: 120 };
     });
@@ -123,8 +123,9 @@ describe('terminal', () => {
     expect(r.codes).toEqual([0, 0]);
     expect(r.nfds).toBe(1);
     expect(r.payload).toMatch(/^\/dev\/pts\/\d+$/);
-    // The pty is bind-mounted on /dev/console, as runc does, so its name resolves.
-    expect(r.output).toMatch(/^\/dev\/console\r\n30 120\r\nctty=[1-9]\d*\r\n$/);
+    // As runc: the init made the pty in the container's own devpts, so tty names it.
+    // The same terminal is /dev/console.
+    expect(r.output).toMatch(new RegExp(`^${r.payload}\\r\\n30 120\\r\\nctty=[1-9]\\d*\\r\\nconsole=tty\\r\\n$`));
     // The monitor, orphaned to the helper, ends with the container's exit status.
     expect(r.orphans).toContain(5);
     await env.run(['delete', '--force', 'tty1']);
@@ -141,7 +142,8 @@ describe('terminal', () => {
     expect(r.stderr).toEqual(['']);
     expect(r.codes).toEqual([0]);
     expect(r.nfds).toBe(1);
-    expect(r.output).toMatch(/^\/dev\/console\r\n25 100\r\nctty=[1-9]\d*\r\n$/);
+    expect(r.payload).toMatch(/^\/dev\/pts\/\d+$/);
+    expect(r.output).toMatch(new RegExp(`^${r.payload}\\r\\n25 100\\r\\nctty=[1-9]\\d*\\r\\n$`));
     // The pid file's process (the monitor) was orphaned to the helper with the exit status.
     expect(Number(readFileSync(pidFile, 'utf8'))).toBeGreaterThan(0);
     expect(r.orphans).toContain(6);
@@ -159,6 +161,18 @@ describe('terminal', () => {
     const b = await env.run(['create', '--bundle', plain, '--console-socket', join(env.dir, 'none.sock'), 'tty3']);
     expect(b.code).toBe(1);
     expect(b.stderr).toBe('lxcri: --console-socket needs process.terminal: true\n');
+  });
+
+  it('refuses a terminal in a container without a devpts at /dev/pts, in one line, leaving nothing', async () => {
+    const bundle = makeBundle(env, 'tm-nopts', (s) => {
+      s.process!.terminal = true;
+      s.mounts = s.mounts!.filter((m) => m.destination !== '/dev/pts');
+    });
+    const r = await env.run(['create', '--bundle', bundle, '--console-socket', join(env.dir, 'nopts.sock'), 'tm-nopts']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('lxcri: lxcri-init: open /dev/pts/ptmx (process.terminal needs a devpts mount at /dev/pts): No such file or directory\n');
+    expect((await env.run(['state', 'tm-nopts'])).code).toBe(1);
+    expect(leftovers(env, 'tm-nopts')).toEqual([]);
   });
 
   describe('exec', () => {

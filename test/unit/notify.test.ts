@@ -48,6 +48,8 @@ describe('notify drain', () => {
 
   it('parses the report lines', () => {
     expect(parseReport('ok\n')).toEqual({ ok: true });
+    expect(parseReport('ok console 7 /dev/pts/3\n')).toEqual({ ok: true, console: { fd: 7, name: '/dev/pts/3' } });
+    expect(parseReport('ok console x /dev/pts/3\n').ok).toBe(false);
     expect(parseReport('error 127 exec: "x": executable file not found in $PATH\n')).toEqual({ ok: false, code: 127, message: 'exec: "x": executable file not found in $PATH' });
     expect(parseReport('garbage')).toMatchObject({ ok: false, code: 125 });
   });

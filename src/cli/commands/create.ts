@@ -3,7 +3,6 @@
 // init goes to our nearest child subreaper (conmon), nothing of lxcri stays behind.
 import { resolve } from 'node:path';
 import { errorMessage } from '../../runtime/errors.js';
-import { writeFileAtomic } from '../../runtime/files.js';
 import type { Context } from '../context.js';
 
 export interface CreateArgs {
@@ -32,6 +31,7 @@ export async function create(args: CreateArgs, ctx: Context): Promise<number> {
       consoleSocket: args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined,
       preserveFds: args.preserveFds,
       adopt: false,
+      pidFile: args.pidFile,
       // While the runtime dir still holds what the failing container was given.
       beforeCleanup: async (err) => {
         hookRan = true;
@@ -43,14 +43,6 @@ export async function create(args: CreateArgs, ctx: Context): Promise<number> {
     throw err;
   }
   await runHook();
-  if (args.pidFile) {
-    try {
-      await writeFileAtomic(args.pidFile, String(record.init!.pid), 0o644);
-    } catch (err) {
-      await rt.delete(args.id, { force: true }).catch(() => undefined);
-      throw err;
-    }
-  }
   ctx.log.debug('container created', { pid: record.init?.pid });
   return 0;
 }

@@ -4,6 +4,8 @@ import { ALL_CAPABILITIES } from '../../lxc/capabilities.js';
 import { probeLsm } from '../../lxc/lsm.js';
 import { archFamily } from '../../lxc/seccomp.js';
 import { seccompSupport } from '../../lxc/seccompsupport.js';
+import { HOOK_KINDS } from '../../spec/hooks.js';
+import { SUPPORTED_NAMESPACES } from '../../spec/namespaces.js';
 import { OCI_VERSION } from '../../spec/types.js';
 import { writeOut, type Context } from '../context.js';
 
@@ -20,10 +22,10 @@ export function featuresJson(): Record<string, unknown> {
   return {
     ociVersionMin: '1.0.0',
     ociVersionMax: OCI_VERSION,
-    hooks: ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'],
+    hooks: [...HOOK_KINDS],
     mountOptions: MOUNT_OPTIONS,
     linux: {
-      namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'user', 'uts'],
+      namespaces: SUPPORTED_NAMESPACES,
       capabilities: ALL_CAPABILITIES.bounding,
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false },
       // The table src/lxc/seccomp.ts translates from; what it lacks is refused there.

@@ -3,13 +3,14 @@
 // status (128+N after signal N), passes its own signals on, and deletes it (unless
 // --keep). With --detach it returns once the process runs, as runc does; the container
 // keeps running and `delete --force` removes it.
+import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import type { Container } from '../../runtime/container.js';
 import { RuntimeError } from '../../runtime/errors.js';
-import { writeFileAtomic } from '../../runtime/files.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { oneLine } from '../../runtime/message.js';
+import { startRelay, type PtyRelay } from '../../runtime/ptyrelay.js';
 import { writeErr, type Context } from '../context.js';
 
 export interface RunArgs {
@@ -37,6 +38,7 @@ function checkArgs(args: RunArgs): void {
 export async function run(args: RunArgs, ctx: Context): Promise<number> {
   checkArgs(args);
   const rt = await ctx.runtime();
+  let master: number | undefined;
   // In the foreground the init becomes our child (we wait for it and have its exact
   // status); detached it goes to our nearest subreaper, as with runc.
   const { container, record } = await rt.create({
@@ -45,12 +47,14 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
     adopt: !args.detach,
     consoleSocket: args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined,
     preserveFds: args.preserveFds,
+    pidFile: args.pidFile,
+    // As runc: in the foreground, process.terminal without a console socket is a pty that
+    // run relays to its own stdio; detached it stays an error.
+    takeConsole: args.detach ? undefined : (fd) => (master = fd),
   });
-  const pid = String(record.init!.pid);
   if (args.detach) {
-    // Nothing of the container may stay behind when the pid file or start fails.
+    // Nothing of the container may stay behind when start fails.
     try {
-      if (args.pidFile) await writeFileAtomic(args.pidFile, pid, 0o644);
       await startWarn(rt, container, ctx);
     } catch (err) {
       await rt.delete(args.id, { force: true }).catch(() => undefined);
@@ -68,15 +72,28 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
   };
   for (const s of FORWARDED) process.on(s, forward);
   let started = false;
+  let relay: PtyRelay | undefined;
   try {
-    if (args.pidFile) await writeFileAtomic(args.pidFile, pid, 0o644);
+    if (master !== undefined) relay = startRelay(master, ctx.stdio);
     await startWarn(rt, container, ctx);
     started = true;
     // The init is our child (adopt): its exact status, 128+N after signal N.
     return (await container.wait()) ?? 255;
   } finally {
     for (const s of FORWARDED) process.off(s, forward);
+    if (master !== undefined) await endRelay(relay, master, ctx);
     if (!args.keep || !started) for (const w of await rt.delete(args.id, { force: true })) writeErr(ctx.stdio, `lxcri: warning: ${oneLine(w)}\n`);
+  }
+}
+
+/** The container has ended: the rest of its output, our terminal back, the master closed. */
+async function endRelay(relay: PtyRelay | undefined, master: number, ctx: Context): Promise<void> {
+  try {
+    await relay?.finish();
+  } catch (err) {
+    writeErr(ctx.stdio, `lxcri: warning: ${oneLine(err instanceof Error ? err.message : String(err))}\n`);
+  } finally {
+    closeSync(master);
   }
 }
 
