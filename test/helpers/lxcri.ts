@@ -123,14 +123,14 @@ export function reachableLibexec(): { LXCRI_LIBEXEC?: string } {
 export function runCmd(
   cmd: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; stdoutFile?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; stdoutFile?: string; cwd?: string } = {},
 ): Promise<Result> {
   const base = join(tmpdir(), `lxcri-test-out-${process.pid}-${outSeq++}`);
   const outFile = opts.stdoutFile ?? `${base}.out`;
   const outFd = openSync(outFile, 'w+');
   const errFd = openSync(`${base}.err`, 'w+');
   return new Promise((res, rej) => {
-    const p = spawn(cmd, args, { env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd] });
+    const p = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd] });
     const t = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
     p.on('error', rej);
     p.on('exit', (code, signal) => {

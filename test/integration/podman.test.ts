@@ -43,6 +43,7 @@ const CONMON = '/usr/bin/conmon';
 const SHARED_LEFTOVERS = ['/var/lib/containers/cache', '/run/containers/networks'];
 const preexisting = new Set(SHARED_LEFTOVERS.filter((p) => existsSync(p)));
 const IMAGE = 'localhost/busybox:latest';
+const RUNC = '/usr/sbin/runc';
 
 const podmanEnv = (): NodeJS.ProcessEnv => ({
   ...process.env,
@@ -151,7 +152,7 @@ beforeAll(async () => {
       `[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nlock_type = "file"\nruntime = "lxcri"\n` +
       `runtime_supports_json = ["lxcri"]\nconmon_path = ["${CONMON}"]\ntmp_dir = "${W}/libpod-tmp"\n` +
       `static_dir = "${W}/storage/libpod"\nvolume_path = "${W}/volumes"\n\n` +
-      `[engine.runtimes]\nlxcri = ["${WRAPPER}"]\n\n[network]\nnetwork_config_dir = "${W}/net"\n`,
+      `[engine.runtimes]\nlxcri = ["${WRAPPER}"]\nrunc = ["${RUNC}"]\n\n[network]\nnetwork_config_dir = "${W}/net"\n`,
   );
   // busybox image from busybox-static
   const rf = join(W, 'rootfs');
@@ -327,18 +328,6 @@ describe.skipIf(!!skipReason)('podman with lxcri as its runtime', () => {
     expect(await inspect('up', '{{.State.Status}}')).toBe('running');
   });
 
-  // lxcri bug (issue 6, managers.md 1.3 item 2): the pid file holds lxcri-start's PID (host pid ns, lxcri-monitor/<ID>.scope), not the container init's
-  it.skip('inspect .State.Pid is the container init: its pid namespace and cgroup', async () => {
-    const d = await run(['-d', '--name', 'ip'], ['sleep', '1000']);
-    expect(d.code, why(d)).toBe(0);
-    const id = await inspect('ip', '{{.Id}}');
-    const pid = Number(await inspect('ip', '{{.State.Pid}}'));
-    expect(readlinkSync(`/proc/${pid}/ns/pid`)).not.toBe(readlinkSync('/proc/self/ns/pid'));
-    expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toMatch(new RegExp(`^0::/${CGPARENT}/libpod-${id}$`, 'm'));
-    const r = await podman(['rm', '-f', '-t', '0', 'ip']);
-    expect(r.code, why(r)).toBe(0);
-  });
-
   it('rm -f of a running container', async () => {
     const d = await run(['-d', '--name', 'rf'], ['sleep', '1000']);
     expect(d.code, why(d)).toBe(0);
@@ -396,6 +385,102 @@ describe.skipIf(!!skipReason)('podman with lxcri as its runtime', () => {
       ];
     });
     expect(cgs).toEqual([]);
+  });
+});
+
+// What a manager reads through the pid file's PID (issue 10, managers.md 1.3 item 2): top,
+// stats, inspect .State.Pid and nsenter see the container only when that PID is the
+// container's init; the exit statuses come from its wait status. runc is the twin that
+// shows each assertion holds.
+const twins = ['lxcri', ...(existsSync(RUNC) ? ['runc'] : [])];
+describe.skipIf(!!skipReason).each(twins)('the container as a manager sees it through the pid file (%s)', (rt) => {
+  const rtPodman = (args: string[]): Promise<Result> => podman(['--runtime', rt, ...args]);
+  const rtRun = (opts: string[], cmd: string[]): Promise<Result> =>
+    rtPodman(['run', '--pull=never', `--cgroup-parent=/${CGPARENT}`, ...opts, IMAGE, ...cmd]);
+  const name = (n: string): string => `vm-${n}-${rt}`;
+  const running = (n: string): Promise<void> =>
+    waitFor(async () => (await podman(['inspect', '--format', '{{.State.Status}}', n])).stdout.trim() === 'running', 30_000, `${n} to run`);
+  /** The container's processes by name, once `count` of them run (a background sleep needs a fork first). */
+  async function top(n: string, count: number): Promise<{ pids: number[]; comms: string[] }> {
+    let t: Result | undefined;
+    let rows: string[][] = [];
+    await waitFor(async () => {
+      t = await podman(['top', n, 'pid', 'comm']);
+      rows = t.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+      return t.code !== 0 || rows.length >= count;
+    }, 10_000, `${count} processes in ${n}`).catch(() => undefined);
+    expect(t?.code, t && why(t)).toBe(0);
+    return { pids: rows.map((r) => Number(r[0])), comms: rows.map((r) => r[1]!).sort() };
+  }
+
+  it('podman top lists the container\'s processes (sh, sleep), not the host\'s', async () => {
+    const n = name('top');
+    const d = await rtRun(['-d', '--name', n], ['sh', '-c', 'sleep 1000 & wait']);
+    expect(d.code, why(d)).toBe(0);
+    const t = await top(n, 2);
+    expect(t.comms).toEqual(['sh', 'sleep']);
+    expect(t.pids).toContain(1);
+    expect((await podman(['rm', '-f', '-t', '0', n])).code).toBe(0);
+  });
+
+  it('podman stats --no-stream shows the container\'s memory limit and its pids (>= 2)', async () => {
+    const n = name('stats');
+    const d = await rtRun(['-d', '--name', n, '--memory', '64m'], ['sh', '-c', 'sleep 1000 & sleep 1000']);
+    expect(d.code, why(d)).toBe(0);
+    await top(n, 2);
+    const s = await podman(['stats', '--no-stream', '--format', '{{.MemUsage}}|{{.PIDs}}', n]);
+    expect(s.code, why(s)).toBe(0);
+    const [mem, pids] = s.stdout.trim().split('|');
+    expect(mem).toMatch(/^[1-9][0-9.]*[kMG]B \/ 67\.11MB$/);
+    expect(Number(pids)).toBeGreaterThanOrEqual(2);
+    expect((await podman(['rm', '-f', '-t', '0', n])).code).toBe(0);
+  });
+
+  it('inspect .State.Pid is the container\'s init: NSpid ends in 1, the container\'s cgroup, nsenter -u sees its hostname', async () => {
+    const n = name('pid');
+    const d = await rtRun(['-d', '--name', n, '--hostname', 'vm-inside'], ['sleep', '1000']);
+    expect(d.code, why(d)).toBe(0);
+    const id = await inspect(n, '{{.Id}}');
+    const pid = Number(await inspect(n, '{{.State.Pid}}'));
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    expect(/^NSpid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).pop(), status).toBe('1');
+    // the memory controller's line: v1 on a hybrid host, 0:: on a pure v2 one
+    const lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n');
+    const mem = lines.find((l) => l.split(':')[1]!.split(',').includes('memory')) ?? lines.find((l) => l.startsWith('0::'));
+    expect(mem?.split(':')[2]).toBe(`/${CGPARENT}/libpod-${id}`);
+    const h = await runCmd('nsenter', ['-t', String(pid), '-u', 'hostname']);
+    expect(h.code, h.stderr).toBe(0);
+    expect(h.stdout).toBe('vm-inside\n');
+    expect((await podman(['rm', '-f', '-t', '0', n])).code).toBe(0);
+  });
+
+  it('podman run exits 0 and 7, and podman wait agrees', async () => {
+    for (const [n, code] of [[name('exit0'), 0], [name('exit7'), 7]] as const) {
+      const r = await rtRun(['--name', n], ['sh', '-c', `exit ${code}`]);
+      expect(r.code, why(r)).toBe(code);
+      const w = await podman(['wait', n]);
+      expect(w.stdout.trim(), why(w)).toBe(String(code));
+      expect((await podman(['rm', n])).code).toBe(0);
+    }
+  });
+
+  it('podman run exits 137 when the container is killed (KILL) and 42 from a trapped USR1, and podman wait agrees', async () => {
+    const cases = [
+      { n: name('exitkill'), cmd: ['sleep', '1000'], signal: 'KILL', code: 137 },
+      { n: name('exittrap'), cmd: ['sh', '-c', "trap 'exit 42' USR1; while :; do sleep 0.2; done"], signal: 'USR1', code: 42 },
+    ];
+    for (const c of cases) {
+      const r = rtRun(['--name', c.n], c.cmd); // in the foreground, as a user runs it
+      await running(c.n);
+      await sleep(300); // let the trap be set
+      const k = await podman(['kill', '-s', c.signal, c.n]);
+      expect(k.code, why(k)).toBe(0);
+      const done = await r;
+      expect(done.code, why(done)).toBe(c.code);
+      const w = await podman(['wait', c.n]);
+      expect(w.stdout.trim(), why(w)).toBe(String(c.code));
+      expect((await podman(['rm', c.n])).code).toBe(0);
+    }
   });
 });
 
