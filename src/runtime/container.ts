@@ -182,10 +182,15 @@ export class Container {
     let code: number | undefined;
     const ended = (): boolean => {
       if (ours && init) {
+        // Our child ends only when we have reaped it: a look at its status after
+        // waitpid said "running" could see it exit and lose its exit code.
         const end = reapInit(init);
-        if (end === 'not-ours') ours = false;
-        else if (end !== 'running') code = exitCode(end.status);
-        if (code !== undefined) return true;
+        if (end === 'running') return false;
+        if (end !== 'not-ours') {
+          code = exitCode(end.status);
+          return true;
+        }
+        ours = false;
       }
       return containerStatus(this.record) === 'stopped';
     };

@@ -79,7 +79,9 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
     await startWarn(rt, container, ctx);
     started = true;
     // The init is our child (adopt): its exact status, 128+N after signal N.
-    return (await container.wait()) ?? 255;
+    const code = await container.wait();
+    if (code === undefined) throw new RuntimeError('system', `container "${args.id}" stopped, but its exit status was lost (its init was not lxcri's child)`);
+    return code;
   } finally {
     for (const s of FORWARDED) process.off(s, forward);
     if (master !== undefined) await endRelay(relay, master, ctx);
