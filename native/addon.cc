@@ -24,29 +24,45 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, version);
 }
 
-// configItemSupported(key: string): boolean
-Napi::Value ConfigItemSupported(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString()) {
-    throw Napi::TypeError::New(env, "configItemSupported: key must be a string");
-  }
-  const std::string key = info[0].As<Napi::String>().Utf8Value();
-  if (key.find('\0') != std::string::npos) return Napi::Boolean::New(env, false);
-  return Napi::Boolean::New(env, lxc_config_item_is_supported(key.c_str()));
-}
+// Every export of the module, once (src/native.d.ts types them; test/unit/native.test.ts
+// holds the two to the same names).
+using Callback = Napi::Value (*)(const Napi::CallbackInfo&);
+struct Export {
+  const char* name;
+  Callback fn;
+};
+constexpr Export kExports[] = {
+    {"version", Version},
+    // syscalls.cc: what Node's standard library lacks.
+    {"mkfifo", Mkfifo},
+    {"nsType", NsType},
+    {"setInheritable", SetInheritable},
+    {"reap", Reap},
+    {"setRootPropagation", SetRootPropagation},
+    {"flock", Flock},
+    // mountpoint.cc: the fd walk that makes mount points.
+    {"openDirPath", OpenDirPath},
+    {"mountPointStep", MountPointStep},
+    // pty.cc: ptys and the console socket.
+    {"openpty", OpenPty},
+    {"setWinsize", SetWinsize},
+    {"sendFd", SendFd},
+    // ptyrelay.cc: relaying a pty to a terminal.
+    {"termRaw", TermRaw},
+    {"termRestore", TermRestore},
+    {"getWinsize", GetWinsize},
+    {"pidfdGetfd", PidfdGetfd},
+    {"relayPty", RelayPty},
+    // execsupport.cc: what exec and create need of the kernel.
+    {"sealedCopy", SealedCopy},
+    {"childSubreaper", ChildSubreaper},
+};
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Failure leaves capture off; errors then carry a generic reason.
   InitLogCapture();
-  exports.Set("version", Napi::Function::New(env, Version, "version"));
-  exports.Set("configItemSupported",
-              Napi::Function::New(env, ConfigItemSupported, "configItemSupported"));
+  for (const Export& e : kExports) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   exports.Set("Container", Container::Define(env));
-  DefineSyscalls(env, exports);
-  DefineMountPoint(env, exports);
-  DefinePty(env, exports);
-  DefinePtyRelay(env, exports);
-  DefineExecSupport(env, exports);
   return exports;
 }
 

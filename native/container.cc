@@ -34,14 +34,9 @@ Napi::Function Container::Define(Napi::Env env) {
                      {
                          InstanceMethod("release", &Container::Release),
                          InstanceMethod("clearConfig", &Container::ClearConfig),
-                         InstanceMethod("loadConfig", &Container::LoadConfig),
                          InstanceMethod("saveConfig", &Container::SaveConfig),
                          InstanceMethod("setConfigItem", &Container::SetConfigItem),
-                         InstanceMethod("getConfigItem", &Container::GetConfigItem),
-                         InstanceMethod("clearConfigItem", &Container::ClearConfigItem),
-                         InstanceMethod("state", &Container::State),
                          InstanceMethod("initPid", &Container::InitPid),
-                         InstanceAccessor("name", &Container::Name, nullptr),
                      });
 }
 
@@ -95,17 +90,6 @@ Napi::Value Container::ClearConfig(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value Container::LoadConfig(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  lxc_container* c = Handle(env, "loadConfig");
-  const std::string path = StringArg(info, 0, "loadConfig", "path");
-  LogScope scope;
-  if (!c->load_config(c, path.c_str())) {
-    throw ToJsError(env, scope.Fail("loadConfig " + path, c->error_string));
-  }
-  return env.Undefined();
-}
-
 Napi::Value Container::SaveConfig(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   lxc_container* c = Handle(env, "saveConfig");
@@ -129,52 +113,8 @@ Napi::Value Container::SetConfigItem(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value Container::GetConfigItem(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  lxc_container* c = Handle(env, "getConfigItem");
-  const std::string key = StringArg(info, 0, "getConfigItem", "key");
-  // Negative: unknown/invalid key; 0: unset (liblxc has no empty values).
-  LogScope scope;
-  int len = c->get_config_item(c, key.c_str(), nullptr, 0);
-  // Bounded retry in case the value grows between the size query and the read.
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    if (len <= 0) return env.Null();
-    if (len == INT_MAX) break;
-    std::vector<char> buf(static_cast<size_t>(len) + 1, '\0');
-    const int got = c->get_config_item(c, key.c_str(), buf.data(), len + 1);
-    if (got < 0) {
-      throw ToJsError(env, scope.Fail("getConfigItem " + key, c->error_string));
-    }
-    if (got <= len) {
-      if (got == 0) return env.Null();
-      return Napi::String::New(env, buf.data(), static_cast<size_t>(got));
-    }
-    len = got;
-  }
-  throw Napi::Error::New(env, "getConfigItem " + key + ": value size is not stable");
-}
-
-Napi::Value Container::ClearConfigItem(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  lxc_container* c = Handle(env, "clearConfigItem");
-  const std::string key = StringArg(info, 0, "clearConfigItem", "key");
-  LogScope scope;
-  if (!c->clear_config_item(c, key.c_str())) {
-    throw ToJsError(env, scope.Fail("clearConfigItem " + key, c->error_string));
-  }
-  return env.Undefined();
-}
-
-Napi::Value Container::State(const Napi::CallbackInfo& info) {
-  return QueueState(info.Env(), Handle(info.Env(), "state"));
-}
-
 Napi::Value Container::InitPid(const Napi::CallbackInfo& info) {
   return QueueInitPid(info.Env(), Handle(info.Env(), "initPid"));
-}
-
-Napi::Value Container::Name(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), name_);
 }
 
 }  // namespace lxcri

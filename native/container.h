@@ -29,14 +29,9 @@ class Container : public Napi::ObjectWrap<Container> {
 
   Napi::Value Release(const Napi::CallbackInfo& info);
   Napi::Value ClearConfig(const Napi::CallbackInfo& info);
-  Napi::Value LoadConfig(const Napi::CallbackInfo& info);
   Napi::Value SaveConfig(const Napi::CallbackInfo& info);
   Napi::Value SetConfigItem(const Napi::CallbackInfo& info);
-  Napi::Value GetConfigItem(const Napi::CallbackInfo& info);
-  Napi::Value ClearConfigItem(const Napi::CallbackInfo& info);
-  Napi::Value State(const Napi::CallbackInfo& info);
   Napi::Value InitPid(const Napi::CallbackInfo& info);
-  Napi::Value Name(const Napi::CallbackInfo& info);
 
   lxc_container* c_ = nullptr;
   std::string name_;

@@ -289,7 +289,10 @@ Napi::Error ToJsError(Napi::Env env, const Failure& failure) {
 
 Napi::Error SysError(const Napi::Env& env, const std::string& what, int err) {
   Napi::Error e = Napi::Error::New(env, what + ": " + std::strerror(err));
-  e.Set("errno", Napi::Number::New(env, err));
+  // As Node's own system errors: the name in `code`, the negated number in `errno`.
+  const char* name = strerrorname_np(err);
+  e.Set("code", Napi::String::New(env, name != nullptr ? name : ("E" + std::to_string(err)).c_str()));
+  e.Set("errno", Napi::Number::New(env, -err));
   return e;
 }
 

@@ -18,10 +18,9 @@
 #include <unistd.h>
 
 namespace lxcri {
-namespace {
 
 // Copies all of `in` into `out`; false with errno.
-bool CopyAll(int in, int out, off_t size) {
+static bool CopyAll(int in, int out, off_t size) {
   off_t done = 0;
   while (done < size) {
     const ssize_t n = sendfile(out, in, nullptr, static_cast<size_t>(size - done));
@@ -86,11 +85,6 @@ Napi::Value ChildSubreaper(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, old != 0);
 }
 
-}  // namespace
 
-void DefineExecSupport(Napi::Env env, Napi::Object exports) {
-  exports.Set("sealedCopy", Napi::Function::New(env, SealedCopy, "sealedCopy"));
-  exports.Set("childSubreaper", Napi::Function::New(env, ChildSubreaper, "childSubreaper"));
-}
 
 }  // namespace lxcri

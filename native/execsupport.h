@@ -6,7 +6,7 @@
 
 namespace lxcri {
 
-// Adds sealedCopy and childSubreaper to the module exports.
-void DefineExecSupport(Napi::Env env, Napi::Object exports);
+Napi::Value SealedCopy(const Napi::CallbackInfo& info);
+Napi::Value ChildSubreaper(const Napi::CallbackInfo& info);
 
 }  // namespace lxcri

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 namespace lxcri {
-namespace {
 
 // openDirPath(path): an O_PATH fd of a directory the operator named (a rootfs, a bind
 // source), its symlinks followed as the kernel follows them when it mounts from there.
@@ -29,7 +28,7 @@ Napi::Value OpenDirPath(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, fd);
 }
 
-const char* TypeName(mode_t mode) {
+static const char* TypeName(mode_t mode) {
   if (S_ISDIR(mode)) return "dir";
   if (S_ISREG(mode)) return "file";
   if (S_ISLNK(mode)) return "link";
@@ -38,7 +37,7 @@ const char* TypeName(mode_t mode) {
 
 // Makes `name` in dirfd as `kind` ("dir" or "file"); true if made here, false if it was
 // there already (whatever it is: the caller opens it without following and looks).
-bool MakeName(const Napi::Env& env, int dirfd, const std::string& name, const std::string& kind) {
+static bool MakeName(const Napi::Env& env, int dirfd, const std::string& name, const std::string& kind) {
   if (kind == "dir") {
     if (mkdirat(dirfd, name.c_str(), 0755) == 0) return true;
   } else {
@@ -123,11 +122,6 @@ Napi::Value MountPointStep(const Napi::CallbackInfo& info) {
   return out;
 }
 
-}  // namespace
 
-void DefineMountPoint(Napi::Env env, Napi::Object exports) {
-  exports.Set("openDirPath", Napi::Function::New(env, OpenDirPath, "openDirPath"));
-  exports.Set("mountPointStep", Napi::Function::New(env, MountPointStep, "mountPointStep"));
-}
 
 }  // namespace lxcri

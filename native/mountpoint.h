@@ -6,7 +6,7 @@
 
 namespace lxcri {
 
-// Adds openDirPath and mountPointStep to the module exports.
-void DefineMountPoint(Napi::Env env, Napi::Object exports);
+Napi::Value OpenDirPath(const Napi::CallbackInfo& info);
+Napi::Value MountPointStep(const Napi::CallbackInfo& info);
 
 }  // namespace lxcri

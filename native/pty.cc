@@ -16,9 +16,8 @@
 #include <unistd.h>
 
 namespace lxcri {
-namespace {
 
-int GetFd(const Napi::Env& env, const Napi::Value& v, const char* where) {
+static int GetFd(const Napi::Env& env, const Napi::Value& v, const char* where) {
   if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(where) + ": fd must be a number");
   const double d = v.As<Napi::Number>().DoubleValue();
   if (!(d >= 0 && d <= INT_MAX) || static_cast<double>(static_cast<int>(d)) != d) {
@@ -76,7 +75,7 @@ Napi::Value OpenPty(const Napi::CallbackInfo& info) {
 }
 
 // setWinsize(fd, rows, cols): TIOCSWINSZ.
-void SetWinsize(const Napi::CallbackInfo& info) {
+Napi::Value SetWinsize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 3 || !info[1].IsNumber() || !info[2].IsNumber()) {
     throw Napi::TypeError::New(env, "setWinsize: expected (fd: number, rows: number, cols: number)");
@@ -92,11 +91,12 @@ void SetWinsize(const Napi::CallbackInfo& info) {
   ws.ws_row = static_cast<unsigned short>(rows);
   ws.ws_col = static_cast<unsigned short>(cols);
   if (ioctl(fd, TIOCSWINSZ, &ws) != 0) throw SysError(env, "TIOCSWINSZ", errno);
+  return info.Env().Undefined();
 }
 
 // sendFd(socketPath, fd, payload): connect to a SOCK_STREAM unix socket and send one
 // message: the payload bytes with exactly one fd attached (SCM_RIGHTS).
-void SendFd(const Napi::CallbackInfo& info) {
+Napi::Value SendFd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 3 || !info[0].IsString() || !info[2].IsString()) {
     throw Napi::TypeError::New(env, "sendFd: expected (socketPath: string, fd: number, payload: string)");
@@ -179,14 +179,9 @@ void SendFd(const Napi::CallbackInfo& info) {
   if (static_cast<size_t>(sent) != data.size()) {
     throw Napi::Error::New(env, "sendmsg " + path + ": short write");
   }
+  return info.Env().Undefined();
 }
 
-}  // namespace
 
-void DefinePty(Napi::Env env, Napi::Object exports) {
-  exports.Set("openpty", Napi::Function::New(env, OpenPty, "openpty"));
-  exports.Set("setWinsize", Napi::Function::New(env, SetWinsize, "setWinsize"));
-  exports.Set("sendFd", Napi::Function::New(env, SendFd, "sendFd"));
-}
 
 }  // namespace lxcri

@@ -5,7 +5,8 @@
 
 namespace lxcri {
 
-// Adds openpty, setWinsize and sendFd to the module exports.
-void DefinePty(Napi::Env env, Napi::Object exports);
+Napi::Value OpenPty(const Napi::CallbackInfo& info);
+Napi::Value SetWinsize(const Napi::CallbackInfo& info);
+Napi::Value SendFd(const Napi::CallbackInfo& info);
 
 }  // namespace lxcri

@@ -27,9 +27,8 @@
 #endif
 
 namespace lxcri {
-namespace {
 
-int FdArg(const Napi::Env& env, const Napi::Value& v, const char* where, bool allowNone = false) {
+static int FdArg(const Napi::Env& env, const Napi::Value& v, const char* where, bool allowNone = false) {
   if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(where) + ": fd must be a number");
   const double d = v.As<Napi::Number>().DoubleValue();
   if (allowNone && d == -1) return -1;
@@ -56,7 +55,7 @@ Napi::Value TermRaw(const Napi::CallbackInfo& info) {
 }
 
 // termRestore(fd, saved): the settings termRaw returned.
-void TermRestore(const Napi::CallbackInfo& info) {
+Napi::Value TermRestore(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int fd = FdArg(env, info[0], "termRestore");
   if (info.Length() < 2 || !info[1].IsBuffer() || info[1].As<Napi::Buffer<char>>().Length() != sizeof(struct termios)) {
@@ -65,6 +64,7 @@ void TermRestore(const Napi::CallbackInfo& info) {
   struct termios saved;
   std::memcpy(&saved, info[1].As<Napi::Buffer<char>>().Data(), sizeof(saved));
   if (tcsetattr(fd, TCSANOW, &saved) != 0) throw SysError(env, "tcsetattr (restore)", errno);
+  return info.Env().Undefined();
 }
 
 // getWinsize(fd): { rows, cols }, or null when fd is not a terminal.
@@ -97,7 +97,7 @@ Napi::Value PidfdGetfd(const Napi::CallbackInfo& info) {
 }
 
 // Writes all of buf to fd, waiting for it when it is non-blocking; false with errno.
-bool WriteAll(int fd, const char* buf, size_t len) {
+static bool WriteAll(int fd, const char* buf, size_t len) {
   while (len > 0) {
     const ssize_t n = write(fd, buf, len);
     if (n < 0) {
@@ -219,14 +219,6 @@ Napi::Value RelayPty(const Napi::CallbackInfo& info) {
   return result;
 }
 
-}  // namespace
 
-void DefinePtyRelay(Napi::Env env, Napi::Object exports) {
-  exports.Set("termRaw", Napi::Function::New(env, TermRaw, "termRaw"));
-  exports.Set("termRestore", Napi::Function::New(env, TermRestore, "termRestore"));
-  exports.Set("getWinsize", Napi::Function::New(env, GetWinsize, "getWinsize"));
-  exports.Set("pidfdGetfd", Napi::Function::New(env, PidfdGetfd, "pidfdGetfd"));
-  exports.Set("relayPty", Napi::Function::New(env, RelayPty, "relayPty"));
-}
 
 }  // namespace lxcri

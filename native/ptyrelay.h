@@ -5,7 +5,10 @@
 
 namespace lxcri {
 
-// Adds termRaw, termRestore, getWinsize, relayPty and pidfdGetfd to the module exports.
-void DefinePtyRelay(Napi::Env env, Napi::Object exports);
+Napi::Value TermRaw(const Napi::CallbackInfo& info);
+Napi::Value TermRestore(const Napi::CallbackInfo& info);
+Napi::Value GetWinsize(const Napi::CallbackInfo& info);
+Napi::Value PidfdGetfd(const Napi::CallbackInfo& info);
+Napi::Value RelayPty(const Napi::CallbackInfo& info);
 
 }  // namespace lxcri

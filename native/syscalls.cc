@@ -23,10 +23,9 @@
 #include <unistd.h>
 
 namespace lxcri {
-namespace {
 
 // mkfifo(path: string, mode: number): void — the mode is applied exactly (umask ignored).
-void Mkfifo(const Napi::CallbackInfo& info) {
+Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsString() || !info[1].IsNumber()) {
     throw Napi::TypeError::New(env, "mkfifo: expected (path: string, mode: number)");
@@ -37,6 +36,7 @@ void Mkfifo(const Napi::CallbackInfo& info) {
   if (mkfifo(path.c_str(), mode) != 0 || chmod(path.c_str(), mode) != 0) {
     throw SysError(env, "mkfifo " + path, errno);
   }
+  return info.Env().Undefined();
 }
 
 // The namespace type behind an nsfs file (/proc/PID/ns/X or a bind mount of one, as
@@ -83,7 +83,7 @@ Napi::Value NsType(const Napi::CallbackInfo& info) {
 
 // setInheritable(fd, inheritable): clears or sets FD_CLOEXEC. Node makes every fd it
 // inherited close-on-exec at startup; --preserve-fds needs them inherited again.
-void SetInheritable(const Napi::CallbackInfo& info) {
+Napi::Value SetInheritable(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsBoolean()) {
     throw Napi::TypeError::New(env, "setInheritable: expected (fd: number, inheritable: boolean)");
@@ -95,6 +95,7 @@ void SetInheritable(const Napi::CallbackInfo& info) {
   if (flags < 0 || fcntl(fd, F_SETFD, want) < 0) {
     throw SysError(env, "fd " + std::to_string(fd), errno);
   }
+  return info.Env().Undefined();
 }
 
 // reap(pid): waitpid(pid, WNOHANG) for a child that libuv does not know (an attached
@@ -119,7 +120,7 @@ Napi::Value Reap(const Napi::CallbackInfo& info) {
 // slave, private or unbindable (not recursive, as runc takes rootfsPropagation). A
 // multi-threaded process cannot enter a mount namespace, so a forked child does it with
 // system calls only and reports errno as its exit status.
-void SetRootPropagation(const Napi::CallbackInfo& info) {
+Napi::Value SetRootPropagation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsString()) {
     throw Napi::TypeError::New(env, "setRootPropagation: expected (pid: number, kind: string)");
@@ -155,6 +156,7 @@ void SetRootPropagation(const Napi::CallbackInfo& info) {
   }
   if (!WIFEXITED(status)) throw Napi::Error::New(env, "make the root mount " + kind + ": helper process died");
   if (WEXITSTATUS(status) != 0) throw SysError(env, "make the root mount " + kind, WEXITSTATUS(status));
+  return info.Env().Undefined();
 }
 
 // flock(fd, op): flock(2) without blocking, for locks between lxcri processes (Node has
@@ -183,15 +185,6 @@ Napi::Value Flock(const Napi::CallbackInfo& info) {
   throw SysError(env, "flock fd " + std::to_string(fd), errno);
 }
 
-}  // namespace
 
-void DefineSyscalls(Napi::Env env, Napi::Object exports) {
-  exports.Set("mkfifo", Napi::Function::New(env, Mkfifo, "mkfifo"));
-  exports.Set("nsType", Napi::Function::New(env, NsType, "nsType"));
-  exports.Set("setInheritable", Napi::Function::New(env, SetInheritable, "setInheritable"));
-  exports.Set("reap", Napi::Function::New(env, Reap, "reap"));
-  exports.Set("setRootPropagation", Napi::Function::New(env, SetRootPropagation, "setRootPropagation"));
-  exports.Set("flock", Napi::Function::New(env, Flock, "flock"));
-}
 
 }  // namespace lxcri

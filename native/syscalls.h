@@ -5,7 +5,11 @@
 
 namespace lxcri {
 
-// Adds mkfifo, nsType, setInheritable, reap, setRootPropagation and flock to the module exports.
-void DefineSyscalls(Napi::Env env, Napi::Object exports);
+Napi::Value Mkfifo(const Napi::CallbackInfo& info);
+Napi::Value NsType(const Napi::CallbackInfo& info);
+Napi::Value SetInheritable(const Napi::CallbackInfo& info);
+Napi::Value Reap(const Napi::CallbackInfo& info);
+Napi::Value SetRootPropagation(const Napi::CallbackInfo& info);
+Napi::Value Flock(const Napi::CallbackInfo& info);
 
 }  // namespace lxcri

@@ -63,34 +63,6 @@ class ContainerWorker : public Napi::AsyncWorker {
   Failure failure_;
 };
 
-class StateWorker : public ContainerWorker {
- public:
-  StateWorker(Napi::Env env, lxc_container* c) : ContainerWorker(env, "lxcri:state", c) {}
-
- protected:
-  void Execute() override {
-    try {
-      LogScope scope;
-      lxc_container* c = container();
-      const char* state = c->state(c);
-      if (state == nullptr) {
-        Fail(scope.Fail("state " + std::string(c->name), c->error_string));
-        return;
-      }
-      state_ = state;
-    } catch (const std::exception& e) {
-      SetError(std::string("state: ") + e.what());
-    } catch (...) {
-      SetError("state: unexpected failure");
-    }
-  }
-
-  Napi::Value Result(Napi::Env env) override { return Napi::String::New(env, state_); }
-
- private:
-  std::string state_;
-};
-
 class InitPidWorker : public ContainerWorker {
  public:
   InitPidWorker(Napi::Env env, lxc_container* c) : ContainerWorker(env, "lxcri:initPid", c) {}
@@ -112,10 +84,6 @@ class InitPidWorker : public ContainerWorker {
 };
 
 }  // namespace
-
-Napi::Promise QueueState(Napi::Env env, lxc_container* c) {
-  return QueueWithRef<StateWorker>(env, c, "state");
-}
 
 Napi::Promise QueueInitPid(Napi::Env env, lxc_container* c) {
   return QueueWithRef<InitPidWorker>(env, c, "initPid");

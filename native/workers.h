@@ -42,9 +42,6 @@ Napi::Promise QueueWithRef(Napi::Env env, lxc_container* c, const char* what, Ar
   }
 }
 
-// Resolves c->state(c), e.g. "STOPPED" or "RUNNING".
-Napi::Promise QueueState(Napi::Env env, lxc_container* c);
-
 // Resolves c->init_pid(c); -1 when the container is not running.
 Napi::Promise QueueInitPid(Napi::Env env, lxc_container* c);
 

@@ -9,19 +9,10 @@
  * methods, rejects with) a {@link NativeError} whose message is
  * `<what failed>: <liblxc's own reason>`, e.g.
  * `setConfigItem lxc.foo.bar=1: Invalid argument - Unsupported config key "lxc.foo.bar"`.
+ * System calls that fail throw an Error whose `code` is the errno name ('ENOENT') and
+ * `errno` its negated number, as Node's own system errors.
  * Arguments of the wrong type throw a plain `TypeError`.
  */
-
-/** The states liblxc reports (`lxc_state2str`). */
-export type LxcState =
-  | 'STOPPED'
-  | 'STARTING'
-  | 'RUNNING'
-  | 'STOPPING'
-  | 'ABORTING'
-  | 'FREEZING'
-  | 'FROZEN'
-  | 'THAWED';
 
 /** Error raised when a liblxc call fails. */
 export interface NativeError extends Error {
@@ -35,22 +26,16 @@ export interface NativeError extends Error {
 
 /** One `struct lxc_container` handle (`lxc_container_new`). */
 export interface NativeContainer {
-  /** Container name as liblxc holds it. Still readable after release(). */
-  readonly name: string;
-
   /**
    * Drops this handle's reference (`lxc_container_put`). Idempotent; every
    * other method throws afterwards. A garbage-collected handle that was never
-   * released is put by its finalizer. Pending state()/initPid() calls keep
-   * their own reference and still settle.
+   * released is put by its finalizer. A pending initPid() call keeps
+   * its own reference and still settles.
    */
   release(): void;
 
   /** Drops the in-memory configuration (`c->clear_config`). */
   clearConfig(): void;
-
-  /** Reads a config file into the in-memory configuration (`c->load_config`). */
-  loadConfig(path: string): void;
 
   /**
    * Writes the in-memory configuration to `path` (`c->save_config`).
@@ -63,20 +48,6 @@ export interface NativeContainer {
 
   /** `c->set_config_item`. Unknown keys and invalid values throw. */
   setConfigItem(key: string, value: string): void;
-
-  /**
-   * `c->get_config_item`. Multi-valued keys (lxc.cap.drop, lxc.environment,
-   * ...) come back one value per line, each newline-terminated.
-   * `null` when the key is unset (liblxc stores no empty values) or is not a
-   * valid key; use configItemSupported() to tell the two apart.
-   */
-  getConfigItem(key: string): string | null;
-
-  /** `c->clear_config_item`. Unknown keys throw. */
-  clearConfigItem(key: string): void;
-
-  /** `c->state`, off the JS thread (it may wait on the monitor socket). */
-  state(): Promise<LxcState>;
 
   /** `c->init_pid`, off the JS thread; -1 when the container is not running. */
   initPid(): Promise<number>;
@@ -99,9 +70,6 @@ export interface NativeModule {
   /** `lxc_get_version()`, e.g. "5.0.2". */
   version(): string;
 
-  /** `lxc_config_item_is_supported(key)`. */
-  configItemSupported(key: string): boolean;
-
   /**
    * `lxc_container_new(name, lxcpath)`; throws if liblxc returns NULL.
    * Does not create anything on disk.
@@ -114,7 +82,7 @@ export interface NativeModule {
   /**
    * The type of the namespace an nsfs file refers to (ioctl NS_GET_NSTYPE), as liblxc
    * names it: "net", "uts", "ipc", "pid", "mnt", "user", "cgroup", "time"; null when the
-   * file is not a namespace. Throws (with `errno`) when it cannot be opened.
+   * file is not a namespace. Throws (a system error: `code` as Node's, e.g. 'ENOENT') when it cannot be opened.
    */
   nsType(path: string): NsTypeName | null;
 
@@ -130,7 +98,7 @@ export interface NativeModule {
   /**
    * Clears (true) or sets (false) FD_CLOEXEC on `fd`. Node makes the fds it inherited
    * close-on-exec; a process that lxcri-attach forks from this one gets an fd only
-   * when it is inheritable. Throws (with `errno`) for a bad fd.
+   * when it is inheritable. Throws (a system error: `code` as Node's, e.g. 'ENOENT') for a bad fd.
    */
   setInheritable(fd: number, inheritable: boolean): void;
 
@@ -146,26 +114,26 @@ export interface NativeModule {
   /**
    * `waitpid(pid, WNOHANG)` for a child of this process that Node did not spawn (an
    * attached process): its raw wait status once it has ended, which reaps it; null while
-   * it runs. Throws (with `errno`, ECHILD) when `pid` is no child of this process.
+   * it runs. Throws (`code` ECHILD) when `pid` is no child of this process.
    */
   reap(pid: number): number | null;
 
   /**
    * Sets the propagation of the root mount of `pid`'s mount namespace (not recursive).
-   * Throws (with `errno`) when the namespace cannot be entered or the mount changed.
+   * Throws (a system error: `code` as Node's, e.g. 'ENOENT') when the namespace cannot be entered or the mount changed.
    */
   setRootPropagation(pid: number, kind: 'shared' | 'slave' | 'private' | 'unbindable'): void;
 
   /**
    * `flock(fd, LOCK_SH|LOCK_NB)` ("shared"), `LOCK_EX|LOCK_NB` ("exclusive") or `LOCK_UN`
    * ("unlock"): true when done, false when another open file holds a conflicting lock.
-   * Throws (with `errno`) on any other failure.
+   * Throws (a system error: `code` as Node's, e.g. 'ENOENT') on any other failure.
    */
   flock(fd: number, op: 'shared' | 'exclusive' | 'unlock'): boolean;
 
   /**
    * An O_PATH fd of the directory `path` (symlinks followed: a rootfs or bind source the
-   * operator named). The caller closes it (fs.closeSync). Throws (with `errno`).
+   * operator named). The caller closes it (fs.closeSync). Throws (a system error: `code` as Node's, e.g. 'ENOENT').
    */
   openDirPath(path: string): number;
 
@@ -184,7 +152,7 @@ export interface NativeModule {
   /**
    * Connects to the SOCK_STREAM unix socket `socketPath` and sends one message: the
    * non-empty `payload` with exactly `fd` attached (SCM_RIGHTS). Blocks until sent.
-   * Throws (with `errno`) when connecting or sending fails.
+   * Throws (a system error: `code` as Node's, e.g. 'ENOENT') when connecting or sending fails.
    */
   sendFd(socketPath: string, fd: number, payload: string): void;
 

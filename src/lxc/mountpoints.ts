@@ -25,7 +25,7 @@
 // made: the mount point must exist there.
 import { closeSync, statSync } from 'node:fs';
 import type { MountPointStep } from '../native.js';
-import { invalidSpec, RuntimeError } from '../base/errors.js';
+import { errnoCode, invalidSpec, RuntimeError } from '../base/errors.js';
 import { lxc } from '../base/native.js';
 import { refuseFifo } from './fifodest.js';
 
@@ -216,8 +216,7 @@ function sysText(err: unknown): string {
 
 function stepError(destination: string, path: string, err: unknown): RuntimeError {
   if (err instanceof RuntimeError) return err;
-  const errno = (err as { errno?: number }).errno;
   // ENOTDIR: a file where a directory was needed; anything else is the host's trouble.
-  const kind = errno === 20 ? 'invalid-spec' : 'system';
+  const kind = errnoCode(err) === 'ENOTDIR' ? 'invalid-spec' : 'system';
   return new RuntimeError(kind, `mount destination ${destination}: cannot make its mount point /${path}: ${sysText(err)}`);
 }

@@ -3,8 +3,7 @@
 // manager, or this process when it asked create to adopt it (run, library users). Only
 // its parent has its exact wait status, as conmon has it with runc.
 import { writeFile } from 'node:fs/promises';
-import { constants } from 'node:os';
-import { errorMessage, RuntimeError } from '../base/errors.js';
+import { errnoCode, errorMessage, RuntimeError } from '../base/errors.js';
 import { exitStatusOf } from '../base/layout.js';
 import { lxc } from '../base/native.js';
 import { parentOf, type ProcRef } from './proc.js';
@@ -23,7 +22,7 @@ export function reapInit(init: ProcRef): InitEnd {
   try {
     status = lxc().reap(init.pid);
   } catch (err) {
-    if ((err as { errno?: unknown }).errno === constants.errno.ECHILD) return 'not-ours';
+    if (errnoCode(err) === 'ECHILD') return 'not-ours';
     throw new RuntimeError('system', `cannot wait for the container's init ${init.pid}: ${errorMessage(err)}`);
   }
   return status === null ? 'running' : { status };

@@ -12,7 +12,7 @@ export function checkNamespaceFile(type: NamespaceType, path: string): void {
   try {
     actual = lxc().nsType(path);
   } catch (err) {
-    const why = (err as { errno?: number }).errno === 2 || errnoCode(err) === 'ENOENT' ? 'no such file' : errorMessage(err);
+    const why = errnoCode(err) === 'ENOENT' ? 'no such file' : errorMessage(err);
     throw invalidSpec(`${type} namespace path ${echo(path)}: ${why}`);
   }
   if (actual === null) throw invalidSpec(`${type} namespace path ${echo(path)} is not a namespace`);

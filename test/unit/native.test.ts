@@ -46,9 +46,9 @@ describe('module functions', () => {
     expect(native.version()).toMatch(/^\d+\.\d+/);
   });
 
-  it('probes config keys', () => {
-    expect(native.configItemSupported('lxc.init.cmd')).toBe(true);
-    expect(native.configItemSupported('lxc.bogus.key')).toBe(false);
+  it('registers exactly the exports src/native.d.ts types (one table in native/addon.cc)', () => {
+    const declared = [...readFileSync(new URL('../../src/native.d.ts', import.meta.url), 'utf8').split('export interface NativeModule {')[1]!.split('\n}\n')[0]!.matchAll(/^  (\w+)[(:]/gm)].map((m) => m[1]!);
+    expect(Object.keys(native).sort()).toEqual([...new Set(declared)].sort());
   });
 });
 
@@ -66,7 +66,9 @@ describe('flock', () => {
       expect(native.flock(b, 'exclusive')).toBe(true);
       expect(native.flock(a, 'shared')).toBe(false);
       expect(caught(() => native.flock(a, 'bogus' as 'shared')).message).toMatch(/unknown op/);
-      expect((caught(() => native.flock(9999, 'shared')) as NodeJS.ErrnoException).errno).toBe(9); // EBADF
+      const ebadf = caught(() => native.flock(9999, 'shared')) as NodeJS.ErrnoException;
+      // As Node's own system errors.
+      expect([ebadf.code, ebadf.errno]).toEqual(['EBADF', -9]);
     } finally {
       closeSync(a);
       closeSync(b);
@@ -76,21 +78,16 @@ describe('flock', () => {
 });
 
 describe('Container config', () => {
-  it('exposes the name', () => {
-    expect(container('named').name).toBe('named');
-  });
-
-  it('round-trips a config item', () => {
-    const c = container('roundtrip');
-    expect(c.getConfigItem('lxc.uts.name')).toBeNull();
-    c.setConfigItem('lxc.uts.name', 'lxcri-test');
-    expect(c.getConfigItem('lxc.uts.name')).toBe('lxcri-test');
-    c.clearConfigItem('lxc.uts.name');
-    expect(c.getConfigItem('lxc.uts.name')).toBeNull();
-  });
-
-  it('returns null for an invalid key', () => {
-    expect(container('getbogus').getConfigItem('lxc.bogus.key')).toBeNull();
+  it('saves what is set, each item checked by liblxc', () => {
+    const file = join(lxcpath, 'saved.conf');
+    const c = container('saver');
+    c.clearConfig();
+    c.setConfigItem('lxc.uts.name', 'saved-host');
+    c.setConfigItem('lxc.cap.drop', 'sys_admin');
+    c.saveConfig(file);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^lxc\.uts\.name = saved-host$/m);
+    expect(text).toMatch(/^lxc\.cap\.drop = sys_admin$/m);
   });
 
   it('throws with liblxc own reason for a bogus key', () => {
@@ -104,30 +101,11 @@ describe('Container config', () => {
     expect(err.message.endsWith(err.lxcLog[err.lxcLog.length - 1] ?? '<none>')).toBe(true);
   });
 
-  it('reports liblxc reasons for invalid values and missing files', () => {
+  it('reports liblxc reasons for invalid values', () => {
     const c = container('reasons');
     expect(caught(() => c.setConfigItem('lxc.net.0.type', 'nonsense')).message).toBe(
       'setConfigItem lxc.net.0.type=nonsense: Invalid network type nonsense',
     );
-    const missing = join(lxcpath, 'does-not-exist.conf');
-    expect(caught(() => c.loadConfig(missing)).message).toMatch(
-      new RegExp(`^loadConfig ${missing}: .*Failed to open file`),
-    );
-    expect(caught(() => c.clearConfigItem('lxc.bogus.key')).message).toMatch(/Unsupported config key/);
-  });
-
-  it('saves and reloads a config file', () => {
-    const file = join(lxcpath, 'saved.conf');
-    const a = container('saver');
-    a.setConfigItem('lxc.uts.name', 'saved-host');
-    a.saveConfig(file);
-    expect(readFileSync(file, 'utf8')).toMatch(/^lxc\.uts\.name = saved-host$/m);
-
-    const b = container('loader');
-    b.clearConfig();
-    expect(b.getConfigItem('lxc.uts.name')).toBeNull();
-    b.loadConfig(file);
-    expect(b.getConfigItem('lxc.uts.name')).toBe('saved-host');
   });
 
   it('rejects non-string arguments with TypeError', () => {
@@ -137,21 +115,15 @@ describe('Container config', () => {
   });
 });
 
-describe('Container state', () => {
-  it('a never-started container is STOPPED', async () => {
-    await expect(container('idle').state()).resolves.toBe('STOPPED');
-  });
-
+describe('Container init pid', () => {
   it('a never-started container has no init pid', async () => {
     await expect(container('idle2').initPid()).resolves.toBe(-1);
   });
 
-  it('pending calls survive release', async () => {
+  it('a pending call survives release', async () => {
     const c = new native.Container('released-early', lxcpath);
-    const state = c.state();
     const pid = c.initPid();
     c.release();
-    await expect(state).resolves.toBe('STOPPED');
     await expect(pid).resolves.toBe(-1);
   });
 });
@@ -161,9 +133,8 @@ describe('release', () => {
     const c = new native.Container('twice', lxcpath);
     c.release();
     expect(() => c.release()).not.toThrow();
-    expect(c.name).toBe('twice');
-    expect(() => c.getConfigItem('lxc.uts.name')).toThrow(/container released/);
-    expect(() => c.state()).toThrow(/container released/);
+    expect(() => c.setConfigItem('lxc.uts.name', 'x')).toThrow(/twice: container released/);
+    expect(() => c.initPid()).toThrow(/container released/);
   });
 
   it('creates nothing on disk by itself', () => {
@@ -178,7 +149,7 @@ describe('liblxc log', () => {
       const m = require(${JSON.stringify(fileURLToPath(addonUrl))});
       const c = new m.Container('quiet', ${JSON.stringify(lxcpath)});
       try { c.setConfigItem('lxc.bogus.key', '1'); } catch (e) { process.exitCode = e.message.includes('Unsupported config key') ? 0 : 3; }
-      try { c.loadConfig('/nonexistent/lxcri.conf'); } catch (e) {}
+      try { c.saveConfig('/nonexistent/dir/lxcri.conf'); } catch (e) {}
       c.release();
     `;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
