@@ -1,6 +1,6 @@
 /*
  * rundir.h: the runtime directory <root>/<id> and the init dir, the one protocol
- * between lxcri and its C helpers. src/runtime/layout.ts defines the same names
+ * between lxcri and its C helpers. src/base/layout.ts defines the same names
  * (RUNDIR_HOOK_CONF is RUNDIR.hookConf there); test/unit/rundir.test.ts holds the
  * two to the same values. See layout.ts for what each file holds.
  */

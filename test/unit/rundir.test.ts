@@ -1,4 +1,4 @@
-// The runtime directory protocol is defined twice, for TypeScript (src/runtime/layout.ts)
+// The runtime directory protocol is defined twice, for TypeScript (src/base/layout.ts)
 // and C (libexec/rundir.h): both must name every file alike.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
