@@ -2,6 +2,7 @@
 // host cgroup2 sits at /sys/fs/cgroup; on hybrid hosts (like our CI) at
 // /sys/fs/cgroup/unified, next to the v1 controller hierarchies that liblxc also uses.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface CgroupMounts {
   /** Mount point of the cgroup2 hierarchy, if any. */
@@ -62,3 +63,11 @@ export function parseV1Controllers(text: string): Map<string, string> {
 export function v1Controllers(): Map<string, string> {
   return parseV1Controllers(readFileSync('/proc/self/mountinfo', 'utf8'));
 }
+
+/** The directory of cgroup `rel` in every hierarchy (cgroup2 first). */
+export function hierarchyDirs(mounts: CgroupMounts, rel: string): string[] {
+  return [mounts.unified, ...mounts.v1].filter((m): m is string => !!m).map((m) => join(m, rel));
+}
+
+/** The directory of cgroup `rel` in the cgroup2 hierarchy (freezer, cgroup.kill, stats); undefined without one. */
+export const unifiedDir = (mounts: CgroupMounts, rel: string): string | undefined => (mounts.unified ? join(mounts.unified, rel) : undefined);

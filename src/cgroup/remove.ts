@@ -3,7 +3,7 @@
 import { readdir, rmdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../base/errors.js';
-import type { CgroupMounts } from './mounts.js';
+import { hierarchyDirs, type CgroupMounts } from './mounts.js';
 import type { CgroupPaths } from './paths.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -51,7 +51,7 @@ export async function cgroupPids(dir: string): Promise<number[]> {
  * up to the deadline. Returns the directories that could not be removed.
  */
 export async function removeCgroup(mounts: CgroupMounts, rel: string, deadline: number): Promise<string[]> {
-  const dirs = [mounts.unified, ...mounts.v1].filter((m): m is string => !!m).map((m) => join(m, rel));
+  const dirs = hierarchyDirs(mounts, rel);
   const left: string[] = [];
   for (const dir of dirs) {
     for (;;) {

@@ -1,8 +1,8 @@
 // A container that exists in the runtime root and every verb on it: state, start, kill,
 // exec, pause, resume, update, wait, delete. The CLI commands call these methods.
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { cgroupMounts } from '../cgroup/mounts.js';
+import { dirname } from 'node:path';
+import { cgroupMounts, unifiedDir } from '../cgroup/mounts.js';
 import { cgroupPids } from '../cgroup/remove.js';
 import { nullLogger, type Logger } from '../log/types.js';
 import type { Process, Resources, State } from '../spec/types.js';
@@ -99,9 +99,9 @@ export class Container {
    */
   async killAll(sig: number | string): Promise<void> {
     const signal = toSignal(sig);
-    const unified = cgroupMounts().unified;
-    if (!unified) throw new RuntimeError('system', 'kill --all needs a cgroup2 hierarchy');
-    for (const pid of await cgroupPids(join(unified, this.record.cgroup.container))) {
+    const dir = unifiedDir(cgroupMounts(), this.record.cgroup.container);
+    if (!dir) throw new RuntimeError('system', 'kill --all needs a cgroup2 hierarchy');
+    for (const pid of await cgroupPids(dir)) {
       try {
         process.kill(pid, signal);
       } catch {

@@ -4,7 +4,7 @@
 // refuses a plain delete; forced, the container is found without it.
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { cgroupMounts, type CgroupMounts } from '../cgroup/mounts.js';
+import { cgroupMounts, unifiedDir, type CgroupMounts } from '../cgroup/mounts.js';
 import { cgroupPaths, type CgroupPaths } from '../cgroup/paths.js';
 import { cgroupPids, removeContainerCgroups } from '../cgroup/remove.js';
 import { sweepParents } from '../cgroup/sweep.js';
@@ -36,8 +36,8 @@ function killRef(ref: ProcRef | undefined): void {
 
 /** SIGKILL everything in the container's cgroup (processes outside its PID namespace too). */
 async function killCgroup(mounts: CgroupMounts, rel: string, monitor: ProcRef | undefined): Promise<void> {
-  if (!mounts.unified) return;
-  const dir = join(mounts.unified, rel);
+  const dir = unifiedDir(mounts, rel);
+  if (!dir) return;
   try {
     await writeFile(join(dir, 'cgroup.kill'), '1');
     return;

@@ -2,7 +2,7 @@
 // init it joins, the container's cgroup in every hierarchy, and the exec-time LSM label.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CgroupMounts } from '../cgroup/mounts.js';
+import { hierarchyDirs, type CgroupMounts } from '../cgroup/mounts.js';
 import type { LsmHost } from '../lxc/lsm.js';
 import type { Process, Spec } from '../spec/types.js';
 import { errorMessage, RuntimeError } from '../base/errors.js';
@@ -11,8 +11,7 @@ import type { ProcRef } from './proc.js';
 
 /** The container's cgroup dir in each hierarchy where it exists (v1 ones and the unified). */
 export function cgroupDirs(mounts: CgroupMounts, container: string): string[] {
-  const roots = [...mounts.v1, ...(mounts.unified ? [mounts.unified] : [])];
-  return roots.map((r) => join(r, container)).filter((d) => existsSync(join(d, 'cgroup.procs')));
+  return hierarchyDirs(mounts, container).filter((d) => existsSync(join(d, 'cgroup.procs')));
 }
 
 /**

@@ -1,15 +1,14 @@
 // pause and resume: freeze or thaw every process of the container's cgroup.
-import { join } from 'node:path';
 import { setFrozen } from '../cgroup/freezer.js';
-import { cgroupMounts } from '../cgroup/mounts.js';
+import { cgroupMounts, unifiedDir } from '../cgroup/mounts.js';
 import type { Container } from './container.js';
 import { RuntimeError } from '../base/errors.js';
 import { checkOperation } from './operations.js';
 
 function cgroupDir(c: Container): string {
-  const unified = cgroupMounts().unified;
-  if (!unified) throw new RuntimeError('system', 'pause needs the cgroup2 freezer: no cgroup2 hierarchy is mounted');
-  return join(unified, c.record.cgroup.container);
+  const dir = unifiedDir(cgroupMounts(), c.record.cgroup.container);
+  if (!dir) throw new RuntimeError('system', 'pause needs the cgroup2 freezer: no cgroup2 hierarchy is mounted');
+  return dir;
 }
 
 export async function pause(c: Container, timeoutMs: number): Promise<void> {

@@ -1,8 +1,7 @@
 // The processes of a container as the host sees them: every PID in its cgroup (so also
 // processes that joined it from outside its PID namespace), as runc's ps lists them.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { cgroupMounts } from '../cgroup/mounts.js';
+import { cgroupMounts, hierarchyDirs } from '../cgroup/mounts.js';
 import { cgroupPids } from '../cgroup/remove.js';
 import type { ContainerRecord } from './record.js';
 
@@ -13,9 +12,7 @@ import type { ContainerRecord } from './record.js';
  */
 export async function containerPids(rec: ContainerRecord): Promise<number[]> {
   const m = cgroupMounts();
-  for (const root of [m.unified, ...m.v1]) {
-    if (root === undefined) continue;
-    const dir = join(root, rec.cgroup.container);
+  for (const dir of hierarchyDirs(m, rec.cgroup.container)) {
     if (existsSync(dir)) return cgroupPids(dir);
   }
   return [];

@@ -6,16 +6,12 @@
 // monitor's command line, which a forked child carries until it execs.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CgroupMounts } from '../cgroup/mounts.js';
+import { hierarchyDirs, type CgroupMounts } from '../cgroup/mounts.js';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { cgroupPids } from '../cgroup/remove.js';
 import { findProcesses, isAlive, procRef } from './proc.js';
 import { sleep } from '../base/wait.js';
 
-/** The directory of cgroup `rel` in every hierarchy (cgroup2 first). */
-export function hierarchyDirs(mounts: CgroupMounts, rel: string): string[] {
-  return [mounts.unified, ...mounts.v1].filter((m): m is string => !!m).map((m) => join(m, rel));
-}
 
 /** The monitor's argv after its name (create.ts), which its forked children share until exec. */
 export const monitorArgs = (id: string, root: string, runtimeDir: string): string[] => [id, root, join(runtimeDir, 'config')];

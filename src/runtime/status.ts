@@ -1,8 +1,7 @@
 // The OCI status of a container, derived from its record and /proc alone (no liblxc):
 // cheap enough for CRI-O's polling and correct even when the monitor died.
-import { join } from 'node:path';
 import { isFrozen } from '../cgroup/freezer.js';
-import { cgroupMounts } from '../cgroup/mounts.js';
+import { cgroupMounts, unifiedDir } from '../cgroup/mounts.js';
 import type { Status } from '../spec/types.js';
 import { isAlive, runsExecutable } from './proc.js';
 import type { ContainerRecord } from './record.js';
@@ -15,8 +14,8 @@ export function containerStatus(rec: ContainerRecord): Status {
   if (!isAlive(rec.init)) return 'stopped';
   // Until start, init is lxcri-init blocked on the sync fifo; after start it is the process.
   if (runsExecutable(rec.init.pid, rec.initExe)) return 'created';
-  const unified = cgroupMounts().unified;
-  if (unified && isFrozen(join(unified, rec.cgroup.container))) return 'paused';
+  const dir = unifiedDir(cgroupMounts(), rec.cgroup.container);
+  if (dir && isFrozen(dir)) return 'paused';
   return 'running';
 }
 
