@@ -3,6 +3,11 @@
 // environment file, else the default; --help shows the defaults, never the environment.
 import { RuntimeError } from '../base/errors.js';
 import { secondsProblem } from '../base/timeout.js';
+import { DEFAULT_FEATURES, DEFAULT_LXC_LOG_LEVEL, DEFAULT_MONITOR_CGROUP, DEFAULT_ROOT, DEFAULT_TIMEOUTS } from '../runtime/config.js';
+
+/** The library's defaults (runtime/config.ts), as the table's text. */
+const seconds = (ms: number): string => String(ms / 1000);
+const flag = (on: boolean): string => String(on);
 
 export type Kind = 'string' | 'boolean' | 'seconds';
 
@@ -16,23 +21,23 @@ export interface SettingDef {
 }
 
 export const SETTINGS = {
-  root: { flag: 'root', env: 'LXCRI_ROOT', kind: 'string', default: '/run/lxcri', describe: 'runtime state directory' },
+  root: { flag: 'root', env: 'LXCRI_ROOT', kind: 'string', default: DEFAULT_ROOT, describe: 'runtime state directory' },
   logFile: { flag: 'log-file', env: 'LXCRI_LOG_FILE', kind: 'string', default: '/var/log/lxcri/lxcri.log', describe: 'log file, shared with liblxc' },
   logLevel: { flag: 'log-level', env: 'LXCRI_LOG_LEVEL', kind: 'string', default: 'info', describe: 'trace, debug, info, warn, error' },
   logTimestamp: { flag: 'log-timestamp', env: 'LXCRI_LOG_TIMESTAMP', kind: 'string', default: 'rfc3339', describe: 'rfc3339 or unix (seconds)' },
   logConsole: { flag: 'log-console', env: 'LXCRI_LOG_CONSOLE', kind: 'boolean', default: 'false', describe: 'readable log lines on stderr instead of the log file' },
-  containerLogLevel: { flag: 'container-log-level', env: 'LXCRI_CONTAINER_LOG_LEVEL', kind: 'string', default: 'warn', describe: 'liblxc log level' },
-  monitorCgroup: { flag: 'monitor-cgroup', env: 'LXCRI_MONITOR_CGROUP', kind: 'string', default: 'lxcri-monitor.slice', describe: 'parent cgroup of the monitors' },
+  containerLogLevel: { flag: 'container-log-level', env: 'LXCRI_CONTAINER_LOG_LEVEL', kind: 'string', default: DEFAULT_LXC_LOG_LEVEL, describe: 'liblxc log level' },
+  monitorCgroup: { flag: 'monitor-cgroup', env: 'LXCRI_MONITOR_CGROUP', kind: 'string', default: DEFAULT_MONITOR_CGROUP, describe: 'parent cgroup of the monitors' },
   libexec: { flag: 'libexec', env: 'LXCRI_LIBEXEC', kind: 'string', default: '', describe: 'directory of the lxcri helpers (default: next to lxcri)' },
-  apparmor: { flag: 'apparmor', env: 'LXCRI_APPARMOR', kind: 'boolean', default: 'true', describe: 'apply process.apparmorProfile' },
-  capabilities: { flag: 'capabilities', env: 'LXCRI_CAPABILITIES', kind: 'boolean', default: 'true', describe: 'apply process.capabilities' },
-  cgroupDevices: { flag: 'cgroup-devices', env: 'LXCRI_CGROUP_DEVICES', kind: 'boolean', default: 'true', describe: 'apply the device cgroup rules' },
-  seccomp: { flag: 'seccomp', env: 'LXCRI_SECCOMP', kind: 'boolean', default: 'true', describe: 'apply linux.seccomp' },
+  apparmor: { flag: 'apparmor', env: 'LXCRI_APPARMOR', kind: 'boolean', default: flag(DEFAULT_FEATURES.apparmor), describe: 'apply process.apparmorProfile' },
+  capabilities: { flag: 'capabilities', env: 'LXCRI_CAPABILITIES', kind: 'boolean', default: flag(DEFAULT_FEATURES.capabilities), describe: 'apply process.capabilities' },
+  cgroupDevices: { flag: 'cgroup-devices', env: 'LXCRI_CGROUP_DEVICES', kind: 'boolean', default: flag(DEFAULT_FEATURES.cgroupDevices), describe: 'apply the device cgroup rules' },
+  seccomp: { flag: 'seccomp', env: 'LXCRI_SECCOMP', kind: 'boolean', default: flag(DEFAULT_FEATURES.seccomp), describe: 'apply linux.seccomp' },
   ignoreUnavailableControllers: { flag: 'ignore-unavailable-controllers', env: 'LXCRI_IGNORE_UNAVAILABLE_CONTROLLERS', kind: 'boolean', default: 'false', describe: 'warn instead of failing create when a limit\'s cgroup controller is missing' },
-  createTimeout: { flag: 'create-timeout', env: 'LXCRI_CREATE_TIMEOUT', kind: 'seconds', default: '60', describe: 'seconds create waits for the container' },
-  startTimeout: { flag: 'start-timeout', env: 'LXCRI_START_TIMEOUT', kind: 'seconds', default: '30', describe: 'seconds start waits for the process' },
-  killTimeout: { flag: 'kill-timeout', env: 'LXCRI_KILL_TIMEOUT', kind: 'seconds', default: '10', describe: 'seconds pause/resume wait for the freezer' },
-  deleteTimeout: { flag: 'delete-timeout', env: 'LXCRI_DELETE_TIMEOUT', kind: 'seconds', default: '10', describe: 'seconds delete waits for processes and cgroups' },
+  createTimeout: { flag: 'create-timeout', env: 'LXCRI_CREATE_TIMEOUT', kind: 'seconds', default: seconds(DEFAULT_TIMEOUTS.create), describe: 'seconds create waits for the container' },
+  startTimeout: { flag: 'start-timeout', env: 'LXCRI_START_TIMEOUT', kind: 'seconds', default: seconds(DEFAULT_TIMEOUTS.start), describe: 'seconds start waits for the process' },
+  killTimeout: { flag: 'kill-timeout', env: 'LXCRI_KILL_TIMEOUT', kind: 'seconds', default: seconds(DEFAULT_TIMEOUTS.kill), describe: 'seconds pause/resume wait for the freezer' },
+  deleteTimeout: { flag: 'delete-timeout', env: 'LXCRI_DELETE_TIMEOUT', kind: 'seconds', default: seconds(DEFAULT_TIMEOUTS.delete), describe: 'seconds delete waits for processes and cgroups' },
   createHook: { flag: 'create-hook', env: 'LXCRI_CREATE_HOOK', kind: 'string', default: '', describe: 'program run after every create' },
   createHookTimeout: { flag: 'create-hook-timeout', env: 'LXCRI_CREATE_HOOK_TIMEOUT', kind: 'seconds', default: '5', describe: 'seconds before the create hook is killed' },
 } as const satisfies Record<string, SettingDef>;

@@ -41,6 +41,10 @@ export interface RuntimeConfig {
 
 export const DEFAULT_ROOT = '/run/lxcri';
 export const DEFAULT_TIMEOUTS: Timeouts = { create: 60_000, start: 30_000, kill: 10_000, delete: 10_000 };
+export const DEFAULT_LXC_LOG_LEVEL = 'warn';
+/** Every feature switch is on unless an operator turns it off. */
+export const DEFAULT_FEATURES: Features = { apparmor: true, capabilities: true, cgroupDevices: true, seccomp: true };
+export { DEFAULT_MONITOR_CGROUP };
 
 /** What `new Runtime()` takes: any setting of RuntimeConfig; the others get their defaults. */
 export type RuntimeOptions = Partial<Omit<RuntimeConfig, 'timeouts' | 'features'>> & {
@@ -60,9 +64,9 @@ export function runtimeConfig(p: RuntimeOptions = {}): RuntimeConfig {
     monitorCgroup: p.monitorCgroup ?? DEFAULT_MONITOR_CGROUP,
     systemdCgroup: p.systemdCgroup ?? false,
     lxcLogFile: p.lxcLogFile,
-    lxcLogLevel: p.lxcLogLevel ?? 'warn',
+    lxcLogLevel: p.lxcLogLevel ?? DEFAULT_LXC_LOG_LEVEL,
     timeouts: checkTimeouts({ ...DEFAULT_TIMEOUTS, ...p.timeouts }),
-    features: { apparmor: true, capabilities: true, cgroupDevices: true, seccomp: true, ...p.features },
+    features: { ...DEFAULT_FEATURES, ...p.features },
     ignoreUnavailableControllers: p.ignoreUnavailableControllers ?? false,
   };
 }
