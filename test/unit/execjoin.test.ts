@@ -45,7 +45,7 @@ describe('joinArgs and cgroupDirs', () => {
       for (const h of ['cpu', 'unified']) writeFileSync(join(dir, h, 'lxcri/c/cgroup.procs'), '');
       mkdirSync(join(dir, 'memory'));
       const mounts = { v1: ['cpu', 'memory', 'systemd'].map((h) => join(dir, h)), unified: join(dir, 'unified') };
-      expect(cgroupDirs(mounts, 'lxcri/c')).toEqual([join(dir, 'cpu/lxcri/c'), join(dir, 'unified/lxcri/c')]);
+      expect(cgroupDirs(mounts, 'lxcri/c')).toEqual([join(dir, 'unified/lxcri/c'), join(dir, 'cpu/lxcri/c')]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
