@@ -135,10 +135,12 @@ deb: all build/deb/lxcri-launch
 demo: all
 	scripts/demo.sh
 
+# The sources and the tests (tsconfig.test.json): tsc does not see the tests when it builds.
 typecheck: $(VALIDATORS)
 	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
+	$(NODE) node_modules/typescript/bin/tsc -p tsconfig.test.json
 
-test: all test-deps
+test: all test-deps typecheck
 	scripts/test.sh
 
 clean:

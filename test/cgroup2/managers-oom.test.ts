@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostControllers } from '../../src/cgroup/controllers.js';
 import { cgroupMounts } from '../../src/cgroup/mounts.js';
 import { LAUNCHER, MAIN, REPO, runCmd, sampleSpec, waitFor, type Result } from '../helpers/lxcri.js';
+import { have, podmanEnv } from '../helpers/podman.js';
 import { HOG, MIB } from '../helpers/resources.js';
 
 const mounts = cgroupMounts();
@@ -24,7 +25,6 @@ const pureV2 = hostControllers(mounts).available.has('memory');
 const CG = mounts.unified ?? '/sys/fs/cgroup';
 const RUNC = '/usr/sbin/runc';
 const CONMON = '/usr/bin/conmon';
-const have = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 const missing = [!have('podman') && 'podman', !existsSync(CONMON) && 'conmon', !existsSync(RUNC) && 'runc'].filter(Boolean);
 if (pureV2 && missing.length) throw new Error(`the cgroup v2 manager tests need ${missing.join(', ')} (make test-deps)`);
 
@@ -37,17 +37,8 @@ let W = '';
 const runtimes = ['runc', 'lxcri'] as const;
 type Runtime = (typeof runtimes)[number];
 
-const podmanEnv = (): NodeJS.ProcessEnv => ({
-  ...process.env,
-  NODE_EXTRA_CA_CERTS: undefined,
-  NODE_OPTIONS: undefined,
-  CONTAINERS_CONF: join(W, 'containers.conf'),
-  CONTAINERS_STORAGE_CONF: join(W, 'storage.conf'),
-  CONTAINERS_REGISTRIES_CONF: join(W, 'registries.conf'),
-  TMPDIR: join(W, 'tmp'),
-});
 const podman = (rt: Runtime, args: string[], cwd = W): Promise<Result> =>
-  runCmd('podman', ['--runtime', rt, ...args], { env: podmanEnv(), cwd, timeoutMs: 300_000 });
+  runCmd('podman', ['--runtime', rt, ...args], { env: podmanEnv(W), cwd, timeoutMs: 300_000 });
 const why = (r: Result): string => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
 
 /** The runtime binary and root a manager is given: runc, or the tree's lxcri through a wrapper. */

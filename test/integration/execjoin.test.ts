@@ -124,7 +124,7 @@ describe('exec without the container\'s monitor', () => {
           env: { ...process.env, LXCRI_MAIN: MAIN },
         });
         let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
         child.once('error', rej);
         child.once('close', (code) => res({ code, out }));
       });

@@ -11,17 +11,17 @@
 // private root, log file and monitor cgroup (podman's direct calls get almost no
 // environment, so the wrapper sets them).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupMounts } from '../../src/cgroup/mounts.js';
 import { v1Hierarchies } from '../../src/cgroup/v1/hierarchies.js';
 import { cgroupRoots, pidAlive, runCmd, waitFor, type Result } from '../helpers/lxcri.js';
+import { have, podmanEnv } from '../helpers/podman.js';
 
 const prefix = process.env.LXCRI_TEST_PREFIX;
 const LXCRI = prefix ? join(prefix, 'bin/lxcri') : '';
 const BUSYBOX = '/bin/busybox';
-const have = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 const missing = [
   !prefix && 'LXCRI_TEST_PREFIX is unset (make install PREFIX=... first)',
   prefix && !existsSync(LXCRI) && `${LXCRI} does not exist`,
@@ -45,18 +45,9 @@ const preexisting = new Set(SHARED_LEFTOVERS.filter((p) => existsSync(p)));
 const IMAGE = 'localhost/busybox:latest';
 const RUNC = '/usr/sbin/runc';
 
-const podmanEnv = (): NodeJS.ProcessEnv => ({
-  ...process.env,
-  NODE_EXTRA_CA_CERTS: undefined,
-  NODE_OPTIONS: undefined,
-  CONTAINERS_CONF: join(W, 'containers.conf'),
-  CONTAINERS_STORAGE_CONF: join(W, 'storage.conf'),
-  CONTAINERS_REGISTRIES_CONF: join(W, 'registries.conf'),
-  TMPDIR: join(W, 'tmp'),
-});
 
 const podman = (args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<Result> =>
-  runCmd('podman', args, { env: podmanEnv(), input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 });
+  runCmd('podman', args, { env: podmanEnv(W), input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 });
 /** podman run with the options every container of this file gets. */
 const run = (opts: string[], cmd: string[], o: { input?: string } = {}): Promise<Result> =>
   podman(['run', '--pull=never', `--cgroup-parent=/${CGPARENT}`, ...opts, IMAGE, ...cmd], o);
@@ -344,7 +335,7 @@ describe.skipIf(!!skipReason)('podman with lxcri as its runtime', () => {
   it('run -it through a pty (script -qec): a terminal on stdin and stdout, and the exit code', async () => {
     // As with runc: the init's pty is in the container's devpts
     const cmd = `podman run --rm -it --pull=never --cgroup-parent=/${CGPARENT} ${IMAGE} sh -c 'tty; [ -t 0 ] && [ -t 1 ] && exit 5; exit 9'`;
-    const r = await runCmd('script', ['-qec', cmd, '/dev/null'], { env: podmanEnv() });
+    const r = await runCmd('script', ['-qec', cmd, '/dev/null'], { env: podmanEnv(W) });
     expect(r.code, why(r)).toBe(5);
     expect(r.stdout).toMatch(/^\/dev\/pts\/\d+\r?\n/);
   });
@@ -354,7 +345,7 @@ describe.skipIf(!!skipReason)('podman with lxcri as its runtime', () => {
     const f = join(W, 'fd3.txt');
     writeFileSync(f, 'through fd 3\n');
     const cmd = `podman run --rm --pull=never --cgroup-parent=/${CGPARENT} --preserve-fds 1 ${IMAGE} cat /proc/self/fd/3 3<${f}`;
-    const r = await runCmd('sh', ['-c', cmd], { env: podmanEnv() });
+    const r = await runCmd('sh', ['-c', cmd], { env: podmanEnv(W) });
     expect(r.code, why(r)).toBe(0);
     expect(r.stdout).toBe('through fd 3\n');
     expect(calls()).toMatch(/ create .*--preserve-fds 1 /);

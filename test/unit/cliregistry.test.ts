@@ -29,7 +29,9 @@ const build = (y: Argv): Argv =>
 /** Long options and command names of real yargs --help output. */
 function yargsHelp(args: string[]): { options: string[]; commands: string[] } {
   let out = '';
-  build(yargs()).exitProcess(false).parse([...args, '--help'], {}, (_e, _a, o) => (out = o));
+  build(yargs()).exitProcess(false).parse([...args, '--help'], {}, (_e, _a, o) => {
+    out = o;
+  });
   return {
     options: [...out.matchAll(/^ +(?:-\w, )?--([\w-]+)/gm)].map((m) => m[1]!).sort(),
     commands: [...out.matchAll(/^ {2}t (\w+)/gm)].map((m) => m[1]!),
