@@ -401,6 +401,12 @@ int main(int argc, char **argv)
 	j.argv = argv + i + 1;
 	j.env = env;
 	j.label = &label;
+	/* Not dumpable, and so inherited by the child we fork into the container's PID
+	 * namespace: until it has joined the mount namespace and exec'd, a container process
+	 * must not ptrace it or reach the host's root, cwd and fds through its /proc entry
+	 * (CVE-2016-9962). exec resets it for lxcri-init, already inside. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		fail("make ourselves non-dumpable", strerror(errno));
 	j.pidfd = open_init((pid_t)init_pid, init_start);
 	j.flags = namespaces_to_join((pid_t)init_pid);
 	/* Only our children enter it: the process is forked into it, we stay outside. */
