@@ -16,7 +16,7 @@ libexec/lxcri-start: $(START_SRCS) libexec/util.h libexec/rootfs.h libexec/lxclo
 
 # libseccomp (libseccomp-dev's libseccomp.a) compiles the container's seccomp filter.
 INIT_SRCS = libexec/lxcri-init.c libexec/seccompfilter.c libexec/ocihook.c libexec/boundedread.c
-libexec/lxcri-init: $(INIT_SRCS) libexec/seccompfilter.h libexec/util.h libexec/ocihook.h libexec/boundedread.h
+libexec/lxcri-init: $(INIT_SRCS) libexec/seccompfilter.h libexec/util.h libexec/ocihook.h libexec/boundedread.h libexec/rundir.h
 	$(CC) $(CFLAGS_COMMON) -static -o $@ $(INIT_SRCS) -lseccomp
 
 # `lxcri exec`'s join of a container (no liblxc), re-executed from a sealed memfd copy of itself.

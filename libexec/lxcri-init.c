@@ -1,22 +1,22 @@
 /*
  * lxcri-init: the container's PID 1 until the container process replaces it.
  *
- * Reads the process spec from LXCRI_DIR (args, env, cwd), prepares it, tells
+ * Reads the process spec from INIT_DIR (args, env, cwd), prepares it, tells
  * `lxcri create` over the notify socket whether the process can be started,
  * waits for `lxcri start` to write one byte into the sync FIFO and then execs
  * the process. Statically linked and stdio-free to stay small. It starts as
  * the container's root and takes the process's identity (groups, gid, uid,
- * capability sets, umask; LXCRI_DIR/identity) as soon as it has read its files,
+ * capability sets, umask; INIT_DIR/identity) as soon as it has read its files,
  * before anything else: liblxc can neither raise capabilities for a non-root
  * user nor set ambient ones.
  *
  * Once it has read its files, and before it takes the process's identity, it
- * unmounts LXCRI_DIR (keeping an fd for the sync FIFO and the seccomp state, and
+ * unmounts INIT_DIR (keeping an fd for the sync FIFO and the seccomp state, and
  * the notify connection): nothing of the host's runtime dir stays mounted in the
  * container for it to remount rw.
  *
- * The spec's startContainer hooks (LXCRI_DIR/hooks, with the state JSON in
- * LXCRI_DIR/hooks.state) run after the start byte, right before the exec, as
+ * The spec's startContainer hooks (INIT_DIR/hooks, with the state JSON in
+ * INIT_DIR/hooks.state) run after the start byte, right before the exec, as
  * the process user, with their output on our stderr. A failing hook is
  * reported there and we exit 125: the process never runs.
  *
@@ -27,11 +27,11 @@
  * added that the process env does not have); IDENTITY is the identity line. We
  * take the identity, change to CWD, find ARGS[0] and exec it, with every fd
  * above stderr closed (but for the N after it with --keep-fds, --preserve-fds); errors
- * go to stderr, exit 125, 126 or 127. --tty (and LXCRI_DIR/terminal in the normal mode):
+ * go to stderr, exit 125, 126 or 127. --tty (and INIT_DIR/terminal in the normal mode):
  * stdin is a pty slave that becomes our controlling terminal, in a new session.
- * --seccomp-fd FD (and LXCRI_DIR/seccomp's presence in the normal mode): the process runs
+ * --seccomp-fd FD (and INIT_DIR/seccomp's presence in the normal mode): the process runs
  * under the container's seccomp filter, read from FD (`lxcri exec` opens the runtime dir's
- * file) or LXCRI_DIR/seccomp (see seccomp_prepare).
+ * file) or INIT_DIR/seccomp (see seccomp_prepare).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,16 +53,13 @@
 
 #include "boundedread.h"
 #include "ocihook.h"
+#include "rundir.h"
 #include "seccompfilter.h"
 #include "util.h"
 
-#ifndef LXCRI_DIR
-#define LXCRI_DIR "/.lxcri"
-#endif
-
-/* Where our files are: the directory we were started from, LXCRI_DIR or
+/* Where our files are: the directory we were started from, INIT_DIR or
  * another one (/dev/.lxcri in a user namespace, see src/lxc/userns.ts). */
-static char init_dir[256] = LXCRI_DIR;
+static char init_dir[256] = INIT_DIR;
 /* The init dir once it is unmounted (detach_init_dir), -1 before. */
 static int init_fd = -1;
 
@@ -433,7 +430,7 @@ static int notify_sock = -1, notify_err;
 /* Connect to `lxcri create`'s notify socket; -1 with errno. */
 static int notify_connect(void)
 {
-	return unix_connect(INIT_FILE("notify"));
+	return unix_connect(INIT_FILE(INITDIR_NOTIFY));
 }
 
 /* Tell `lxcri create` the outcome; 0 on success. */
@@ -482,14 +479,14 @@ static void detach_init_dir(struct failure *f)
  * write (a liveness probe) yields EOF and is simply waited out. */
 static void wait_for_start(void)
 {
-	const char *fifo = INIT_FILE("syncfifo");
+	const char *fifo = INIT_FILE(INITDIR_SYNC_FIFO);
 	struct failure f;
 
 	for (;;) {
 		char b;
 		ssize_t n;
 		/* In the init dir we unmounted: no path in the container leads there. */
-		int err, fd = openat(init_fd, "syncfifo", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		int err, fd = openat(init_fd, INITDIR_SYNC_FIFO, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 		if (fd < 0) {
 			if (errno == EINTR)
@@ -751,22 +748,22 @@ static void read_start_hooks(struct failure *f)
 {
 	size_t len;
 	int err = 0;
-	char *buf = read_file(INIT_FILE("hooks"), &len, &err);
+	char *buf = read_file(INIT_FILE(INITDIR_HOOKS), &len, &err);
 
 	if (!buf) {
 		if (err != ENOENT)
-			FAIL_SYS(f, "read", INIT_FILE("hooks"), err);
+			FAIL_SYS(f, "read", INIT_FILE(INITDIR_HOOKS), err);
 		return;
 	}
 	/* The records point into buf, which lives as long as we do. */
 	n_start_hooks = ocihook_parse(buf, len, &start_hooks);
 	if (n_start_hooks < 0) {
-		FAIL_SYS(f, "read", INIT_FILE("hooks"), errno);
+		FAIL_SYS(f, "read", INIT_FILE(INITDIR_HOOKS), errno);
 		return;
 	}
-	start_state = read_file(INIT_FILE("hooks.state"), &start_state_len, &err);
+	start_state = read_file(INIT_FILE(INITDIR_HOOKS_STATE), &start_state_len, &err);
 	if (!start_state)
-		FAIL_SYS(f, "read", INIT_FILE("hooks.state"), err);
+		FAIL_SYS(f, "read", INIT_FILE(INITDIR_HOOKS_STATE), err);
 }
 
 static void run_start_hooks(void)
@@ -864,17 +861,17 @@ static void new_session(struct failure *f)
 static void close_from(int first, struct failure *f);
 
 /* liblxc closes what the monitor inherited, except with --preserve-fds, where it
- * must keep all of it: then we keep fds 3 to 3+N-1 (LXCRI_DIR/preserve-fds) only. */
+ * must keep all of it: then we keep fds 3 to 3+N-1 (INIT_DIR/preserve-fds) only. */
 static void close_unpreserved(struct failure *f)
 {
 	size_t len;
 	int err = 0;
 	long n = 0;
-	char *text = read_file(INIT_FILE("preserve-fds"), &len, &err);
+	char *text = read_file(INIT_FILE(INITDIR_PRESERVE_FDS), &len, &err);
 
 	if (!text) {
 		if (err != ENOENT)
-			FAIL_SYS(f, "read", INIT_FILE("preserve-fds"), err);
+			FAIL_SYS(f, "read", INIT_FILE(INITDIR_PRESERVE_FDS), err);
 		else
 			close_from(STDERR_FILENO + 1, f);
 		return;
@@ -883,30 +880,30 @@ static void close_unpreserved(struct failure *f)
 	errno = 0;
 	n = strtol(text, &end, 10);
 	if (errno || *end || n < 0 || n > 1000000)
-		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE("preserve-fds"), ": malformed");
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE(INITDIR_PRESERVE_FDS), ": malformed");
 	else
 		close_from(STDERR_FILENO + 1 + (int)n, f);
 	free(text);
 }
 
-/* The container's seccomp filter (LXCRI_DIR/seccomp), loaded in the order runc and crun
+/* The container's seccomp filter (INIT_DIR/seccomp), loaded in the order runc and crun
  * use: with no_new_privs (set by liblxc, or by its attach for exec), right before execve,
  * so that it filters the process and not us; without it the kernel asks for CAP_SYS_ADMIN,
  * so before the identity change, while we still hold it (liblxc keeps it for us).
- * With a seccomp agent (listenerPath, bind-mounted at LXCRI_DIR/seccomp-listener) we
+ * With a seccomp agent (listenerPath, bind-mounted at INIT_DIR/seccomp-listener) we
  * connect while still the container's root and, after the start byte, send it the state
- * `lxcri create` wrote (LXCRI_DIR/seccomp.state, with our host PID) and the filter's
+ * `lxcri create` wrote (INIT_DIR/seccomp.state, with our host PID) and the filter's
  * notification fd. */
 static struct seccomp_filter filter;
 static int filter_late, agent_sock = -1, notify_fd = -1;
 
-/* exec_fd: exec mode's profile (--seccomp-fd), -1 in the normal mode (LXCRI_DIR/seccomp). */
+/* exec_fd: exec mode's profile (--seccomp-fd), -1 in the normal mode (INIT_DIR/seccomp). */
 static void seccomp_prepare(struct failure *f, int exec_fd)
 {
 	char msg[sizeof(f->msg)];
 	int nnp, exec_mode = exec_fd >= 0;
 	int ret = exec_mode ? seccomp_compile_fd(exec_fd, "--seccomp-fd", &filter, msg, sizeof(msg))
-			    : seccomp_compile(INIT_FILE("seccomp"), &filter, msg, sizeof(msg));
+			    : seccomp_compile(INIT_FILE(INITDIR_SECCOMP), &filter, msg, sizeof(msg));
 
 	if (ret < 0) {
 		FAIL(f, CODE_INTERNAL, msg);
@@ -917,7 +914,7 @@ static void seccomp_prepare(struct failure *f, int exec_fd)
 		return;
 	}
 	if (filter.listener) {
-		agent_sock = seccomp_agent_connect(INIT_FILE("seccomp-listener"));
+		agent_sock = seccomp_agent_connect(INIT_FILE(INITDIR_SECCOMP_LISTENER));
 		if (agent_sock < 0) {
 			FAIL_SYS(f, "connect to", "the seccomp agent (listenerPath)", errno);
 			return;
@@ -943,9 +940,9 @@ static void seccomp_late(void)
 	int err = 0;
 
 	if (filter.listener) {
-		state = read_file_at(init_fd, "seccomp.state", &len, &err);
+		state = read_file_at(init_fd, INITDIR_SECCOMP_STATE, &len, &err);
 		if (!state) {
-			FAIL_SYS(&f, "read", INIT_FILE("seccomp.state"), err);
+			FAIL_SYS(&f, "read", INIT_FILE(INITDIR_SECCOMP_STATE), err);
 			die(f.msg, f.code);
 		}
 	}
@@ -970,43 +967,43 @@ static char *prepare(char ***argsp, char ***envp, struct failure *f)
 	close_unpreserved(f);
 	if (f->code)
 		return NULL;
-	*argsp = read_entries(INIT_FILE("args"), f);
+	*argsp = read_entries(INIT_FILE(INITDIR_ARGS), f);
 	if (!*argsp)
 		return NULL;
 	if (!(*argsp)[0]) {
-		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE("args"), ": no arguments");
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE(INITDIR_ARGS), ": no arguments");
 		return NULL;
 	}
-	*envp = read_entries(INIT_FILE("env"), f);
+	*envp = read_entries(INIT_FILE(INITDIR_ENV), f);
 	if (!*envp)
 		return NULL;
-	cwd = read_file(INIT_FILE("cwd"), &len, &err);
+	cwd = read_file(INIT_FILE(INITDIR_CWD), &len, &err);
 	if (!cwd) {
-		FAIL_SYS(f, "read", INIT_FILE("cwd"), err);
+		FAIL_SYS(f, "read", INIT_FILE(INITDIR_CWD), err);
 		return NULL;
 	}
-	text = read_file(INIT_FILE("identity"), &len, &err);
+	text = read_file(INIT_FILE(INITDIR_IDENTITY), &len, &err);
 	if (!text) {
-		FAIL_SYS(f, "read", INIT_FILE("identity"), err);
+		FAIL_SYS(f, "read", INIT_FILE(INITDIR_IDENTITY), err);
 		free(cwd);
 		return NULL;
 	}
 	if (parse_identity(text, &id) < 0)
-		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE("identity"), ": malformed");
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE(INITDIR_IDENTITY), ": malformed");
 	free(text);
-	if (!f->code && access(INIT_FILE("terminal"), F_OK) == 0) {
+	if (!f->code && access(INIT_FILE(INITDIR_TERMINAL), F_OK) == 0) {
 		open_console(f);
 		if (!f->code)
 			take_terminal(f);
 	}
 	else if (!f->code && errno != ENOENT)
-		FAIL_SYS(f, "check", INIT_FILE("terminal"), errno);
+		FAIL_SYS(f, "check", INIT_FILE(INITDIR_TERMINAL), errno);
 	if (!f->code)
 		read_start_hooks(f);
-	if (!f->code && access(INIT_FILE("seccomp"), F_OK) == 0)
+	if (!f->code && access(INIT_FILE(INITDIR_SECCOMP), F_OK) == 0)
 		seccomp_prepare(f, -1);
 	else if (!f->code && errno != ENOENT)
-		FAIL_SYS(f, "check", INIT_FILE("seccomp"), errno);
+		FAIL_SYS(f, "check", INIT_FILE(INITDIR_SECCOMP), errno);
 	if (!f->code)
 		detach_init_dir(f);
 	if (!f->code)
