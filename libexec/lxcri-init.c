@@ -1,37 +1,30 @@
 /*
- * lxcri-init: the container's PID 1 until the container process replaces it.
+ * lxcri-init: the container's PID 1 until the container process replaces it, and the
+ * exec'd process's shim.
  *
- * Reads the process spec from INIT_DIR (args, env, cwd), prepares it, tells
- * `lxcri create` over the notify socket whether the process can be started,
- * waits for `lxcri start` to write one byte into the sync FIFO and then execs
- * the process. Statically linked and stdio-free to stay small. It starts as
- * the container's root and takes the process's identity (groups, gid, uid,
- * capability sets, umask; INIT_DIR/identity) as soon as it has read its files,
- * before anything else: liblxc can neither raise capabilities for a non-root
- * user nor set ambient ones.
+ * Both modes get the process spec as one process record (procspec.h) and take the same
+ * steps (prepare, run): rlimits, the terminal, the seccomp filter, the process's identity
+ * (groups, gid, uid, capability sets, umask; liblxc can neither raise capabilities for a
+ * non-root user nor set ambient ones), the working directory, HOME, the PATH lookup, and
+ * the exec with every fd above stderr closed (but for the record's keep-fds). Errors exit
+ * 125, 126 or 127 with the same words in both modes.
  *
- * Once it has read its files, and before it takes the process's identity, it
- * unmounts INIT_DIR (keeping an fd for the sync FIFO and the seccomp state, and
- * the notify connection): nothing of the host's runtime dir stays mounted in the
- * container for it to remount rw.
+ * create mode (`lxcri-init`, started by liblxc from the init dir INIT_DIR or another one,
+ * /dev/.lxcri in a user namespace, see src/lxc/userns.ts): the record is the init dir's
+ * INITDIR_PROCESS. Once it has read its files, and before it takes the process's
+ * identity, it unmounts the init dir (keeping an fd for the sync FIFO and the seccomp
+ * state, and the notify connection): nothing of the host's runtime dir stays mounted in
+ * the container for it to remount rw. It tells `lxcri create` over the notify socket
+ * whether the process can be started, waits for `lxcri start` to write one byte into the
+ * sync FIFO, runs the spec's startContainer hooks (INITDIR_HOOKS, with the state JSON in
+ * INITDIR_HOOKS_STATE) as the process user with their output on our stderr (a failing one
+ * is reported there and we exit 125: the process never runs), and execs the process.
  *
- * The spec's startContainer hooks (INIT_DIR/hooks, with the state JSON in
- * INIT_DIR/hooks.state) run after the start byte, right before the exec, as
- * the process user, with their output on our stderr. A failing hook is
- * reported there and we exit 125: the process never runs.
+ * exec mode (`lxcri-init --exec FD`, exec'd by lxcri-attach in the joined container as
+ * its root): the record is the sealed memfd FD `lxcri exec` handed on. No files, no
+ * notify socket, no FIFO; errors go to stderr. The process gets a session of its own.
  *
- * `lxcri-init --exec IDENTITY CWD [--tty] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...`
- * is exec mode, for
- * `lxcri exec` (liblxc attaches us as the container's root): no files, no notify
- * socket, no FIFO. The environment is ours minus the NAMEs (what liblxc's attach
- * added that the process env does not have); IDENTITY is the identity line. We
- * take the identity, change to CWD, find ARGS[0] and exec it, with every fd
- * above stderr closed (but for the N after it with --keep-fds, --preserve-fds); errors
- * go to stderr, exit 125, 126 or 127. --tty (and INIT_DIR/terminal in the normal mode):
- * stdin is a pty slave that becomes our controlling terminal, in a new session.
- * --seccomp-fd FD (and INIT_DIR/seccomp's presence in the normal mode): the process runs
- * under the container's seccomp filter, read from FD (`lxcri exec` opens the runtime dir's
- * file) or INIT_DIR/seccomp (see seccomp_prepare).
+ * Statically linked and stdio-free to stay small.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +45,10 @@
 #include <unistd.h>
 
 #include "boundedread.h"
+#include "identity.h"
+#include "initfail.h"
 #include "ocihook.h"
+#include "procspec.h"
 #include "rundir.h"
 #include "seccompfilter.h"
 #include "util.h"
@@ -65,31 +61,6 @@ static int init_fd = -1;
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* Exit codes, as shells and other OCI runtimes use them. */
-#define CODE_INTERNAL 125
-#define CODE_NOEXEC 126
-#define CODE_NOTFOUND 127
-
-/* The first error; it ends up in the notify line or on stderr. */
-struct failure {
-	int code; /* 0: no error */
-	char msg[2048];
-};
-
-/* Append the NULL-terminated list of strings to buf (truncating). */
-static void str_append(char *buf, size_t cap, const char **parts)
-{
-	size_t len = strlen(buf);
-	for (; *parts; parts++) {
-		size_t n = strlen(*parts);
-		if (n > cap - 1 - len)
-			n = cap - 1 - len;
-		memcpy(buf + len, *parts, n);
-		len += n;
-	}
-	buf[len] = '\0';
-}
-
 /* <init_dir>/<name>, in a buffer of the caller's block (INIT_FILE). */
 #define INIT_FILE_MAX (sizeof(init_dir) + 32)
 #define INIT_FILE(name) init_file((name), (char[INIT_FILE_MAX]){ 0 })
@@ -98,35 +69,6 @@ static const char *init_file(const char *name, char *buf)
 	buf[0] = '\0';
 	str_append(buf, INIT_FILE_MAX, (const char *[]){ init_dir, "/", name, NULL });
 	return buf;
-}
-
-#define FAIL(f, c, ...)                                                      \
-	do {                                                                 \
-		(f)->code = (c);                                             \
-		(f)->msg[0] = '\0';                                          \
-		str_append((f)->msg, sizeof((f)->msg),                       \
-			   (const char *[]){ __VA_ARGS__, NULL });           \
-	} while (0)
-
-/* Internal error in the usual "lxcri-init: <what>: <strerror>" form. */
-#define FAIL_SYS(f, what, arg, err)                                         \
-	FAIL(f, CODE_INTERNAL, "lxcri-init: ", what, " ", arg, ": ", strerror(err))
-
-/* Go-style (lower case) error text, as runc's exec errors read. */
-static const char *go_strerror(int err, char *buf, size_t cap)
-{
-	buf[0] = '\0';
-	str_append(buf, cap, (const char *[]){ strerror(err), NULL });
-	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
-}
-
-static void die(const char *msg, int code)
-{
-	(void)write_all(STDERR_FILENO, msg, strlen(msg));
-	(void)write_all(STDERR_FILENO, "\n", 1);
-	_exit(code);
 }
 
 /* Our own files in init_dir: regular files written by `lxcri create`, not links. The
@@ -151,42 +93,6 @@ static char *read_file_at(int dirfd, const char *path, size_t *len, int *err)
 static char *read_file(const char *path, size_t *len, int *err)
 {
 	return read_file_at(AT_FDCWD, path, len, err);
-}
-
-/* Split NUL-terminated entries into a NULL-terminated vector (no copies).
- * A missing final NUL is tolerated thanks to read_file's extra NUL. */
-static char **split_entries(char *buf, size_t len)
-{
-	size_t count = 0, i = 0;
-	char **vec;
-
-	for (size_t p = 0; p < len; p += strlen(buf + p) + 1)
-		count++;
-	vec = calloc(count + 1, sizeof(*vec));
-	if (!vec)
-		return NULL;
-	for (size_t p = 0; p < len; p += strlen(buf + p) + 1)
-		vec[i++] = buf + p;
-	return vec;
-}
-
-static char **read_entries(const char *path, struct failure *f)
-{
-	size_t len;
-	int err = 0;
-	char *buf = read_file(path, &len, &err);
-	char **vec;
-
-	if (!buf) {
-		FAIL_SYS(f, "read", path, err);
-		return NULL;
-	}
-	vec = split_entries(buf, len); /* the entries point into buf */
-	if (!vec) {
-		FAIL_SYS(f, "read", path, ENOMEM);
-		free(buf);
-	}
-	return vec;
 }
 
 static const char *env_get(char **env, const char *key)
@@ -578,166 +484,6 @@ static void reset_signals(void)
 	}
 }
 
-/* Everything that can fail while `lxcri create` waits: the spec files, the
- * working directory, HOME and finding the executable. */
-/* identity: "<uid> <gid> <umask octal or -> <bounding> <effective> <permitted>
- * <inheritable> <ambient> [<group>...]", the capability sets as hex bit masks. */
-struct identity {
-	uid_t uid;
-	gid_t gid;
-	long umask; /* -1: keep */
-	unsigned long long bounding, effective, permitted, inheritable, ambient;
-	gid_t groups[256];
-	size_t ngroups;
-};
-
-#define IDENTITY_FIELDS 8
-
-static int parse_identity(char *text, struct identity *id)
-{
-	char *save = NULL, *tok;
-	unsigned long long v[IDENTITY_FIELDS];
-
-	for (int i = 0; i < IDENTITY_FIELDS; i++) {
-		char *end;
-		tok = strtok_r(i ? NULL : text, " \n", &save);
-		if (!tok)
-			return -1;
-		if (i == 2 && strcmp(tok, "-") == 0) {
-			v[i] = (unsigned long long)-1;
-			continue;
-		}
-		errno = 0;
-		v[i] = strtoull(tok, &end, i == 2 ? 8 : i > 2 ? 16 : 10);
-		if (errno || *end)
-			return -1;
-	}
-	id->uid = (uid_t)v[0];
-	id->gid = (gid_t)v[1];
-	id->umask = v[2] == (unsigned long long)-1 ? -1 : (long)v[2];
-	id->bounding = v[3];
-	id->effective = v[4];
-	id->permitted = v[5];
-	id->inheritable = v[6];
-	id->ambient = v[7];
-	id->ngroups = 0;
-	while ((tok = strtok_r(NULL, " \n", &save))) {
-		char *end;
-		if (id->ngroups == sizeof(id->groups) / sizeof(id->groups[0]))
-			return -1;
-		errno = 0;
-		id->groups[id->ngroups++] = (gid_t)strtoul(tok, &end, 10);
-		if (errno || *end)
-			return -1;
-	}
-	return 0;
-}
-
-static int set_caps(unsigned long long eff, unsigned long long perm, unsigned long long inh)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-
-	for (int i = 0; i < 2; i++) {
-		data[i].effective = (uint32_t)(eff >> (32 * i));
-		data[i].permitted = (uint32_t)(perm >> (32 * i));
-		data[i].inheritable = (uint32_t)(inh >> (32 * i));
-	}
-	return (int)syscall(SYS_capset, &hdr, data);
-}
-
-static int get_permitted(unsigned long long *perm)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return -1;
-	*perm = (unsigned long long)data[0].permitted | (unsigned long long)data[1].permitted << 32;
-	return 0;
-}
-
-/* "R:SOFT:HARD" (R a RLIMIT_* number, "inf" for no limit) → setrlimit. */
-static void set_rlimit(const char *spec, struct failure *f)
-{
-	unsigned long long v[3];
-	const char *p = spec;
-
-	for (int i = 0; i < 3; i++) {
-		char *end;
-		if (i > 0 && strncmp(p, "inf", 3) == 0 && (p[3] == ':' || p[3] == '\0')) {
-			v[i] = RLIM_INFINITY;
-			end = (char *)p + 3;
-		} else {
-			errno = 0;
-			v[i] = strtoull(p, &end, 10);
-			if (errno || end == p) {
-				FAIL(f, CODE_INTERNAL, "lxcri-init: malformed --rlimit ", spec);
-				return;
-			}
-		}
-		if (*end != (i < 2 ? ':' : '\0')) {
-			FAIL(f, CODE_INTERNAL, "lxcri-init: malformed --rlimit ", spec);
-			return;
-		}
-		p = end + 1;
-	}
-	struct rlimit rl = { .rlim_cur = (rlim_t)v[1], .rlim_max = (rlim_t)v[2] };
-	if (f->code == 0 && setrlimit((int)v[0], &rl) < 0)
-		FAIL_SYS(f, "setrlimit", spec, errno);
-}
-
-/* Become the process's user with exactly its capability sets. liblxc leaves us
- * root with the spec's bounding set plus SETUID, SETGID and SETPCAP, which this
- * needs: groups and gid first, then setuid with KEEPCAPS (permitted survives,
- * effective is cleared), effective raised again to drop the rest of the
- * bounding set (needs SETPCAP), then the final sets and ambient capabilities,
- * which survive exec for a non-root user. */
-static void take_identity(const struct identity *id, struct failure *f)
-{
-	unsigned long long perm;
-
-	if (setgroups(id->ngroups, id->groups) < 0) {
-		FAIL_SYS(f, "setgroups", "", errno);
-		return;
-	}
-	if (setresgid(id->gid, id->gid, id->gid) < 0) {
-		FAIL_SYS(f, "setgid", "", errno);
-		return;
-	}
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresuid(id->uid, id->uid, id->uid) < 0 ||
-	    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
-		FAIL_SYS(f, "setuid", "", errno);
-		return;
-	}
-	if (get_permitted(&perm) < 0 || set_caps(perm, perm, 0) < 0) {
-		FAIL_SYS(f, "capset", "", errno);
-		return;
-	}
-	for (int cap = 0; cap < 64; cap++) {
-		if (id->bounding & (1ULL << cap) || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) <= 0)
-			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
-			FAIL_SYS(f, "drop from the bounding set", "", errno);
-			return;
-		}
-	}
-	if (set_caps(id->effective, id->permitted, id->inheritable) < 0) {
-		FAIL_SYS(f, "capset", "", errno);
-		return;
-	}
-	for (int cap = 0; cap < 64; cap++) {
-		if (!(id->ambient & (1ULL << cap)))
-			continue;
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) {
-			FAIL_SYS(f, "raise ambient capability", "", errno);
-			return;
-		}
-	}
-	if (id->umask >= 0)
-		umask((mode_t)id->umask);
-}
-
 /* The startContainer hooks, read (as root) by prepare. */
 static struct ocihook *start_hooks;
 static long n_start_hooks;
@@ -781,20 +527,6 @@ static void run_start_hooks(void)
 	}
 }
 
-/* Decimal text of a small non-negative number. */
-static void decimal(unsigned v, char *buf, size_t cap)
-{
-	char tmp[12];
-	char *p = tmp + sizeof(tmp) - 1;
-
-	*p = '\0';
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	buf[0] = '\0';
-	str_append(buf, cap, (const char *[]){ p, NULL });
-}
-
 /* process.terminal, as runc: a new pty in the container's own devpts (after liblxc's
  * mounts), so that `tty` prints /dev/pts/N; its slave becomes our stdio and is bound on
  * /dev/console; `lxcri create` takes the master (see format_notify). */
@@ -836,7 +568,7 @@ static void open_console(struct failure *f)
 }
 
 /* With a terminal (process.terminal), our stdin is the slave of a pty (open_console's,
- * or the manager's for --exec --tty): make it our controlling terminal, in a session of
+ * or the caller's with terminal=stdin): make it our controlling terminal, in a session of
  * our own. */
 static void take_terminal(struct failure *f)
 {
@@ -858,34 +590,6 @@ static void new_session(struct failure *f)
 		FAIL_SYS(f, "setsid", "for the exec'd process", errno);
 }
 
-static void close_from(int first, struct failure *f);
-
-/* liblxc closes what the monitor inherited, except with --preserve-fds, where it
- * must keep all of it: then we keep fds 3 to 3+N-1 (INIT_DIR/preserve-fds) only. */
-static void close_unpreserved(struct failure *f)
-{
-	size_t len;
-	int err = 0;
-	long n = 0;
-	char *text = read_file(INIT_FILE(INITDIR_PRESERVE_FDS), &len, &err);
-
-	if (!text) {
-		if (err != ENOENT)
-			FAIL_SYS(f, "read", INIT_FILE(INITDIR_PRESERVE_FDS), err);
-		else
-			close_from(STDERR_FILENO + 1, f);
-		return;
-	}
-	char *end;
-	errno = 0;
-	n = strtol(text, &end, 10);
-	if (errno || *end || n < 0 || n > 1000000)
-		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE(INITDIR_PRESERVE_FDS), ": malformed");
-	else
-		close_from(STDERR_FILENO + 1 + (int)n, f);
-	free(text);
-}
-
 /* The container's seccomp filter (INIT_DIR/seccomp), loaded in the order runc and crun
  * use: with no_new_privs (set by liblxc, or by its attach for exec), right before execve,
  * so that it filters the process and not us; without it the kernel asks for CAP_SYS_ADMIN,
@@ -897,19 +601,20 @@ static void close_unpreserved(struct failure *f)
 static struct seccomp_filter filter;
 static int filter_late, agent_sock = -1, notify_fd = -1;
 
-/* exec_fd: exec mode's profile (--seccomp-fd), -1 in the normal mode (INIT_DIR/seccomp). */
-static void seccomp_prepare(struct failure *f, int exec_fd)
+/* The profile of the record: the init dir's file, or the fd `lxcri exec` handed on. */
+static void seccomp_prepare(const struct procspec *ps, struct failure *f)
 {
 	char msg[sizeof(f->msg)];
-	int nnp, exec_mode = exec_fd >= 0;
-	int ret = exec_mode ? seccomp_compile_fd(exec_fd, "--seccomp-fd", &filter, msg, sizeof(msg))
-			    : seccomp_compile(INIT_FILE(INITDIR_SECCOMP), &filter, msg, sizeof(msg));
+	int nnp, from_fd = ps->seccomp == PROCSPEC_SECCOMP_FD;
+	int ret = from_fd ? seccomp_compile_fd(ps->seccomp_fd, "the seccomp fd", &filter, msg, sizeof(msg))
+			  : seccomp_compile(INIT_FILE(INITDIR_SECCOMP), &filter, msg, sizeof(msg));
 
 	if (ret < 0) {
 		FAIL(f, CODE_INTERNAL, msg);
 		return;
 	}
-	if (filter.listener && exec_mode) {
+	/* The agent would need to be told the exec'd process's host PID. */
+	if (filter.listener && from_fd) {
 		FAIL(f, CODE_INTERNAL, "lxcri-init: seccomp: no listener for an exec'd process");
 		return;
 	}
@@ -956,72 +661,6 @@ static void seccomp_late(void)
 	}
 }
 
-static char *prepare(char ***argsp, char ***envp, struct failure *f)
-{
-	struct identity id;
-	char *text;
-	size_t len;
-	int err = 0;
-	char *cwd;
-
-	close_unpreserved(f);
-	if (f->code)
-		return NULL;
-	*argsp = read_entries(INIT_FILE(INITDIR_ARGS), f);
-	if (!*argsp)
-		return NULL;
-	if (!(*argsp)[0]) {
-		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE(INITDIR_ARGS), ": no arguments");
-		return NULL;
-	}
-	*envp = read_entries(INIT_FILE(INITDIR_ENV), f);
-	if (!*envp)
-		return NULL;
-	cwd = read_file(INIT_FILE(INITDIR_CWD), &len, &err);
-	if (!cwd) {
-		FAIL_SYS(f, "read", INIT_FILE(INITDIR_CWD), err);
-		return NULL;
-	}
-	text = read_file(INIT_FILE(INITDIR_IDENTITY), &len, &err);
-	if (!text) {
-		FAIL_SYS(f, "read", INIT_FILE(INITDIR_IDENTITY), err);
-		free(cwd);
-		return NULL;
-	}
-	if (parse_identity(text, &id) < 0)
-		FAIL(f, CODE_INTERNAL, "lxcri-init: read ", INIT_FILE(INITDIR_IDENTITY), ": malformed");
-	free(text);
-	if (!f->code && access(INIT_FILE(INITDIR_TERMINAL), F_OK) == 0) {
-		open_console(f);
-		if (!f->code)
-			take_terminal(f);
-	}
-	else if (!f->code && errno != ENOENT)
-		FAIL_SYS(f, "check", INIT_FILE(INITDIR_TERMINAL), errno);
-	if (!f->code)
-		read_start_hooks(f);
-	if (!f->code && access(INIT_FILE(INITDIR_SECCOMP), F_OK) == 0)
-		seccomp_prepare(f, -1);
-	else if (!f->code && errno != ENOENT)
-		FAIL_SYS(f, "check", INIT_FILE(INITDIR_SECCOMP), errno);
-	if (!f->code)
-		detach_init_dir(f);
-	if (!f->code)
-		take_identity(&id, f);
-	if (f->code) {
-		free(cwd);
-		return NULL;
-	}
-	change_dir(cwd, f);
-	free(cwd);
-	if (f->code)
-		return NULL;
-	*envp = ensure_home(*envp, f);
-	if (f->code)
-		return NULL;
-	return resolve((*argsp)[0], *envp, f);
-}
-
 /* Close every fd from `first` on: exec'd processes get only what they are given. */
 static void close_from(int first, struct failure *f)
 {
@@ -1040,123 +679,127 @@ static void close_from(int first, struct failure *f)
 		(void)close((int)fd); /* EBADF for the fds that are not open */
 }
 
-/* Our environment without the entries whose names are in unset (NULL-terminated). */
-static char **exec_env(char **environ_, char **unset, size_t nunset, struct failure *f)
+/* The process record: the init dir's file (record_fd -1, create) or the fd `lxcri exec`
+ * handed on. Its entries point into the buffer, which lives as long as we do. */
+static void read_record(int record_fd, struct procspec *ps, struct failure *f)
 {
-	size_t n = 0, k = 0;
-	char **env;
+	char msg[512];
+	size_t len;
+	int err = 0;
+	char *buf;
 
-	while (environ_[n])
-		n++;
-	env = calloc(n + 1, sizeof(*env));
-	if (!env) {
-		FAIL_SYS(f, "copy", "environment", ENOMEM);
-		return NULL;
+	if (record_fd < 0) {
+		buf = read_bounded_at(AT_FDCWD, INIT_FILE(INITDIR_PROCESS), O_NOFOLLOW, PROCREC_MAX_SIZE, &len, &err);
+	} else {
+		/* The writer left the offset at its end. */
+		buf = lseek(record_fd, 0, SEEK_SET) < 0 ? (err = errno, NULL)
+							: read_bounded_fd(record_fd, PROCREC_MAX_SIZE, &len, &err);
+		close(record_fd);
 	}
-	for (size_t i = 0; i < n; i++) {
-		const char *eq = strchr(environ_[i], '=');
-		size_t klen = eq ? (size_t)(eq - environ_[i]) : strlen(environ_[i]);
-		int drop = 0;
-		for (size_t u = 0; u < nunset && !drop; u++)
-			drop = strlen(unset[u]) == klen && strncmp(unset[u], environ_[i], klen) == 0;
-		if (!drop)
-			env[k++] = environ_[i];
+	if (!buf) {
+		FAIL(f, CODE_INTERNAL, "lxcri-init: read the process record: ", read_error(err, PROCREC_MAX_SIZE));
+		return;
 	}
-	env[k] = NULL;
-	return env;
+	if (procspec_parse(buf, len, ps, msg, sizeof(msg)) < 0)
+		FAIL(f, CODE_INTERNAL, "lxcri-init: process record: ", msg);
 }
 
-static int exec_mode(int argc, char **argv, char **envp)
+/* Still the container's root: hard limits may be raised as well as lowered. */
+static void set_rlimits(const struct procspec *ps, struct failure *f)
+{
+	char num[24];
+
+	for (size_t i = 0; !f->code && i < ps->nrlimits; i++) {
+		if (setrlimit(ps->rlimits[i].resource, &ps->rlimits[i].limit) == 0)
+			continue;
+		decimal((unsigned)ps->rlimits[i].resource, num, sizeof(num));
+		FAIL_SYS(f, "setrlimit", num, errno);
+	}
+}
+
+/* Everything that can fail before the process may start, in both modes (create's report
+ * waits for it): the record, rlimits, the terminal, the seccomp filter, create's own steps
+ * (its startContainer hooks, the init dir's unmount), the identity, the working directory,
+ * HOME and finding the executable. Returns the executable's path. */
+static char *prepare(int record_fd, struct procspec *ps, struct failure *f)
+{
+	int create = record_fd < 0;
+
+	read_record(record_fd, ps, f);
+	/* create: liblxc kept what --preserve-fds keeps, and more; exec: see the end. */
+	if (!f->code && create)
+		close_from(STDERR_FILENO + 1 + ps->keep_fds, f);
+	if (!f->code)
+		set_rlimits(ps, f);
+	if (!f->code && ps->terminal == PROCSPEC_TERMINAL_CONSOLE && !create)
+		FAIL(f, CODE_INTERNAL, "lxcri-init: process record: terminal=console is for create");
+	if (!f->code && ps->terminal == PROCSPEC_TERMINAL_CONSOLE)
+		open_console(f);
+	if (!f->code && ps->terminal != PROCSPEC_TERMINAL_NONE)
+		take_terminal(f);
+	else if (!f->code)
+		new_session(f);
+	if (!f->code && create)
+		read_start_hooks(f);
+	if (!f->code && ps->seccomp != PROCSPEC_SECCOMP_NONE)
+		seccomp_prepare(ps, f);
+	if (!f->code && create)
+		detach_init_dir(f);
+	if (!f->code)
+		identity_take(&ps->identity, f);
+	if (!f->code)
+		change_dir(ps->cwd, f);
+	if (!f->code)
+		ps->env = ensure_home(ps->env, f);
+	char *path = f->code ? NULL : resolve(ps->args[0], ps->env, f);
+	/* exec: the record's and the seccomp profile's fds are read; the process gets only
+	 * stdio and the --preserve-fds ones. */
+	if (!f->code && !create)
+		close_from(STDERR_FILENO + 1 + ps->keep_fds, f);
+	return path;
+}
+
+/* The last steps, the same in both modes once the process may start. */
+static _Noreturn void run(const char *path, const struct procspec *ps)
+{
+	struct failure f;
+	int err;
+
+	reset_signals();
+	run_start_hooks();
+	seccomp_late();
+	execve(path, ps->args, ps->env);
+	err = errno;
+	FAIL(&f, err == ENOENT ? CODE_NOTFOUND : CODE_NOEXEC, "lxcri-init: exec ", path, ": ", strerror(err));
+	die(f.msg, f.code);
+}
+
+/* `lxcri-init --exec FD`: FD holds the record. */
+static int exec_mode(int argc, char **argv)
 {
 	struct failure f = { 0 };
-	struct identity id;
-	char **unset, **args, **env;
-	size_t nunset = 0;
-	char *path;
-	int i = 4, tty = 0, seccomp_fd = -1;
-	long keep = 0;
+	struct procspec ps;
+	char *path, *end;
+	long fd;
 
-	if (argc < 6)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
-		    CODE_INTERNAL);
-	unset = calloc((size_t)argc, sizeof(*unset));
-	if (!unset)
-		die("lxcri-init: out of memory", CODE_INTERNAL);
-	for (;;) {
-		if (i < argc && strcmp(argv[i], "--tty") == 0) {
-			tty = 1;
-			i++;
-		} else if (i + 1 < argc && strcmp(argv[i], "--seccomp-fd") == 0) {
-			char *end;
-			errno = 0;
-			long fd = strtol(argv[i + 1], &end, 10);
-			if (errno || *end || fd <= STDERR_FILENO || fd > 1000000)
-				die("lxcri-init: --exec: malformed --seccomp-fd", CODE_INTERNAL);
-			seccomp_fd = (int)fd;
-			i += 2;
-		} else if (i + 1 < argc && strcmp(argv[i], "--keep-fds") == 0) {
-			char *end;
-			errno = 0;
-			keep = strtol(argv[i + 1], &end, 10);
-			if (errno || *end || keep < 0 || keep > 1000000)
-				die("lxcri-init: --exec: malformed --keep-fds", CODE_INTERNAL);
-			i += 2;
-		} else if (i + 1 < argc && strcmp(argv[i], "--unset") == 0) {
-			unset[nunset++] = argv[i + 1];
-			i += 2;
-		} else if (i + 1 < argc && strcmp(argv[i], "--rlimit") == 0) {
-			/* Still root: hard limits may be raised as well as lowered. */
-			set_rlimit(argv[i + 1], &f);
-			i += 2;
-		} else {
-			break;
-		}
-	}
-	if (i >= argc || strcmp(argv[i], "--") != 0 || i + 1 >= argc)
-		die("lxcri-init: usage: lxcri-init --exec IDENTITY CWD [--tty] [--seccomp-fd FD] [--keep-fds N] [--rlimit R:SOFT:HARD]... [--unset NAME]... -- ARGS...",
-		    CODE_INTERNAL);
-	args = argv + i + 1;
-	if (parse_identity(argv[2], &id) < 0)
-		die("lxcri-init: --exec: malformed identity", CODE_INTERNAL);
-	env = exec_env(envp, unset, nunset, &f);
-	if (!f.code && tty) {
-		take_terminal(&f);
-	} else if (!f.code) {
-		new_session(&f);
-	}
-	if (!f.code && seccomp_fd >= 0)
-		seccomp_prepare(&f, seccomp_fd);
-	if (!f.code)
-		take_identity(&id, &f);
-	if (!f.code)
-		change_dir(argv[3], &f);
-	if (!f.code)
-		env = ensure_home(env, &f);
-	path = f.code ? NULL : resolve(args[0], env, &f);
-	if (!f.code)
-		close_from(STDERR_FILENO + 1 + (int)keep, &f);
+	errno = 0;
+	fd = argc == 3 ? strtol(argv[2], &end, 10) : -1;
+	if (argc != 3 || errno || *end || fd <= STDERR_FILENO || fd > PROCREC_MAX_FD)
+		die("lxcri-init: usage: lxcri-init --exec FD (the process record's fd)", CODE_INTERNAL);
+	path = prepare((int)fd, &ps, &f);
 	if (f.code)
 		die(f.msg, f.code);
-	reset_signals();
-	seccomp_late();
-	execve(path, args, env);
-
-	int err = errno;
-	char ebuf[256];
-	FAIL(&f, (err == ENOENT || err == ENOTDIR) ? CODE_NOTFOUND : CODE_NOEXEC, "exec: ", path,
-	     ": ", go_strerror(err, ebuf, sizeof(ebuf)));
-	die(f.msg, f.code);
-	return f.code;
+	run(path, &ps);
 }
 
-int main(int argc, char **argv, char **envp)
+int main(int argc, char **argv)
 {
 	struct failure f = { 0 };
-	char **args = NULL, **env = NULL;
+	struct procspec ps;
 	char *path;
 
 	if (argc > 1 && strcmp(argv[1], "--exec") == 0)
-		return exec_mode(argc, argv, envp);
+		return exec_mode(argc, argv);
 	/* liblxc starts us by the absolute path of our mount, in our files' dir. */
 	const char *slash = strrchr(argv[0], '/');
 	if (slash && slash != argv[0] && (size_t)(slash - argv[0]) < sizeof(init_dir)) {
@@ -1164,7 +807,7 @@ int main(int argc, char **argv, char **envp)
 		init_dir[slash - argv[0]] = '\0';
 	}
 	catch_terminating_signals();
-	path = prepare(&args, &env, &f);
+	path = prepare(-1, &ps, &f);
 
 	if (notify(&f) < 0) {
 		/* Nobody else will show the error; and without create (killed, or the
@@ -1177,14 +820,5 @@ int main(int argc, char **argv, char **envp)
 		return f.code; /* `lxcri create` reports it */
 
 	wait_for_start();
-	reset_signals();
-	run_start_hooks();
-	seccomp_late();
-	execve(path, args, env);
-
-	int err = errno;
-	FAIL(&f, err == ENOENT ? CODE_NOTFOUND : CODE_NOEXEC, "lxcri-init: exec ", path, ": ",
-	     strerror(err));
-	die(f.msg, f.code);
-	return f.code;
+	run(path, &ps);
 }
