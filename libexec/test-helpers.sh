@@ -558,6 +558,28 @@ run_ok
 expect "init: the process runs under the filter" "$RC:$OUT" "$(printf '0:Seccomp:\t2')"
 rm -f "$L/seccomp"
 
+# exec mode: the same record on an fd (lxcri exec hands on a sealed memfd; a file here).
+spec / PATH=/bin 'X=a b' -- sh -c 'echo "$X" $(id -u) $(pwd); ls /proc/self/fd'
+identity 0:0
+cp "$L/process" "$T/exec.rec"
+OUT=$(unshare -m -p -f --kill-child --mount-proc="$IR/proc" chroot "$IR" /.lxcri/lxcri-init --exec 5 \
+	5<"$T/exec.rec" 6<"$T/exec.rec" 2>"$T/exec.err")
+expect "init --exec: runs the record's process with only stdio open" "$?:$(echo $OUT):$(cat "$T/exec.err")" "0:a b 0 / 0 1 2 3:"
+printf 'garbage' >"$T/record.body"
+identity 0:0
+chroot "$IR" /.lxcri/lxcri-init --exec 5 5<"$L/process" 2>"$T/exec.err"
+expect "init --exec: a truncated record, in create's words" "$?:$(cat "$T/exec.err")" \
+	"125:lxcri-init: process record: truncated (its last entry has no NUL)"
+spec / PATH=/bin -- no-such-cmd
+identity 0:0
+chroot "$IR" /.lxcri/lxcri-init --exec 5 5<"$L/process" 2>"$T/exec.err"
+expect "init --exec: not found, as create says it" "$?:$(cat "$T/exec.err")" \
+	'127:exec: "no-such-cmd": executable file not found in $PATH'
+chroot "$IR" /.lxcri/lxcri-init --exec 2>"$T/exec.err"
+expect "init --exec: usage" "$?:$(cat "$T/exec.err")" "125:lxcri-init: usage: lxcri-init --exec FD (the process record's fd)"
+chroot "$IR" /.lxcri/lxcri-init --exec 5 2>"$T/exec.err"
+expect "init --exec: a closed fd" "$?:$(cat "$T/exec.err")" "125:lxcri-init: read the process record: Bad file descriptor"
+
 # ---------------------------------------------------------------- lxcri-hook
 echo "# lxcri-hook"
 H=$T/hook
