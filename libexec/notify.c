@@ -30,7 +30,7 @@ static int send_all(int fd, const char *buf, size_t len)
 
 /* The notify line: "ok\n" ("ok console <master fd> /dev/pts/N\n" with a terminal) or
  * "error <code> <message>\n". */
-static void format_notify(const struct failure *f, char *line, size_t cap)
+void format_notify(const struct failure *f, char *line, size_t cap)
 {
 	char code[12];
 	char *p = code + sizeof(code) - 1;

@@ -12,6 +12,10 @@
  * nobody will start us; notify then fails with this errno. */
 void notify_open(void);
 
+/* The line for f (src/runtime/notify.ts parses it): one line whatever f->msg holds, cut
+ * to fit cap. */
+void format_notify(const struct failure *f, char *line, size_t cap);
+
 /* Tell `lxcri create` the outcome (f->code 0: ok); 0 on success, -1 with errno. */
 int notify(const struct failure *f);
 
