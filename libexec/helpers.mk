@@ -15,8 +15,11 @@ libexec/lxcri-start: $(START_SRCS) libexec/util.h libexec/rootfs.h libexec/lxclo
 	$(CC) $(CFLAGS_COMMON) $(LXC_CFLAGS) -o $@ $(START_SRCS) $(LXC_LIBS)
 
 # libseccomp (libseccomp-dev's libseccomp.a) compiles the container's seccomp filter.
-INIT_SRCS = libexec/lxcri-init.c libexec/seccompfilter.c libexec/ocihook.c libexec/boundedread.c
-libexec/lxcri-init: $(INIT_SRCS) libexec/seccompfilter.h libexec/util.h libexec/ocihook.h libexec/boundedread.h
+INIT_SRCS = libexec/lxcri-init.c libexec/seccompfilter.c libexec/ocihook.c libexec/boundedread.c \
+	libexec/initfail.c libexec/identity.c libexec/rlimitspec.c libexec/procspec.c libexec/initfiles.c \
+	libexec/execpath.c libexec/notify.c libexec/startsync.c libexec/starthooks.c libexec/console.c \
+	libexec/initseccomp.c libexec/fds.c
+libexec/lxcri-init: $(INIT_SRCS) $(filter-out libexec/lxcri-init.h,$(INIT_SRCS:.c=.h)) libexec/util.h libexec/rundir.h
 	$(CC) $(CFLAGS_COMMON) -static -o $@ $(INIT_SRCS) -lseccomp
 
 # `lxcri exec`'s join of a container (no liblxc), re-executed from a sealed memfd copy of itself.

@@ -291,15 +291,13 @@ while True:
 open(out, 'wb').write(data)
 EOF
 
-# spec CWD ENV... -- ARGS...: write the process spec files
+# spec CWD ENV... -- ARGS...: the process record's cwd, env and args (identity adds the rest)
 spec() {
-	printf '%s' "$1" >"$L/cwd"
+	printf 'cwd=%s\0' "$1" >"$T/record.body"
 	shift
-	: >"$L/env"
-	while [ "$1" != -- ]; do printf '%s\0' "$1" >>"$L/env"; shift; done
+	while [ "$1" != -- ]; do printf 'env=%s\0' "$1" >>"$T/record.body"; shift; done
 	shift
-	: >"$L/args"
-	for a in "$@"; do printf '%s\0' "$a" >>"$L/args"; done
+	for a in "$@"; do printf 'arg=%s\0' "$a" >>"$T/record.body"; done
 }
 # listen [DIR]: the notify socket in DIR (default: $L)
 listen() {
@@ -311,16 +309,19 @@ listen() {
 	local n=50
 	while [ ! -S "$d/notify" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 }
-# identity [UID:GID]: the identity file lxcri-init switches to (it starts as
-# root): that user with this shell's capabilities, or none for a non-root user.
+# identity [UID:GID]: the process record (src/lxc/processrecord.ts) with the identity
+# lxcri-init switches to (it starts as root): that user with this shell's capabilities, or
+# none for a non-root user; seccomp=file when $L/seccomp is there.
 identity() {
 	local uid=${1%%:*} gid=${1##*:} caps
 	caps=$(sed -n 's/^CapPrm:\t0*//p' /proc/self/status)
 	if [ "$uid" != 0 ]; then
-		echo "$uid $gid - $caps 0 0 0 0" >"$L/identity"
+		printf 'identity=%s\0' "$uid $gid - $caps 0 0 0 0" >"$L/process"
 	else
-		echo "0 0 - $caps $caps $caps 0 0" >"$L/identity"
+		printf 'identity=%s\0' "0 0 - $caps $caps $caps 0 0" >"$L/process"
 	fi
+	if [ -e "$L/seccomp" ]; then printf 'seccomp=file\0' >>"$L/process"; fi
+	cat "$T/record.body" >>"$L/process"
 }
 # start_init [UID:GID]: lxcri-init as PID 1 of a new pid namespace, with
 # some signals ignored by its parent (the exec'd process must not inherit).
@@ -457,7 +458,7 @@ LONGDIR=/$(printf 'l%.0s' $(seq 1 120))
 mkdir "$IR$LONGDIR"
 spec / -- nosuchcommand
 identity 0:0
-cp "$L/lxcri-init" "$L/args" "$L/env" "$L/cwd" "$L/identity" "$IR$LONGDIR/"
+cp "$L/lxcri-init" "$L/process" "$IR$LONGDIR/"
 listen "$IR$LONGDIR"
 unshare -m -p --kill-child --mount-proc="$IR/proc" \
 	sh -c 'mount --bind "$1$2" "$1$2" && exec chroot "$1" "$2/lxcri-init"' long_init "$IR" "$LONGDIR" \
@@ -506,9 +507,12 @@ run_err
 expect "init: newline kept out of the notify line" "$NOTIFY" \
 	'error 127 exec: "bad name": executable file not found in $PATH'
 
-printf '' >"$L/args"
+spec / PATH=/bin --
 run_err
-expect "init: empty args" "$NOTIFY" "error 125 lxcri-init: read /.lxcri/args: no arguments"
+expect "init: empty args" "$NOTIFY" "error 125 lxcri-init: process record: no arguments"
+printf 'garbage' >"$T/record.body"
+run_err
+expect "init: a truncated record" "$NOTIFY" "error 125 lxcri-init: process record: truncated (its last entry has no NUL)"
 
 spec / PATH=/bin -- no-such-cmd
 rm -f "$L/notify"
@@ -553,6 +557,28 @@ spec / -- sh -c 'grep Seccomp: /proc/self/status'
 run_ok
 expect "init: the process runs under the filter" "$RC:$OUT" "$(printf '0:Seccomp:\t2')"
 rm -f "$L/seccomp"
+
+# exec mode: the same record on an fd (lxcri exec hands on a sealed memfd; a file here).
+spec / PATH=/bin 'X=a b' -- sh -c 'echo "$X" $(id -u) $(pwd); ls /proc/self/fd'
+identity 0:0
+cp "$L/process" "$T/exec.rec"
+OUT=$(unshare -m -p -f --kill-child --mount-proc="$IR/proc" chroot "$IR" /.lxcri/lxcri-init --exec 5 \
+	5<"$T/exec.rec" 6<"$T/exec.rec" 2>"$T/exec.err")
+expect "init --exec: runs the record's process with only stdio open" "$?:$(echo $OUT):$(cat "$T/exec.err")" "0:a b 0 / 0 1 2 3:"
+printf 'garbage' >"$T/record.body"
+identity 0:0
+chroot "$IR" /.lxcri/lxcri-init --exec 5 5<"$L/process" 2>"$T/exec.err"
+expect "init --exec: a truncated record, in create's words" "$?:$(cat "$T/exec.err")" \
+	"125:lxcri-init: process record: truncated (its last entry has no NUL)"
+spec / PATH=/bin -- no-such-cmd
+identity 0:0
+chroot "$IR" /.lxcri/lxcri-init --exec 5 5<"$L/process" 2>"$T/exec.err"
+expect "init --exec: not found, as create says it" "$?:$(cat "$T/exec.err")" \
+	'127:exec: "no-such-cmd": executable file not found in $PATH'
+chroot "$IR" /.lxcri/lxcri-init --exec 2>"$T/exec.err"
+expect "init --exec: usage" "$?:$(cat "$T/exec.err")" "125:lxcri-init: usage: lxcri-init --exec FD (the process record's fd)"
+chroot "$IR" /.lxcri/lxcri-init --exec 5 2>"$T/exec.err"
+expect "init --exec: a closed fd" "$?:$(cat "$T/exec.err")" "125:lxcri-init: read the process record: Bad file descriptor"
 
 # ---------------------------------------------------------------- lxcri-hook
 echo "# lxcri-hook"
@@ -857,10 +883,10 @@ L=$LP/$N/init
 mkdir -p "$L"
 cp "$HERE/lxcri-init" "$L/lxcri-init"
 mkfifo -m 0600 "$L/syncfifo"
-identity 0:0
 spec / PATH=/bin -- sh -c 'test -c /dev/null && ! touch /x 2>/dev/null &&
 	! (echo x >/proc/sys/kernel/hostname) 2>/dev/null && test ! -s /proc/kcore &&
 	test -z "$(ls /proc/driver)" && echo "e2e $HOME $$ $(readlink /dev/fd)"; exit 7'
+identity 0:0
 listen
 monitor $N
 expect "e2e: notify ok" "$(notify_line)" "ok"

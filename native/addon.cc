@@ -55,6 +55,7 @@ constexpr Export kExports[] = {
     {"relayPty", RelayPty},
     // execsupport.cc: what exec and create need of the kernel.
     {"sealedCopy", SealedCopy},
+    {"sealedData", SealedData},
     {"childSubreaper", ChildSubreaper},
 };
 

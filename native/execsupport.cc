@@ -73,6 +73,39 @@ Napi::Value SealedCopy(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, out);
 }
 
+// sealedData(name: string, data: Buffer): number — a close-on-exec fd of a sealed memfd
+// holding data, its offset at 0: exec's process record for lxcri-init, which no one can
+// change once handed on.
+Napi::Value SealedData(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsBuffer()) {
+    throw Napi::TypeError::New(env, "sealedData: expected (name: string, data: Buffer)");
+  }
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  if (name.find('\0') != std::string::npos) throw Napi::TypeError::New(env, "sealedData: name contains a NUL byte");
+  const Napi::Buffer<char> data = info[1].As<Napi::Buffer<char>>();
+  const int fd = memfd_create(name.c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) throw SysError(env, "memfd_create", errno);
+  size_t done = 0;
+  while (done < data.Length()) {
+    const ssize_t n = write(fd, data.Data() + done, data.Length() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : EIO;
+      close(fd);
+      throw SysError(env, "write " + name, err);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (lseek(fd, 0, SEEK_SET) < 0 ||
+      fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+    const int err = errno;
+    close(fd);
+    throw SysError(env, "seal " + name, err);
+  }
+  return Napi::Number::New(env, fd);
+}
+
 // childSubreaper(on: boolean): boolean — sets PR_SET_CHILD_SUBREAPER, returns the old value.
 Napi::Value ChildSubreaper(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -7,6 +7,7 @@
 namespace lxcri {
 
 Napi::Value SealedCopy(const Napi::CallbackInfo& info);
+Napi::Value SealedData(const Napi::CallbackInfo& info);
 Napi::Value ChildSubreaper(const Napi::CallbackInfo& info);
 
 }  // namespace lxcri

@@ -108,6 +108,9 @@ export interface NativeModule {
    */
   sealedCopy(path: string, name: string): number;
 
+  /** A memfd named `name` holding `data` (offset 0), sealed against every change: its close-on-exec fd, for the caller to close. */
+  sealedData(name: string, data: Buffer): number;
+
   /** Sets PR_SET_CHILD_SUBREAPER for this process; returns whether it was set before. */
   childSubreaper(on: boolean): boolean;
 

@@ -21,6 +21,8 @@ $(eval $(call helper_test,createhooks,libexec/createhooks.c libexec/hookrpc.c li
 $(eval $(call helper_test,ocihook,libexec/ocihook.c))
 $(eval $(call helper_test,boundedread,libexec/boundedread.c))
 $(eval $(call helper_test,lxclog,libexec/lxclog.c))
+$(eval $(call helper_test,procspec,libexec/procspec.c libexec/identity.c libexec/rlimitspec.c libexec/initfail.c))
+$(eval $(call helper_test,initsteps,libexec/notify.c libexec/console.c libexec/initfiles.c libexec/execpath.c libexec/initfail.c libexec/boundedread.c))
 
 # One line per test program, then "N passed, N failed" (the programs, as scripts/test.sh counts).
 check-helpers: $(HELPER_TEST_BINS)

@@ -38,15 +38,8 @@ export const INITDIR = {
   /** lxcri-init's ready report to create (a unix socket) and start's fifo. */
   notify: 'notify',
   syncFifo: 'syncfifo',
-  /** The process: NUL lists of args and env, its cwd, its identity line. */
-  args: 'args',
-  env: 'env',
-  cwd: 'cwd',
-  identity: 'identity',
-  /** Present: stdin is the terminal. */
-  terminal: 'terminal',
-  /** N: fds 3..3+N-1 stay open. */
-  preserveFds: 'preserve-fds',
+  /** The process record (src/lxc/processrecord.ts, libexec/procspec.h). */
+  process: 'process',
   /** The compiled seccomp profile; the agent's socket and the state sent to it. */
   seccomp: 'seccomp',
   seccompListener: 'seccomp-listener',

@@ -1,4 +1,4 @@
-// spec.process → the init's identity and the files lxcri-init reads (args, env, cwd).
+// spec.process → the init's liblxc settings and identity line (processrecord.ts carries it to lxcri-init).
 import type { Process } from '../spec/types.js';
 import { processUser } from '../spec/user.js';
 import { capabilitySets, capKeep, capNumber, hexMask, type CapabilitySets } from './capabilities.js';
@@ -47,6 +47,3 @@ export function identityLine(p: Process, caps: CapabilitySets): string {
     ...(u.additionalGids ?? []),
   ].join(' ') + '\n';
 }
-
-/** NUL-terminated entries, the format lxcri-init reads. */
-export const nulList = (items: string[]): string => items.map((s) => `${s}\0`).join('');

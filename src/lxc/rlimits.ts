@@ -36,8 +36,8 @@ export function applyRlimits(cfg: LxcConfig, rlimits: Rlimit[]): void {
   for (const [name, soft, hard] of checked(rlimits)) cfg.set(`lxc.prlimit.${name}`, `${soft}:${hard}`);
 }
 
-/** lxcri-init --exec arguments: "--rlimit R:SOFT:HARD" with R the RLIMIT_* number. */
-export function rlimitArgs(rlimits: Rlimit[]): string[] {
+/** The process record's rlimit entries (processrecord.ts): "R:SOFT:HARD", R the RLIMIT_* number. */
+export function rlimitSpecs(rlimits: Rlimit[]): string[] {
   const inf = (v: string): string => (v === 'unlimited' ? 'inf' : v);
-  return checked(rlimits).flatMap(([name, soft, hard]) => ['--rlimit', `${RESOURCES.get(name)}:${inf(soft)}:${inf(hard)}`]);
+  return checked(rlimits).map(([name, soft, hard]) => `${RESOURCES.get(name)}:${inf(soft)}:${inf(hard)}`);
 }

@@ -22,7 +22,8 @@ import type { Features } from './features.js';
 import { applyNamespaces, utsInstructions } from './namespaces.js';
 import { pathInstructions } from './paths.js';
 import { agentSocket, seccompProfile, type Seccomp } from './seccomp.js';
-import { applyProcess, dedupeEnv, identityLine } from './process.js';
+import { applyProcess } from './process.js';
+import { processRecordOf, type ProcessRecord } from './processrecord.js';
 import { applyRlimits } from './rlimits.js';
 import { applyResources } from './resources.js';
 import type { ControllerHost } from '../cgroup/controllers.js';
@@ -51,15 +52,8 @@ export interface TranslateOptions {
 }
 
 export interface InitFiles {
-  args: string[];
-  env: string[];
-  cwd: string;
-  /** uid, gid, umask, capability sets and groups for lxcri-init (see identityLine). */
-  identity: string;
-  /** stdin is a pty slave that lxcri-init makes its controlling terminal. */
-  terminal?: boolean;
-  /** --preserve-fds: lxcri-init keeps fds 3 to 3+N-1 and closes the ones above. */
-  preserveFds?: number;
+  /** The process record (create adds keepFds, --preserve-fds). */
+  process: ProcessRecord;
   /** The seccomp profile lxcri-init loads (src/lxc/seccomp.ts), when linux.seccomp is applied. */
   seccomp?: string;
   /** A placeholder for the seccomp agent's socket (SECCOMP_LISTENER). */
@@ -192,7 +186,11 @@ export function translate(bundle: Bundle, opts: TranslateOptions): Translation {
   return {
     config: cfg,
     hookConf: renderHookConf(hook),
-    init: { args: proc.args ?? [], env: dedupeEnv(proc.env ?? []), cwd: proc.cwd, identity: identityLine(proc, caps), terminal: proc.terminal === true, seccomp: seccomp?.profile, seccompListener: seccomp?.listenerPath !== undefined },
+    init: {
+      process: processRecordOf(proc, caps, { terminal: proc.terminal ? 'console' : undefined, seccomp: seccomp ? 'file' : undefined, rlimits: false }),
+      seccomp: seccomp?.profile,
+      seccompListener: seccomp?.listenerPath !== undefined,
+    },
     hookRecords: {
       createContainer: hooks.createContainer?.length ? renderHookRecords(hooks.createContainer) : undefined,
       startContainer: hooks.startContainer?.length ? renderHookRecords(hooks.startContainer) : undefined,

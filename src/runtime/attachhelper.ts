@@ -17,26 +17,27 @@ export interface AttachJob {
   stderr: number;
   /** Our fds 3..3+N-1 stay the process's 3..3+N-1. */
   keepFds: number;
-  /** Our fd of the sealed lxcri-init and, if any, of the seccomp profile. */
+  /** Our fds of the sealed lxcri-init, of the sealed process record and, if any, of the seccomp profile. */
   initFd: number;
+  recordFd: number;
   seccompFd?: number;
-  /** lxcri-init's argv (fd numbers as childFds places them in the process). */
+  /** lxcri-init's argv (fd numbers as childFds places them in the process); its environment is empty (the record holds the process's). */
   argv: string[];
-  env: string[];
   noNewPrivileges: boolean;
 }
 
 /** Where the job's fds are in lxcri-attach and the process: right after the preserved ones. */
-export function childFds(keepFds: number, seccomp: boolean): { init: number; seccomp?: number; status: number } {
+export function childFds(keepFds: number, seccomp: boolean): { init: number; record: number; seccomp?: number; status: number } {
   const init = 3 + keepFds;
-  return seccomp ? { init, seccomp: init + 1, status: init + 2 } : { init, status: init + 1 };
+  const record = init + 1;
+  return seccomp ? { init, record, seccomp: record + 1, status: record + 2 } : { init, record, status: record + 1 };
 }
 
 function command(job: AttachJob, detach: boolean): { args: string[]; stdio: StdioOptions; status: number } {
   const fds = childFds(job.keepFds, job.seccompFd !== undefined);
   const stdio: (number | 'pipe')[] = [job.stdin, job.stdout, job.stderr];
   for (let fd = 3; fd < 3 + job.keepFds; fd++) stdio.push(fd);
-  stdio.push(job.initFd);
+  stdio.push(job.initFd, job.recordFd);
   if (job.seccompFd !== undefined) stdio.push(job.seccompFd);
   stdio.push('pipe');
   // lxcri-init starts as the container's root and becomes the process user itself, with
@@ -44,7 +45,6 @@ function command(job: AttachJob, detach: boolean): { args: string[]; stdio: Stdi
   const args = [String(fds.init), String(fds.status), ...job.join];
   if (job.noNewPrivileges) args.push('--no-new-privs');
   if (detach) args.push('--detach');
-  for (const e of job.env) args.push('--env', e);
   args.push('--', ...job.argv);
   return { args, stdio, status: fds.status };
 }

@@ -41,7 +41,7 @@ export async function writeContainerFiles(f: ContainerFiles, log: Logger): Promi
   const { runtimeDir, bundle, translation, owners } = f;
   const spec = bundle.spec;
   const { root } = owners;
-  await writeInitDir(runtimeDir, { ...translation.init, preserveFds: f.preserveFds }, owners, f.initBinary);
+  await writeInitDir(runtimeDir, translation.init, f.preserveFds, owners, f.initBinary);
   // The record as soon as it can be whole: a directory without one reads as damaged
   // (recordshape.ts), which delete --force cleans up.
   const record: ContainerRecord = {

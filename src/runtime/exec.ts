@@ -8,8 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log/types.js';
 import { capabilitySets } from '../lxc/capabilities.js';
-import { dedupeEnv, identityLine } from '../lxc/process.js';
-import { rlimitArgs } from '../lxc/rlimits.js';
+import { encodeProcessRecord, processRecordOf } from '../lxc/processrecord.js';
 import type { Process, Spec } from '../spec/types.js';
 import type { Container } from './container.js';
 import { errnoCode, errorMessage, notRunning, RuntimeError } from '../base/errors.js';
@@ -60,20 +59,13 @@ export async function containerProcess(c: Container): Promise<Process> {
 /** Where exec finds the container (its runtime root) and the lxcri-init it runs. */
 export type ExecWhere = Pick<RuntimeConfig, 'root' | 'libexecDir'>;
 
-/** The attach arguments for `p`: lxcri-init (argv[0] `init`) in exec mode and the
- * environment. `seccompFd`: the process gets the container's seccomp filter, which
- * lxcri-init reads from this fd. */
-export function execArgv(p: Process, warn: (msg: string) => void, fds: ExecFds, init: string, seccompFd?: number): { argv: string[]; env: string[] } {
+/** The process record for `p` in exec mode (`seccompFd`: the process gets the container's
+ * seccomp filter, which lxcri-init reads from this fd). */
+export function execRecord(p: Process, warn: (msg: string) => void, fds: ExecFds, seccompFd?: number): Buffer {
   if (!p.args?.length) throw new RuntimeError('invalid-argument', 'process.args must not be empty');
-  const env = dedupeEnv(p.env ?? []);
   const caps = capabilitySets(p.capabilities, warn);
-  const argv = [init, '--exec', identityLine(p, caps).trimEnd(), p.cwd || '/'];
-  if (fds.tty === 'pty') argv.push('--tty');
-  if (seccompFd !== undefined) argv.push('--seccomp-fd', String(seccompFd));
-  if (fds.keepFds) argv.push('--keep-fds', String(fds.keepFds));
-  argv.push(...rlimitArgs(p.rlimits ?? []));
-  argv.push('--', ...p.args);
-  return { argv, env };
+  const terminal = fds.tty === 'pty' ? 'stdin' : undefined;
+  return encodeProcessRecord(processRecordOf(p, caps, { terminal, keepFds: fds.keepFds, seccomp: seccompFd, rlimits: true }));
 }
 
 function checkRunning(c: Container): void {
@@ -130,8 +122,11 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
       seccompFd = openSync(seccompFile, constants.O_RDONLY | constants.O_NOFOLLOW);
       owned.push(seccompFd);
     }
-    // lxcri-init reads the profile from the fd number lxcri-attach hands it on as.
-    const { argv, env } = execArgv(p, (msg) => log.warn(msg), fds, INIT_BINARY, childFds(keepFds, seccomp).seccomp);
+    // lxcri-init reads the record and the profile from the fd numbers lxcri-attach hands them on as.
+    const at = childFds(keepFds, seccomp);
+    const recordFd = lxc().sealedData('lxcri-process', execRecord(p, (msg) => log.warn(msg), fds, at.seccomp));
+    owned.push(recordFd);
+    const argv = [INIT_BINARY, '--exec', String(at.record)];
     const init = c.record.init;
     if (!init) throw notRunning(c.id);
     const own = storedProcess(c.id, c.runtimeDir);
@@ -139,7 +134,7 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
     // As liblxc's attach did (lxc.no_new_privs): a container's no_new_privs holds for every
     // process in it, which also keeps its seccomp filter loaded after the identity change.
     const noNewPrivileges = p.noNewPrivileges === true || own?.noNewPrivileges === true;
-    const job = { helper, join, ...stdio, keepFds, initFd, seccompFd, argv, env, noNewPrivileges };
+    const job = { helper, join, ...stdio, keepFds, initFd, recordFd, seccompFd, argv, noNewPrivileges };
     return { job, close };
   } catch (err) {
     close();

@@ -1,13 +1,13 @@
 // <runtime dir>/init: everything lxcri-init needs, bind-mounted read-only at /.lxcri in
 // the container until lxcri-init unmounts it. It holds only the process's own args, env
-// and cwd (not the spec, the liblxc config or the hooks), owned by the container's user,
+// and cwd in its process record (not the spec, the liblxc config or the hooks), owned by the container's user,
 // and the container's own copy of lxcri-init.
 import { constants } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InitFiles } from '../lxc/translate.js';
 import { INIT_BINARY, initDirOf, INITDIR, SECCOMP_LISTENER, syncFifoOf } from '../base/layout.js';
-import { nulList } from '../lxc/process.js';
+import { encodeProcessRecord } from '../lxc/processrecord.js';
 import { lxc } from '../base/native.js';
 
 /** Host IDs of the container's root (who reads the files) and of its process user. */
@@ -17,23 +17,17 @@ export interface InitOwners {
 }
 
 /** `initBinary`: the host's lxcri-init, copied into the init dir. */
-export async function writeInitDir(runtimeDir: string, files: InitFiles, owners: InitOwners, initBinary: string): Promise<void> {
+export async function writeInitDir(runtimeDir: string, files: InitFiles, preserveFds: number, owners: InitOwners, initBinary: string): Promise<void> {
   const dir = initDirOf(runtimeDir);
   await mkdir(dir, { mode: 0o755 });
   // lxcri-init reads these as the container's root, before it becomes the process user.
-  const own = async (name: string, data: string): Promise<void> => {
+  const own = async (name: string, data: string | Buffer): Promise<void> => {
     const p = join(dir, name);
     await writeFile(p, data, { mode: 0o400, flag: 'wx' });
     await chown(p, owners.root.uid, owners.root.gid);
   };
-  await own(INITDIR.args, nulList(files.args));
-  await own(INITDIR.env, nulList(files.env));
-  await own(INITDIR.cwd, files.cwd);
-  await own(INITDIR.identity, files.identity);
-  // Its presence tells lxcri-init to make stdin (the pty slave) its controlling terminal.
-  if (files.terminal) await own(INITDIR.terminal, '');
-  if (files.preserveFds) await own(INITDIR.preserveFds, String(files.preserveFds));
-  // Its presence makes lxcri-init load the filter (also for exec: see execArgv).
+  await own(INITDIR.process, encodeProcessRecord({ ...files.process, keepFds: preserveFds }));
+  // The record's seccomp=file makes lxcri-init load it (exec hands it on as an fd).
   if (files.seccomp !== undefined) await own(INITDIR.seccomp, files.seccomp);
   // Mount point of the seccomp agent's socket.
   if (files.seccompListener) await writeFile(join(dir, SECCOMP_LISTENER), '', { mode: 0o444, flag: 'wx' });

@@ -167,6 +167,14 @@ print(ppid == str(os.getpid()), os.WIFEXITED(status) and os.WEXITSTATUS(status))
     expect(noexec.stderr).toContain('permission denied');
   });
 
+  it('reports an exec failure after the lookup in the words and code of create (lxcri-init: exec ..., 126)', async () => {
+    const w = await env.run(['exec', ID, 'sh', '-c', 'printf garbage >/tmp/garbage && chmod 755 /tmp/garbage']);
+    expect(w.code).toBe(0);
+    const r = await env.run(['exec', ID, '/tmp/garbage']);
+    expect(r.code).toBe(126);
+    expect(r.stderr).toBe('lxcri-init: exec /tmp/garbage: Exec format error\n');
+  });
+
   it('refuses bad input with one line', async () => {
     const noArgs = processFile('noargs', { args: [] });
     const a = await env.run(['exec', '--process', noArgs, ID]);

@@ -142,7 +142,7 @@ describe('create hook', () => {
     const dest = join(env.dir, 'backup'); // next to the log file
     expect(JSON.parse(readFileSync(join(dest, 'spec.json'), 'utf8')).process.args).toEqual(['/no/such/program']);
     expect(readFileSync(join(dest, 'config'), 'utf8')).toMatch(/^lxc\.init\.cmd = \/\.lxcri\/lxcri-init$/m);
-    expect(readFileSync(join(dest, 'init/args'), 'utf8')).toBe('/no/such/program\0');
+    expect(readFileSync(join(dest, 'init/process'), 'utf8')).toContain('\0arg=/no/such/program\0');
     expect(readFileSync(join(dest, 'create.txt'), 'utf8')).toMatch(/error: exec: \/no\/such\/program: no such file or directory/);
   });
 });

@@ -10,7 +10,7 @@ import { fstabEscape } from '../../src/lxc/config.js';
 import { renderHookConf } from '../../src/lxc/hookconf.js';
 import { mountEntry } from '../../src/lxc/mounts.js';
 import { capabilitySets, capKeep } from '../../src/lxc/capabilities.js';
-import { dedupeEnv, identityLine, nulList } from '../../src/lxc/process.js';
+import { dedupeEnv, identityLine } from '../../src/lxc/process.js';
 import { translate } from '../../src/lxc/translate.js';
 import { parseReport } from '../../src/runtime/notify.js';
 import { parseSignal } from '../../src/runtime/signals.js';
@@ -101,10 +101,15 @@ describe('translate', () => {
     expect(lines.at(-1)).toBe('rootro');
   });
 
-  it('gives init the args, deduplicated env and cwd', () => {
-    expect(t.init.args[0]).toBe('sh');
-    expect(t.init.cwd).toBe('/');
-    expect(nulList(['a', 'b'])).toBe('a\0b\0');
+  it('gives init the args, deduplicated env and cwd in its process record', () => {
+    expect(t.init.process.args[0]).toBe('sh');
+    expect(t.init.process.cwd).toBe('/');
+    // liblxc sets the rlimits (lxc.prlimit) from the host; lxcri-init only for exec.
+    const s = sampleSpec();
+    s.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 20 }];
+    const withLimits = translate(bundleOf(s), opts);
+    expect(withLimits.init.process.rlimits).toBeUndefined();
+    expect(withLimits.config.toString()).toContain('lxc.prlimit.nofile = 10:20');
   });
 
   it('refuses a hostname without a uts namespace', () => {
