@@ -69,6 +69,13 @@ echo attack-done
 `;
 
 /** PIDs of lxcri-attach processes joining the container whose init is `init`. */
+const exeOf = (pid: number): string => {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return ''; // gone meanwhile
+  }
+};
 const attachers = (init: number): number[] => processesWhere((argv) => argv[0]!.endsWith('/lxcri-attach') && argv[argv.indexOf('--pid') + 1] === String(init));
 
 describe('escapes: nothing of the host is mounted for the container to remount', () => {
@@ -130,8 +137,11 @@ exec sleep 600`;
     // /proc/<pid>/exe shows for the joining process until lxcri-init runs.
     const init = (await env.state(id)).pid;
     const e = run(['exec', id, 'sleep', '2']);
-    await waitFor(() => attachers(init).length > 0, 10_000, 'lxcri-attach');
-    const [pid] = attachers(init);
+    // Caught before it re-executed itself, it still shows the host file: wait for the
+    // re-executed one, which must come (else the wait fails).
+    const sealed = (): number[] => attachers(init).filter((p) => exeOf(p).startsWith('/memfd:'));
+    await waitFor(() => sealed().length > 0, 10_000, 'lxcri-attach running from its memfd');
+    const [pid] = sealed();
     expect(readlinkSync(`/proc/${pid}/exe`)).toMatch(/^\/memfd:lxcri-attach \(deleted\)$/);
     // The CVE-2019-5736 way: hold it open while it runs, write it once nothing runs it.
     const held = openSync(`/proc/${pid}/exe`, 'r');
