@@ -136,7 +136,7 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
   try {
     // yargs takes a lone "-" (stdin) after a long option for a flag, not its value
     // (update --resources - ID): joined as --resources=-.
-    const takesValue = command ? valueFlags(command) : new Set<string>();
+    const takesValue = command && args.includes('-') ? valueFlags(command) : new Set<string>();
     const joins = (i: number): boolean => args[i]!.startsWith('--') && takesValue.has(args[i]!) && args[i + 1] === '-';
     const argv = args.flatMap((a, i) => (joins(i) ? [`${a}=-`] : i > 0 && joins(i - 1) ? [] : [a]));
     g = (await parser.parseAsync(argv, {}, (_err, _argv, output) => {

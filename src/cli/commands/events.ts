@@ -5,7 +5,6 @@
 // Between samples {"type":"oom","id":ID} says the OOM killer killed a process of the
 // container (runc is told at once through an eventfd; here the interval is the delay).
 import { writeSync } from 'node:fs';
-import { cgroupStats, oomKills, toJson } from '../../cgroup/stats.js';
 import { errnoCode, notRunning, RuntimeError } from '../../base/errors.js';
 import { allows, checkOperation } from '../../runtime/operations.js';
 import { containerStatus } from '../../runtime/status.js';
@@ -50,6 +49,7 @@ function writeLine(fd: number, text: string): boolean {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function events(args: EventsArgs, ctx: Context): Promise<number> {
+  const { cgroupStats, oomKills, toJson } = await import('../../cgroup/stats.js');
   const intervalMs = parseDuration(args.interval);
   const c = await (await ctx.runtime()).get(args.id);
   const live = (): boolean => allows('stats', containerStatus(c.record));

@@ -3,8 +3,6 @@
 // lxcri exits with the process's exit status; with --detach it writes the process's PID
 // and exits 0, leaving the process to lxcri's parent (conmon reaps it).
 import { errnoText, errorMessage, RuntimeError } from '../../base/errors.js';
-import { JsonFileError, readJsonFile } from '../../spec/jsonfile.js';
-import { checkProcess } from '../../spec/process.js';
 import { OCI_VERSION, type Process } from '../../spec/types.js';
 import type { Context } from '../context.js';
 import { defineCommand, PRESERVE_FDS, withId } from '../command.js';
@@ -29,9 +27,9 @@ const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-argumen
 async function readProcess(file: string): Promise<Process> {
   let data: unknown;
   try {
-    data = await readJsonFile(file);
+    data = await (await import('../../spec/jsonfile.js')).readJsonFile(file);
   } catch (err) {
-    throw invalid(`cannot read --process ${file}: ${err instanceof JsonFileError ? err.message : errnoText(err)}`);
+    throw invalid(`cannot read --process ${file}: ${err instanceof (await import('../../spec/jsonfile.js')).JsonFileError ? errorMessage(err) : errnoText(err)}`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid(`--process ${file}: not a JSON object`);
   const { validateSchema } = await import('../../spec/validate.js');
@@ -71,6 +69,7 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   if (args.env.length) p.env = [...(p.env ?? []), ...args.env];
   if (args.user !== undefined) p.user = { ...parseUser(args.user), additionalGids: undefined, umask: p.user?.umask };
   // What create refuses in config.json, exec refuses too, with the same code.
+  const { checkProcess } = await import('../../spec/process.js');
   checkProcess(p, (msg) => invalid(`exec: ${msg}`));
   // With a console socket the process's stdio is the new terminal.
   const stdio = args.consoleSocket === undefined ? ctx.stdio : undefined;

@@ -1,9 +1,7 @@
 // ps [--format table|json] ID [PS-OPTIONS...]: the container's processes. json is the
 // array of their host PIDs; table runs the host's ps with the options (default -ef) and
 // keeps its header and the lines of those PIDs, as runc ps does.
-import { spawnSync } from 'node:child_process';
 import { RuntimeError } from '../../base/errors.js';
-import { containerPids } from '../../runtime/processes.js';
 import { writeOut, type Context } from '../context.js';
 import { defineCommand, withId } from '../command.js';
 
@@ -29,19 +27,13 @@ export function filterPsOutput(out: string, pids: ReadonlySet<number>): string {
 
 export async function ps(args: PsArgs, ctx: Context): Promise<number> {
   const c = await (await ctx.runtime()).get(args.id);
+  const { containerPids, runPs } = await import('../../runtime/processes.js');
   const pids = await containerPids(c.record);
   if (args.format === 'json') {
     writeOut(ctx.stdio, `${JSON.stringify(pids)}\n`);
     return 0;
   }
-  const psArgs = args.psArgs.length ? args.psArgs : ['-ef'];
-  const r = spawnSync('ps', psArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  if (r.error) throw new RuntimeError('system', `cannot run ps: ${r.error.message}`);
-  if (r.status !== 0) {
-    const why = (r.stderr || r.stdout).trim().split('\n')[0] ?? '';
-    throw new RuntimeError('invalid-argument', `ps ${psArgs.join(' ')} failed (exit ${r.status ?? r.signal}): ${why}`);
-  }
-  writeOut(ctx.stdio, filterPsOutput(r.stdout, new Set(pids)));
+  writeOut(ctx.stdio, filterPsOutput(runPs(args.psArgs.length ? args.psArgs : ['-ef']), new Set(pids)));
   return 0;
 }
 

@@ -5,7 +5,6 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cgroupMounts } from '../../cgroup/mounts.js';
 import { errnoCode, RuntimeError } from '../../base/errors.js';
-import { exampleSpec } from '../../spec/example.js';
 import type { Context } from '../context.js';
 import { defineCommand } from '../command.js';
 
@@ -24,6 +23,7 @@ export async function specCmd(args: SpecArgs, ctx: Context): Promise<number> {
   }
   if (!isDir) throw new RuntimeError('invalid-argument', `bundle ${dir}: not a directory`);
   const mounts = cgroupMounts();
+  const { exampleSpec } = await import('../../spec/example.js');
   const spec = exampleSpec({
     cgroupns: mounts.unified !== undefined && mounts.v1.length === 0,
     rootless: args.rootless ? { uid: process.geteuid!(), gid: process.getegid!() } : undefined,
