@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, LAUNCHER, MAIN, makeBundle, reachableLibexec, waitFor, withArgs } from '../helpers/lxcri.js';
 
-const SERVER = `lxcri-tm-${process.pid}`;
+// The server's socket in the test's own dir (removed with it), not in /tmp/tmux-0.
+let socket = '';
 
 function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SERVER, ...args], { encoding: 'utf8' });
+  const r = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr.trim()}`);
   return r.stdout;
 }
@@ -39,6 +40,7 @@ let lx: string;
 
 beforeAll(() => {
   env = new Env();
+  socket = join(env.dir, 'tmux.sock');
   // The tree's CLI under the test's root, for the shell in tmux.
   lx = join(env.dir, 'lx');
   const vars = { LXCRI_MAIN: MAIN, ...reachableLibexec() };
@@ -49,7 +51,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  spawnSync('tmux', ['-L', SERVER, 'kill-server']);
+  spawnSync('tmux', ['-S', socket, 'kill-server']);
   await env.cleanup();
 });
 
