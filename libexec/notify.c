@@ -11,23 +11,6 @@
 #include "notify.h"
 #include "util.h"
 
-static int send_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		/* MSG_NOSIGNAL: a vanished listener must not kill us. */
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-
 /* The notify line: "ok\n" ("ok console <master fd> /dev/pts/N\n" with a terminal) or
  * "error <code> <message>\n". */
 void format_notify(const struct failure *f, char *line, size_t cap)

@@ -10,11 +10,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* Write all of buf, retrying short writes and EINTR. */
-static inline int write_all(int fd, const char *buf, size_t len)
+/* Write all of buf, retrying short writes and EINTR; on a socket (`sock`) with
+ * MSG_NOSIGNAL, so that a vanished listener cannot kill us with SIGPIPE. */
+static inline int put_all(int fd, const char *buf, size_t len, int sock)
 {
 	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
+		ssize_t n = sock ? send(fd, buf, len, MSG_NOSIGNAL) : write(fd, buf, len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -24,6 +25,16 @@ static inline int write_all(int fd, const char *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+static inline int write_all(int fd, const char *buf, size_t len)
+{
+	return put_all(fd, buf, len, 0);
+}
+
+static inline int send_all(int fd, const char *buf, size_t len)
+{
+	return put_all(fd, buf, len, 1);
 }
 
 /* Append one line to path (created 0600); -1 if it could not be written, so the
