@@ -11,13 +11,13 @@
 // `podman start` runs in its bundle dir, as CRI-O runs conmon in the bundle dir. Every
 // podman and conmon call has a cwd under W: an "oom" file never lands in the tree.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostControllers } from '../../src/cgroup/controllers.js';
 import { cgroupMounts } from '../../src/cgroup/mounts.js';
 import { LAUNCHER, MAIN, REPO, runCmd, sampleSpec, waitFor, type Result } from '../helpers/lxcri.js';
-import { have, podmanEnv } from '../helpers/podman.js';
+import { have, podmanEnv, rmCgroupTree } from '../helpers/podman.js';
 import { HOG, MIB } from '../helpers/resources.js';
 
 const mounts = cgroupMounts();
@@ -44,16 +44,6 @@ const why = (r: Result): string => `exit ${r.code}\nstdout: ${r.stdout}\nstderr:
 /** The runtime binary and root a manager is given: runc, or the tree's lxcri through a wrapper. */
 const runtimePath = (rt: Runtime): string => (rt === 'runc' ? RUNC : join(W, 'lxcri'));
 const runtimeRoot = (rt: Runtime): string => join('/run', `lxcri-${tag}-${rt}`);
-
-function rmCgroupTree(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) rmCgroupTree(join(dir, e.name));
-  try {
-    rmdirSync(dir);
-  } catch {
-    /* still busy: the guest goes anyway */
-  }
-}
 
 describe.skipIf(!pureV2)('a manager sees the OOM kill of a container on cgroup v2', () => {
   let rootfs = '';

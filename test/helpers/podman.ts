@@ -1,6 +1,7 @@
 // What the podman and conmon tests share: a podman environment isolated from the system's
 // configuration (managers.md (c), (f)) in a work dir W, and the look for a manager's binary.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** podman's environment: W's containers.conf, storage.conf, registries.conf and tmp dir; no Node settings. */
@@ -16,3 +17,14 @@ export const podmanEnv = (w: string): NodeJS.ProcessEnv => ({
 
 /** Is `bin` on PATH? */
 export const have = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+
+/** Removes a cgroup dir tree bottom-up (cgroup dirs go with rmdir, not rm -r); a busy one stays, for the leftover checks. */
+export function rmCgroupTree(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) rmCgroupTree(join(dir, e.name));
+  try {
+    rmdirSync(dir);
+  } catch {
+    /* still busy */
+  }
+}

@@ -11,13 +11,13 @@
 // private root, log file and monitor cgroup (podman's direct calls get almost no
 // environment, so the wrapper sets them).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupMounts } from '../../src/cgroup/mounts.js';
 import { v1Hierarchies } from '../../src/cgroup/v1/hierarchies.js';
 import { cgroupRoots, pidAlive, runCmd, waitFor, type Result } from '../helpers/lxcri.js';
-import { have, podmanEnv } from '../helpers/podman.js';
+import { have, podmanEnv, rmCgroupTree } from '../helpers/podman.js';
 
 const prefix = process.env.LXCRI_TEST_PREFIX;
 const LXCRI = prefix ? join(prefix, 'bin/lxcri') : '';
@@ -101,17 +101,6 @@ function lxcriStarts(): number[] {
       return false;
     }
   });
-}
-
-/** Remove a cgroup dir tree bottom-up (cgroup dirs are removed with rmdir, not rm -r). */
-function rmCgroupTree(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) rmCgroupTree(join(dir, e.name));
-  try {
-    rmdirSync(dir);
-  } catch {
-    // still busy; reported by the leftover check
-  }
 }
 
 /** Hard NOFILE and NPROC of this process, capped as podman needs (managers.md (c), note 1). */
