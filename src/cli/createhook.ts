@@ -4,6 +4,7 @@
 // result stands either way.
 import { join } from 'node:path';
 import type { Logger } from '../log/types.js';
+import { RUNDIR } from '../base/layout.js';
 import { runProgram } from '../runtime/program.js';
 
 export interface CreateHook {
@@ -24,7 +25,7 @@ export async function runCreateHook(hook: CreateHook, run: CreateHookRun, log: L
   const runtimePath = join(run.root, run.id);
   const env: Record<string, string> = {
     CONTAINER_ID: run.id,
-    LXC_CONFIG: join(runtimePath, 'config'),
+    LXC_CONFIG: join(runtimePath, RUNDIR.lxcConfig),
     RUNTIME_CMD: 'create',
     RUNTIME_PATH: runtimePath,
     BUNDLE_PATH: run.bundle,

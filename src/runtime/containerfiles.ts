@@ -36,8 +36,8 @@ export interface ContainerFiles {
   initBinary: string;
 }
 
-/** Writes everything; returns the record (already on disk) and the liblxc config's path. */
-export async function writeContainerFiles(f: ContainerFiles, log: Logger): Promise<{ record: ContainerRecord; lxcConfig: string }> {
+/** Writes everything; returns the record (already on disk). */
+export async function writeContainerFiles(f: ContainerFiles, log: Logger): Promise<{ record: ContainerRecord }> {
   const { runtimeDir, bundle, translation, owners } = f;
   const spec = bundle.spec;
   const { root } = owners;
@@ -86,7 +86,7 @@ export async function writeContainerFiles(f: ContainerFiles, log: Logger): Promi
   saveLxcConfig(f.id, f.root, lxcConfig, translation.config.items, log);
   // The spec as created, for inspect and exec (the bundle may change or go away).
   await writeFile(join(runtimeDir, RUNDIR.spec), JSON.stringify(spec), { mode: 0o600 });
-  return { record, lxcConfig };
+  return { record };
 }
 
 /** The config items through liblxc (which checks each one) into `file`. */

@@ -159,7 +159,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
   try {
     const owners = containerOwners(spec);
     if (newUserns(spec.linux?.namespaces ?? [])) checkHelpersReachable(realpathSync(cfg.libexecDir), ['lxcri-init', 'lxcri-hook'], owners.root);
-    const { record, lxcConfig } = await writeContainerFiles(
+    const { record } = await writeContainerFiles(
       { id: req.id, root: cfg.root, runtimeDir, bundle, translation, cgroup, owners, preserveFds, initBinary: helperPath(cfg.libexecDir, 'lxcri-init') },
       log,
     );
@@ -184,7 +184,6 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       id: req.id,
       root: cfg.root,
       runtimeDir,
-      lxcConfig,
       // The monitor's stdio is the init's (lxc.console.path = none); with a terminal the
       // init makes its own in the container's devpts (open_console). Preserved fds keep
       // their numbers; liblxc then must not close the monitor's inherited fds (all or none).

@@ -12,6 +12,7 @@ import { RuntimeError } from '../base/errors.js';
 import { watchInitDeath } from './initdeath.js';
 import { lxc } from '../base/native.js';
 import type { InitReport, NotifyListener } from './notify.js';
+import { monitorArgs } from './reap.js';
 import { startFailure, type MonitorEnd } from './startfailure.js';
 
 export interface Monitor {
@@ -27,7 +28,6 @@ export interface MonitorStart {
   id: string;
   root: string;
   runtimeDir: string;
-  lxcConfig: string;
   /** The container's stdio (the monitor's, which liblxc hands on to the init). */
   stdio: ReadonlyArray<number | 'ignore'>;
   /** Fds 3..3+N-1 go on to the init too. */
@@ -36,7 +36,8 @@ export interface MonitorStart {
 }
 
 export async function startMonitor(m: MonitorStart): Promise<Monitor> {
-  const args = [m.id, m.root, m.lxcConfig, ...(m.preserveFds > 0 ? ['--keep-fds'] : []), ...(await rootfsArgs(m.rootfsPrep))];
+  // The argv delete and reap.ts look for a stray monitor by (monitorArgs).
+  const args = [...monitorArgs(m.id, m.root, m.runtimeDir), ...(m.preserveFds > 0 ? ['--keep-fds'] : []), ...(await rootfsArgs(m.rootfsPrep))];
   const child = spawn(m.helper, args, {
     cwd: m.runtimeDir,
     detached: true,

@@ -11,10 +11,11 @@ import type { CgroupPaths } from '../cgroup/paths.js';
 import { cgroupPids } from '../cgroup/remove.js';
 import { findProcesses, isAlive, procRef } from './proc.js';
 import { sleep } from '../base/wait.js';
+import { RUNDIR } from '../base/layout.js';
 
 
 /** The monitor's argv after its name (create.ts), which its forked children share until exec. */
-export const monitorArgs = (id: string, root: string, runtimeDir: string): string[] => [id, root, join(runtimeDir, 'config')];
+export const monitorArgs = (id: string, root: string, runtimeDir: string): string[] => [id, root, join(runtimeDir, RUNDIR.lxcConfig)];
 
 function living(pid: number): boolean {
   const ref = procRef(pid);
