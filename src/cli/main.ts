@@ -97,14 +97,14 @@ async function commandNames(parser: Argv<GlobalArgs>): Promise<Set<string>> {
   return new Set([...help.matchAll(/^ {2}lxcri (\S+)/gm)].map((m) => m[1]!));
 }
 
-/** The command word: the first argument that is neither a global option nor its value. */
-function commandWord(args: string[]): string | undefined {
+/** The command word and its index: the first argument that is neither a global option nor its value. */
+function commandWord(args: string[]): { word?: string; at: number } {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (VALUE_FLAGS.has(a)) i++;
-    else if (!a.startsWith('-')) return a;
+    else if (!a.startsWith('-')) return { word: a, at: i };
   }
-  return undefined;
+  return { at: args.length };
 }
 
 export async function main(args: string[], env: Env, stdio: Stdio): Promise<number> {
@@ -112,18 +112,18 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     writeOut(stdio, await versionText());
     return 0;
   }
+  const { word, at } = commandWord(args);
   // Managers probe `checkpoint --help`: it must fail for checkpointing to count as unsupported.
-  if (commandWord(args) === 'checkpoint') {
+  if (word === 'checkpoint') {
     writeErr(stdio, 'lxcri: checkpoint is not supported\n');
     return 1;
   }
   let chosen: { cmd: string; call: Call } | undefined;
   let usageError: string | undefined;
   let printed = false;
-  const word = commandWord(args);
   const command = COMMANDS.find((c) => c.name === word);
   let trailing: Trailing = { words: [], env: [] };
-  if (word !== undefined && command?.trailing) ({ args, trailing } = splitTrailing(args, args.indexOf(word), command));
+  if (command?.trailing) ({ args, trailing } = splitTrailing(args, at, command));
   const parser = cli(yargs(), (cmd, call) => (chosen = { cmd, call }), trailing)
     .strict()
     .wrap(null)

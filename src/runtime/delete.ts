@@ -1,4 +1,5 @@
-// delete: remove a stopped container (or, with force, kill it first): wait for its monitor,
+// delete: remove a stopped container (or, with force, kill it first; a record of an
+// unfinished create or an older version still names a monitor, which is waited for),
 // kill whatever of it is left (reap.ts), remove its cgroups in every hierarchy, sweep the
 // empty shared parents (sweep.ts) and remove its runtime directory. A damaged record
 // refuses a plain delete; forced, the container is found without it.
@@ -62,8 +63,7 @@ export async function deleteContainer(
   log: Logger,
 ): Promise<string[]> {
   let warnings: string[] = [];
-  const status = containerStatus(rec);
-  if (!force) checkOperation(rec, 'delete');
+  const status = force ? containerStatus(rec) : checkOperation(rec, 'delete');
   const deadline = Date.now() + cfg.timeouts.delete;
   const mounts = cgroupMounts();
   // A create killed between spawning the monitor and recording it leaves a monitor that
