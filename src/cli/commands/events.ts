@@ -6,8 +6,6 @@
 // container (runc is told at once through an eventfd; here the interval is the delay).
 import { writeSync } from 'node:fs';
 import { errnoCode, notRunning, RuntimeError } from '../../base/errors.js';
-import { allows, checkOperation } from '../../runtime/operations.js';
-import { containerStatus } from '../../runtime/status.js';
 import { writeOut, type Context } from '../context.js';
 import { defineCommand, withId } from '../command.js';
 
@@ -52,6 +50,7 @@ export async function events(args: EventsArgs, ctx: Context): Promise<number> {
   const { cgroupStats, oomKills, toJson } = await import('../../cgroup/stats.js');
   const intervalMs = parseDuration(args.interval);
   const c = await (await ctx.runtime()).get(args.id);
+  const [{ allows, checkOperation }, { containerStatus }] = await Promise.all([import('../../runtime/operations.js'), import('../../runtime/status.js')]);
   const live = (): boolean => allows('stats', containerStatus(c.record));
   checkOperation(c.record, 'stats');
   const rel = c.record.cgroup.container;

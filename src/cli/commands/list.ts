@@ -3,7 +3,6 @@ import type { State } from '../../spec/types.js';
 import type { Context } from '../context.js';
 import { writeErr, writeOut } from '../context.js';
 import { errorMessage } from '../../base/errors.js';
-import { DamagedRecord } from '../../runtime/recordshape.js';
 import { defineCommand } from '../command.js';
 
 export interface ListArgs {
@@ -12,6 +11,7 @@ export interface ListArgs {
 }
 
 export async function list(args: ListArgs, ctx: Context): Promise<number> {
+  const { DamagedRecord } = await import('../../runtime/recordshape.js');
   const rt = await ctx.runtime();
   const ids = await rt.list();
   if (args.quiet) {

@@ -10,7 +10,7 @@ import type { Container } from '../../runtime/container.js';
 import { RuntimeError } from '../../base/errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { oneLine } from '../../base/message.js';
-import { startRelay, type PtyRelay } from '../../runtime/ptyrelay.js';
+import type { PtyRelay } from '../../runtime/ptyrelay.js';
 import { writeErr, type Context } from '../context.js';
 import { defineCommand, PRESERVE_FDS, withId } from '../command.js';
 
@@ -75,7 +75,7 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
   let started = false;
   let relay: PtyRelay | undefined;
   try {
-    if (master !== undefined) relay = startRelay(master, ctx.stdio);
+    if (master !== undefined) relay = (await import('../../runtime/ptyrelay.js')).startRelay(master, ctx.stdio);
     await startWarn(rt, container, ctx);
     started = true;
     // The init is our child (adopt): its exact status, 128+N after signal N.

@@ -3,7 +3,6 @@
 import { writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cgroupMounts } from '../../cgroup/mounts.js';
 import { errnoCode, RuntimeError } from '../../base/errors.js';
 import type { Context } from '../context.js';
 import { defineCommand } from '../command.js';
@@ -22,7 +21,7 @@ export async function specCmd(args: SpecArgs, ctx: Context): Promise<number> {
     throw new RuntimeError('invalid-argument', `bundle ${dir}: ${errnoCode(err) === 'ENOENT' ? 'no such directory' : String(err)}`);
   }
   if (!isDir) throw new RuntimeError('invalid-argument', `bundle ${dir}: not a directory`);
-  const mounts = cgroupMounts();
+  const mounts = (await import('../../cgroup/mounts.js')).cgroupMounts();
   const { exampleSpec } = await import('../../spec/example.js');
   const spec = exampleSpec({
     cgroupns: mounts.unified !== undefined && mounts.v1.length === 0,
