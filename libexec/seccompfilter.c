@@ -36,6 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "boundedread.h"
 #include "seccompfilter.h"
 #include "util.h"
 
@@ -144,42 +145,35 @@ static int tokenize(char *line, char **tok)
 	return n;
 }
 
-/* The whole regular file fd, which is closed. */
-static char *read_fd(int fd)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t n = 0;
-	int e;
+/* The compiled profile: far below this (config.json itself is bounded at 16 MiB). */
+#define PROFILE_MAX (64U << 20)
 
-	if (fstat(fd, &st) < 0 || !(buf = malloc((size_t)st.st_size + 1)))
-		goto fail; /* malloc sets ENOMEM */
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0)
-			errno = EIO; /* shorter than its size */
-		if (r <= 0)
-			goto fail;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	close(fd);
+/* errno for compile_text's message from read_bounded's *err. */
+static char *bounded_errno(char *buf, int err)
+{
+	if (!buf)
+		errno = err == READ_TOO_LARGE ? EFBIG : err == READ_NOT_REGULAR ? EINVAL : err;
 	return buf;
-fail:
-	e = errno;
-	close(fd);
-	free(buf);
-	errno = e;
-	return NULL;
 }
 
+/* The whole of fd, which is closed. */
+static char *read_fd(int fd)
+{
+	size_t len;
+	int err = 0;
+	char *buf = read_bounded_fd(fd, PROFILE_MAX, &len, &err);
+
+	close(fd);
+	return bounded_errno(buf, err);
+}
+
+/* A regular file only, never through a symlink (the init dir's file). */
 static char *read_text(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len;
+	int err = 0;
 
-	return fd < 0 ? NULL : read_fd(fd);
+	return bounded_errno(read_bounded(path, O_NOFOLLOW, PROFILE_MAX, &len, &err), err);
 }
 
 /* One directive; 0, or -1 with err set. */
