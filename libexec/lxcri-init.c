@@ -58,7 +58,7 @@ static void read_record(int record_fd, struct procspec *ps, struct failure *f)
 	if (record_fd < 0) {
 		buf = read_bounded_at(AT_FDCWD, INIT_FILE(INITDIR_PROCESS), O_NOFOLLOW, PROCREC_MAX_SIZE, &len, &err);
 	} else {
-		/* The writer left the offset at its end. */
+		/* From the start, whatever offset the writer left. */
 		buf = lseek(record_fd, 0, SEEK_SET) < 0 ? (err = errno, NULL)
 							: read_bounded_fd(record_fd, PROCREC_MAX_SIZE, &len, &err);
 		close(record_fd);

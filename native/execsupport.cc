@@ -118,6 +118,4 @@ Napi::Value ChildSubreaper(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, old != 0);
 }
 
-
-
 }  // namespace lxcri

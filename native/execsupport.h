@@ -1,5 +1,5 @@
-// What `lxcri exec` needs besides liblxc's attach (which libexec/lxcri-attach does):
-// a sealed in-memory copy of lxcri-init and the child subreaper switch.
+// What create and exec need of the kernel: sealed in-memory copies of lxcri-init and of
+// the process record (sealedCopy, sealedData) and the child subreaper switch.
 #pragma once
 
 #include <napi.h>

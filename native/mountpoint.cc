@@ -122,6 +122,4 @@ Napi::Value MountPointStep(const Napi::CallbackInfo& info) {
   return out;
 }
 
-
-
 }  // namespace lxcri

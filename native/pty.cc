@@ -182,6 +182,4 @@ Napi::Value SendFd(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-
-
 }  // namespace lxcri

@@ -219,6 +219,4 @@ Napi::Value RelayPty(const Napi::CallbackInfo& info) {
   return result;
 }
 
-
-
 }  // namespace lxcri

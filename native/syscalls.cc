@@ -185,6 +185,4 @@ Napi::Value Flock(const Napi::CallbackInfo& info) {
   throw SysError(env, "flock fd " + std::to_string(fd), errno);
 }
 
-
-
 }  // namespace lxcri

@@ -1,5 +1,5 @@
-// Removing a container's cgroups in every hierarchy: after liblxc's monitor exits it has
-// normally done this itself, but a killed monitor leaves them behind.
+// Removing a container's cgroups in every hierarchy: create ends liblxc's monitor before
+// it could, so delete (and a failed create) always does it.
 import { readdir, rmdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../base/errors.js';

@@ -15,7 +15,7 @@ export interface Timeouts {
   start: number;
   /** pause and resume (the freezer). */
   kill: number;
-  /** delete: until the monitor is gone and the cgroups are removed. */
+  /** delete: until the container's processes are gone and its cgroups removed. */
   delete: number;
 }
 

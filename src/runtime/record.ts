@@ -1,6 +1,7 @@
-// The runtime's own record of a container, <root>/<id>/lxcri.json. It is written twice by
-// create: before the monitor starts (so a killed create can still be cleaned up) and once
-// the container is created. state, kill and delete read only this file and /proc.
+// The runtime's own record of a container, <root>/<id>/lxcri.json. create writes it as soon
+// as it can be whole (so a killed create can still be cleaned up), then with the monitor,
+// the init and without the monitor once it has ended it. state, kill and delete read only
+// this file and /proc.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
@@ -28,7 +29,7 @@ export interface ContainerRecord {
   initExe: FileId;
   /** Where lxcri-init and its files are mounted in the container (INIT_DIR if absent). */
   initDir?: string;
-  /** The lxcri-start process; absent until it was spawned. */
+  /** The lxcri-start process while create runs; absent before it was spawned and after create ended it. */
   monitor?: ProcRef;
   /** The container's init (host PID); absent until create saw it ready. */
   init?: ProcRef;

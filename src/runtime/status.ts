@@ -1,5 +1,5 @@
 // The OCI status of a container, derived from its record and /proc alone (no liblxc):
-// cheap enough for CRI-O's polling and correct even when the monitor died.
+// cheap enough for CRI-O's polling, and the same whoever is the init's parent.
 import { isFrozen } from '../cgroup/freezer.js';
 import { cgroupMounts, unifiedDir } from '../cgroup/mounts.js';
 import type { Status } from '../spec/types.js';
