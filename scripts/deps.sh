@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "make deps: run as root" >&2; exit 1; }
 NODE_MIN_MAJOR=18
 # busybox-static makes the demo's root file system; jq reads state in the demo;
-# libseccomp-dev's static library is linked into lxcri-init.
-PACKAGES=(build-essential pkg-config python3 lxc lxc-dev libseccomp-dev busybox-static jq)
+# libseccomp-dev's static library is linked into lxcri-init; procps's ps(1) is what
+# `lxcri ps` runs (not on a minimal Debian).
+PACKAGES=(build-essential pkg-config python3 lxc lxc-dev libseccomp-dev busybox-static jq procps)
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q

@@ -45,7 +45,7 @@ Version: $version
 Architecture: $arch
 Maintainer: ${DEB_MAINTAINER:-lxcri developers <lxcri@localhost>}
 Installed-Size: $size
-Depends: ${DEB_NODE_DEPENDS:-nodejs (>= 18)}, $shlibs
+Depends: ${DEB_NODE_DEPENDS:-nodejs (>= 18)}, procps, $shlibs
 Recommends: logrotate
 Suggests: conmon, podman
 Section: admin
