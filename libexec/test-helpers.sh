@@ -171,6 +171,7 @@ cleanup() {
 		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
 	if [ -n "${KEEP_TMP:-}" ]; then echo "# kept $T"; else rm -rf "$T"; fi
+	rm -rf "/run/lxc/lock$T" # liblxc's lock dir of the lxcpath $T/lxc
 }
 trap cleanup EXIT
 

@@ -11,7 +11,8 @@ id=demo-$$
 [ -x "$bundle/rootfs/bin/busybox" ] || scripts/mkrootfs.sh "$bundle/rootfs"
 
 status() { "${lxcri[@]}" state "$id" | jq -r '"state: \(.status) (pid \(.pid))"'; }
-trap '"${lxcri[@]}" delete --force "$id" >/dev/null 2>&1 || true' EXIT
+# liblxc's lock dir of the demo's root outlives its containers.
+trap '"${lxcri[@]}" delete --force "$id" >/dev/null 2>&1 || true; rm -rf /run/lxc/lock/run/lxcri-demo; rmdir /run/lxcri-demo 2>/dev/null || true' EXIT
 
 echo "# lxcri create --bundle $bundle $id"
 "${lxcri[@]}" create --bundle "$bundle" "$id"

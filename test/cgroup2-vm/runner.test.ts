@@ -60,9 +60,16 @@ function runnerProcesses(): string[] {
   return r.stdout.split('\n').filter((l) => l !== '');
 }
 
+/** virtiofsd's pid files for sockets under the runner's temporary directory. */
+function virtiofsdPidFiles(): string[] {
+  const prefix = runTmp.replaceAll('/', '.');
+  return existsSync('/run/virtiofsd') ? readdirSync('/run/virtiofsd').filter((f) => f.startsWith(prefix)) : [];
+}
+
 afterEach(() => {
   expect(readdirSync(runTmp)).toEqual([]);
   expect(runnerProcesses()).toEqual([]);
+  expect(virtiofsdPidFiles()).toEqual([]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -48,7 +48,7 @@ export class Env {
 
   /** liblxc's lock directory of this root (delete removes the containers' files in it). */
   get lockDir(): string {
-    return join('/run/lxc/lock', this.root);
+    return lockDirOf(this.root);
   }
 
   async cleanup(): Promise<void> {
@@ -60,6 +60,9 @@ export class Env {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** liblxc's lock directory of an lxcpath, which outlives its containers: tests remove it with their root. */
+export const lockDirOf = (lxcpath: string): string => join('/run/lxc/lock', lxcpath);
 
 /** A refusal as every command gives one: a non-zero exit (not the test's timeout), one stderr line matching `pattern`. */
 export function expectOneLineError(r: Result, pattern: RegExp): void {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busyboxRootfs, cgroupRoots, pidAlive, runCmd, waitFor, type Result } from '../helpers/lxcri.js';
+import { busyboxRootfs, cgroupRoots, lockDirOf, pidAlive, runCmd, waitFor, type Result } from '../helpers/lxcri.js';
 
 const prefix = process.env.LXCRI_TEST_PREFIX;
 const dir = mkdtempSync(join(tmpdir(), 'lxcri-installed-'));
@@ -29,6 +29,7 @@ afterAll(async () => {
   if (prefix) await lxcri('delete', '--force', 'inst');
   rmSync(dir, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
+  rmSync(lockDirOf(root), { recursive: true, force: true });
 });
 
 describe.skipIf(!prefix)('installed lxcri with an empty environment', () => {

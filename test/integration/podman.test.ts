@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupMounts } from '../../src/cgroup/mounts.js';
 import { v1Hierarchies } from '../../src/cgroup/v1/hierarchies.js';
-import { cgroupRoots, pidAlive, runCmd, waitFor, type Result } from '../helpers/lxcri.js';
+import { cgroupRoots, lockDirOf, pidAlive, runCmd, waitFor, type Result } from '../helpers/lxcri.js';
 import { have, podmanEnv, rmCgroupTree } from '../helpers/podman.js';
 
 const prefix = process.env.LXCRI_TEST_PREFIX;
@@ -173,8 +173,7 @@ afterAll(async () => {
   for (const m of mounts) spawnSync('umount', ['-l', m]);
   if (process.env.LXCRI_TEST_KEEP) console.warn(`kept ${W}`);
   else rmSync(W, { recursive: true, force: true });
-  rmSync(RROOT, { recursive: true, force: true });
-  rmSync(CROOT, { recursive: true, force: true });
+  for (const r of [RROOT, CROOT]) for (const d of [r, lockDirOf(r)]) rmSync(d, { recursive: true, force: true });
   for (const p of SHARED_LEFTOVERS) if (!preexisting.has(p)) rmSync(p, { recursive: true, force: true });
 }, 120_000);
 

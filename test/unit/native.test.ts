@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { NativeContainer, NativeError, NativeModule } from '../../src/native.d.ts';
+import { lockDirOf } from '../helpers/lxcri.js';
 
 const addonUrl = new URL('../../build/Release/lxcri_native.node', import.meta.url);
 const native = createRequire(import.meta.url)('../../build/Release/lxcri_native.node') as NativeModule;
@@ -38,7 +39,7 @@ afterEach(() => {
 });
 
 afterAll(() => {
-  if (lxcpath) rmSync(lxcpath, { recursive: true, force: true });
+  if (lxcpath) for (const d of [lxcpath, lockDirOf(lxcpath)]) rmSync(d, { recursive: true, force: true });
 });
 
 describe('module functions', () => {
