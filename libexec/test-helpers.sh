@@ -140,7 +140,7 @@ fi
 for tool in unshare chroot python3 stat mkfifo; do
 	command -v "$tool" >/dev/null || { echo "test-helpers.sh: $tool missing" >&2; exit 1; }
 done
-is_static() { ! readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; }
+is_static() { local h; h=$(readelf -l "$1" 2>/dev/null) && ! printf '%s' "$h" | grep -q 'program interpreter'; }
 BUSYBOX=/bin/busybox
 if [ ! -x "$BUSYBOX" ] || ! is_static "$BUSYBOX"; then
 	echo "test-helpers.sh: a static /bin/busybox is needed (apt-get install busybox-static)" >&2
@@ -231,7 +231,8 @@ fi
 # ---------------------------------------------------------------- lxcri-attach
 echo "# lxcri-attach"
 # (exec in real containers: test/integration/exec.test.ts, execjoin.test.ts, escapes.test.ts)
-check "attach: does not link liblxc" sh -c "! ldd '$HERE/lxcri-attach' | grep -q liblxc"
+# readelf fails for a file it cannot read: then the check fails too.
+check "attach: does not link liblxc" sh -c "deps=\$(readelf -d '$HERE/lxcri-attach') && ! printf '%s' \"\$deps\" | grep -q 'NEEDED.*liblxc'"
 # This shell stands in for a container's init: it shares all our namespaces, so nothing
 # is joined; INIT_FD is /usr/bin/env, which shows the environment the process gets.
 me_start=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)

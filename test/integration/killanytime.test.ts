@@ -36,11 +36,15 @@ function cgroupProcs(id: string): number[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Spawn create of `id`; kill -9 `target` (create, the monitor or both) `delay` ms after create (or the monitor) appeared. */
-async function killedCreate(bundle: string, id: string, target: 'create' | 'monitor' | 'both', delay: number): Promise<void> {
+/**
+ * Spawn create of `id`; kill -9 `target` (create, the monitor or both) `delay` ms after
+ * create (or the monitor) appeared. True when the monitor was there to be killed.
+ */
+async function killedCreate(bundle: string, id: string, target: 'create' | 'monitor' | 'both', delay: number): Promise<boolean> {
   const p = spawn(LAUNCHER, [...env.globals(), 'create', '--bundle', bundle, id], { env: { ...process.env, LXCRI_MAIN: MAIN }, stdio: 'ignore' });
   const exited = new Promise((r) => p.once('exit', r));
   let done = false;
+  let hit = false;
   void exited.then(() => (done = true));
   if (target === 'create') {
     await sleep(delay);
@@ -55,13 +59,15 @@ async function killedCreate(bundle: string, id: string, target: 'create' | 'moni
       await sleep(delay);
       try {
         process.kill(mon, 'SIGKILL');
+        hit = true;
       } catch {
-        /* already gone */
+        /* already gone: create ended it */
       }
       if (target === 'both') p.kill('SIGKILL');
     }
   }
   await exited;
+  return hit;
 }
 
 describe('kill -9 at any time', () => {
@@ -69,6 +75,7 @@ describe('kill -9 at any time', () => {
     const b = makeBundle(env, 'k', withArgs('sleep', '600'));
     const failures: string[] = [];
     let trials = 0;
+    const monitorsKilled = { monitor: 0, both: 0, create: 0 };
     const plan: ['create' | 'monitor' | 'both', number][] = [];
     for (let d = 0; d <= 60; d += 1) plan.push(['monitor', d]);
     for (let d = 0; d <= 400; d += 8) plan.push(['create', d]);
@@ -76,7 +83,7 @@ describe('kill -9 at any time', () => {
     for (const [target, delay] of plan) {
       const id = `orqk-${target}-${delay}`;
       trials++;
-      await killedCreate(b, id, target, delay);
+      if (await killedCreate(b, id, target, delay)) monitorsKilled[target]++;
       const d = await env.run(['delete', '--force', id]);
       const why: string[] = [];
       if (d.code !== 0 || d.stderr !== '') why.push(`delete --force: ${d.code} ${d.stderr.trim()}`);
@@ -99,8 +106,11 @@ describe('kill -9 at any time', () => {
     console.log(
       `kill -9 at any time: ${failures.length} of ${trials} trials failed (process left: ${kinds(/process \d+ left/)}, ` +
         `cgroup left: ${kinds(/cgroup \//)}, runtime dir left: ${kinds(/runtime dir/)}, create again failed: ${kinds(/create again/)}, ` +
-        `delete failed: ${kinds(/delete --force:/)}, liblxc lock file left: ${kinds(/lock file/)})`,
+        `delete failed: ${kinds(/delete --force:/)}, liblxc lock file left: ${kinds(/lock file/)}); monitors killed: ${monitorsKilled.monitor} alone, ${monitorsKilled.both} with create`,
     );
     expect(failures).toEqual([]);
+    // The monitor trials must have met a monitor to kill, else they only tested a plain create.
+    expect(monitorsKilled.monitor).toBeGreaterThan(0);
+    expect(monitorsKilled.both).toBeGreaterThan(0);
   }, 300_000);
 });
