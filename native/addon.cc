@@ -40,6 +40,7 @@ constexpr Export kExports[] = {
     {"reap", Reap},
     {"setRootPropagation", SetRootPropagation},
     {"flock", Flock},
+    {"pipe", Pipe},
     // mountpoint.cc: the fd walk that makes mount points.
     {"openDirPath", OpenDirPath},
     {"mountPointStep", MountPointStep},

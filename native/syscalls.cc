@@ -116,6 +116,19 @@ Napi::Value Reap(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, status);
 }
 
+// pipe(): [read, write], both close-on-exec: a helper's status line reaches us on a pipe
+// whether we spawned the helper or the client of the lxcri service did (it gets the write
+// end passed on).
+Napi::Value Pipe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw SysError(env, "pipe2", errno);
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, Napi::Number::New(env, fds[0]));
+  out.Set(1u, Napi::Number::New(env, fds[1]));
+  return out;
+}
+
 // setRootPropagation(pid, kind): makes the root mount of PID's mount namespace shared,
 // slave, private or unbindable (not recursive, as runc takes rootfsPropagation). A
 // multi-threaded process cannot enter a mount namespace, so a forked child does it with

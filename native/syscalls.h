@@ -11,5 +11,6 @@ Napi::Value SetInheritable(const Napi::CallbackInfo& info);
 Napi::Value Reap(const Napi::CallbackInfo& info);
 Napi::Value SetRootPropagation(const Napi::CallbackInfo& info);
 Napi::Value Flock(const Napi::CallbackInfo& info);
+Napi::Value Pipe(const Napi::CallbackInfo& info);
 
 }  // namespace lxcri

@@ -134,6 +134,9 @@ export interface NativeModule {
    */
   flock(fd: number, op: 'shared' | 'exclusive' | 'unlock'): boolean;
 
+  /** `pipe2(O_CLOEXEC)`: [read end, write end]; the caller closes both (fs.closeSync). */
+  pipe(): [number, number];
+
   /**
    * An O_PATH fd of the directory `path` (symlinks followed: a rootfs or bind source the
    * operator named). The caller closes it (fs.closeSync). Throws (a system error: `code` as Node's, e.g. 'ENOENT').

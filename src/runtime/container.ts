@@ -8,21 +8,23 @@ import { nullLogger, type Logger } from '../log/types.js';
 import type { Process, Resources, State } from '../spec/types.js';
 import { runtimeConfig, type RuntimeConfig } from './config.js';
 import { errnoCode, notRunning, RuntimeError } from '../base/errors.js';
-import type { DetachedProcess, ExecOptions } from './exec.js';
+import type { DetachedProcess, ExecOptions, ExecWhere } from './exec.js';
 import { exitStatusOf, syncFifoOf } from '../base/layout.js';
 import { signalFifo } from './fifo.js';
 import { reapInit, recordExit } from './initreap.js';
 import { isAlive, runsExecutable } from './proc.js';
+import { localHost, type ProcessHost } from './processhost.js';
 import type { ContainerRecord } from './record.js';
 import { checkOperation } from './operations.js';
 import { containerStatus, hasProcess } from './status.js';
 import { exitCode, toSignal } from './signals.js';
 import { pollUntil } from '../base/wait.js';
 
-/** What a Container takes from its Runtime: the settings (root, timeouts) and the log. */
+/** What a Container takes from its Runtime: the settings (root, timeouts), the log, and who starts helpers. */
 export interface ContainerContext {
   config: RuntimeConfig;
   log: Logger;
+  host?: ProcessHost;
 }
 
 /** Options of Container.wait. */
@@ -49,6 +51,11 @@ export class Container {
     ctx?: ContainerContext,
   ) {
     this.ctx = ctx ?? { config: runtimeConfig({ root: dirname(runtimeDir) }), log: nullLogger };
+  }
+
+  /** Where exec finds the helpers, and who starts them. */
+  private where(): ExecWhere {
+    return { root: this.ctx.config.root, libexecDir: this.ctx.config.libexecDir, host: this.ctx.host ?? localHost };
   }
 
   state(): State {
@@ -139,7 +146,7 @@ export class Container {
    */
   async exec(p: Process, opts: ExecOptions = {}): Promise<number> {
     const { execForeground } = await import('./exec.js');
-    return execForeground(this, this.ctx.config, p, opts, this.ctx.log);
+    return execForeground(this, this.where(), p, opts, this.ctx.log);
   }
 
   /**
@@ -149,7 +156,7 @@ export class Container {
    */
   async execDetached(p: Process, opts: ExecOptions = {}): Promise<DetachedProcess> {
     const { execBackground } = await import('./exec.js');
-    return execBackground(this, this.ctx.config, p, opts, this.ctx.log);
+    return execBackground(this, this.where(), p, opts, this.ctx.log);
   }
 
   /** Freeze every process of the running container (cgroup v2 freezer); state says "paused". */

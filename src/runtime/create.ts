@@ -37,6 +37,7 @@ import type { RuntimeConfig } from './config.js';
 import { checkCgroupFree } from '../cgroup/check.js';
 import { writeSeccompState } from './seccompstate.js';
 import { removeLxcLock } from './lxclock.js';
+import type { ProcessHost } from './processhost.js';
 import { monitorArgs, reapContainer } from './reap.js';
 import { lockParents, PARENT_LOCK, type ParentLock } from '../cgroup/parentlock.js';
 import { sweepParents } from '../cgroup/sweep.js';
@@ -82,7 +83,7 @@ export interface Created {
 const alreadyExists = (id: string): RuntimeError => new RuntimeError('exists', `container "${id}" already exists`);
 
 
-export async function createContainer(cfg: RuntimeConfig, req: CreateRequest & { bundle: string }, log: Logger): Promise<Created> {
+export async function createContainer(cfg: RuntimeConfig, req: CreateRequest & { bundle: string }, log: Logger, host: ProcessHost): Promise<Created> {
   checkId(req.id);
   for (const h of HELPERS) helperPath(cfg.libexecDir, h);
   const bundle = await loadBundle(req.bundle);
@@ -100,7 +101,7 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest & {
   const stdio = resolveStdio(req.stdio);
 
   try {
-    return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, preserveFds, stdio });
+    return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, preserveFds, stdio, host });
   } finally {
     closeStdio(stdio);
   }
@@ -113,10 +114,11 @@ interface Prepared {
   mounts: ReturnType<typeof cgroupMounts>;
   preserveFds: number;
   stdio: StdioFds;
+  host: ProcessHost;
 }
 
 async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: string }, log: Logger, prep: Prepared): Promise<Created> {
-  const { bundle, runtimeDir, cgroup, mounts, preserveFds, stdio } = prep;
+  const { bundle, runtimeDir, cgroup, mounts, preserveFds, stdio, host } = prep;
   const spec = bundle.spec;
   const proc = spec.process!;
   const translation = translate(bundle, {
@@ -190,8 +192,8 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       stdio: proc.terminal ? ['ignore', 'ignore', 'ignore'] : [stdio.stdin, stdio.stdout, stdio.stderr],
       preserveFds,
       rootfsPrep: translation.rootfsPrep,
-    });
-    const monitorPid = await monitor.spawned;
+    }, host);
+    const monitorPid = monitor.child.pid;
     const monRef = procRef(monitorPid);
     if (!monRef) throw new RuntimeError('system', 'the monitor exited at once');
     record.monitor = monRef;
@@ -212,8 +214,9 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
     record.init = initRef;
     await writeRecord(runtimeDir, record);
     // runc's model: nothing of the runtime stays resident; the init goes to the nearest
-    // child subreaper, which this process is when it adopts it.
-    if (req.adopt ?? true) lxc().childSubreaper(true);
+    // child subreaper, which this process is when it adopts it (never the service: the
+    // init is its client's, and so conmon's).
+    if ((req.adopt ?? true) && host.ownsCaller) lxc().childSubreaper(true);
     await endMonitor(monitor, mounts, cgroup, log);
     delete record.monitor;
     await writeRecord(runtimeDir, record);

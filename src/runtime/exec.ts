@@ -16,6 +16,7 @@ import type { RuntimeConfig } from './config.js';
 import { INIT_BINARY, initDirOf, initFileOf, INITDIR, RUNDIR, SECCOMP_LISTENER } from '../base/layout.js';
 import { helperPath } from '../base/location.js';
 import { attachDetached, attachWait, childFds, type AttachJob } from './attachhelper.js';
+import type { ProcessHost } from './processhost.js';
 import { cgroupDirs, joinArgs, lsmArgs, storedProcess } from './execjoin.js';
 import { cgroupMounts } from '../cgroup/mounts.js';
 import { probeLsm } from '../lxc/lsm.js';
@@ -38,7 +39,7 @@ export interface ExecStdio {
 export interface ExecFds {
   /** 'pty': stdin is a pty slave of ours that must become the controlling terminal. */
   tty?: 'pty';
-  /** --preserve-fds: fds 3 to 3+N-1 stay open in the process. */
+  /** --preserve-fds: fds 3 to 3+N-1 of the caller stay open in the process. */
   keepFds?: number;
 }
 
@@ -56,8 +57,8 @@ export async function containerProcess(c: Container): Promise<Process> {
   return spec.process;
 }
 
-/** Where exec finds the container (its runtime root) and the lxcri-init it runs. */
-export type ExecWhere = Pick<RuntimeConfig, 'root' | 'libexecDir'>;
+/** Where exec finds the container (its runtime root) and the lxcri-init it runs, and who starts lxcri-attach. */
+export type ExecWhere = Pick<RuntimeConfig, 'root' | 'libexecDir'> & { host: ProcessHost };
 
 /** The process record for `p` in exec mode (`seccompFd`: the process gets the container's
  * seccomp filter, which lxcri-init reads from this fd). */
@@ -94,7 +95,8 @@ interface Attach {
  */
 function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, fds: ExecFds, log: Logger): Attach {
   const keepFds = fds.keepFds ?? 0;
-  for (let fd = 3; fd < 3 + keepFds; fd++) {
+  const kept = where.host.preservedFds(keepFds);
+  for (const fd of kept) {
     try {
       lxc().setInheritable(fd, true);
     } catch (err) {
@@ -134,7 +136,7 @@ function attachJob(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio,
     // As liblxc's attach did (lxc.no_new_privs): a container's no_new_privs holds for every
     // process in it, which also keeps its seccomp filter loaded after the identity change.
     const noNewPrivileges = p.noNewPrivileges === true || own?.noNewPrivileges === true;
-    const job = { helper, join, ...stdio, keepFds, initFd, recordFd, seccompFd, argv, noNewPrivileges };
+    const job = { helper, join, ...stdio, kept, initFd, recordFd, seccompFd, argv, noNewPrivileges };
     return { job, close };
   } catch (err) {
     close();
@@ -148,7 +150,7 @@ export async function execWait(c: Container, where: ExecWhere, p: Process, stdio
   checkRunning(c);
   const a = attachJob(c, where, p, stdio, fds, log);
   try {
-    return exitCode(await attachWait(a.job));
+    return exitCode(await attachWait(a.job, where.host));
   } catch (err) {
     throw joinFailed(c, err);
   } finally {
@@ -156,12 +158,12 @@ export async function execWait(c: Container, where: ExecWhere, p: Process, stdio
   }
 }
 
-/** Start `p` in the container; returns its host PID, a child of this process. */
-export function execDetached(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): number {
+/** Start `p` in the container; returns its host PID (see attachDetached: whose child it is). */
+export async function execDetached(c: Container, where: ExecWhere, p: Process, stdio: ExecStdio, log: Logger, fds: ExecFds = {}): Promise<number> {
   checkRunning(c);
   const a = attachJob(c, where, p, stdio, fds, log);
   try {
-    return attachDetached(a.job);
+    return await attachDetached(a.job, where.host);
   } catch (err) {
     throw joinFailed(c, err);
   } finally {
@@ -283,7 +285,7 @@ async function execRelayed(c: Container, where: ExecWhere, p: Process, stdio: Ex
  * (see attachDetached), which reaps it or leaves it to its own parent by exiting.
  */
 export async function execBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): Promise<DetachedProcess> {
-  const pid = startBackground(c, where, p, opts, log);
+  const pid = await startBackground(c, where, p, opts, log);
   if (opts.pidFile !== undefined) {
     try {
       await writeFileAtomic(resolve(opts.pidFile), String(pid), 0o644);
@@ -300,19 +302,19 @@ export async function execBackground(c: Container, where: ExecWhere, p: Process,
   return detachedProcess(pid);
 }
 
-function startBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): number {
+async function startBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): Promise<number> {
   const { socket, keepFds } = checkExec(p, opts, true);
   if (socket === undefined) {
     const stdio = resolveStdio(opts.stdio);
     try {
-      return execDetached(c, where, p, stdio, log, { keepFds });
+      return await execDetached(c, where, p, stdio, log, { keepFds });
     } finally {
       closeStdio(stdio);
     }
   }
   const pty = ptyFor(c, p);
   try {
-    const pid = execDetached(c, where, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, log, { tty: 'pty', keepFds });
+    const pid = await execDetached(c, where, p, { stdin: pty.slave, stdout: pty.slave, stderr: pty.slave }, log, { tty: 'pty', keepFds });
     try {
       sendMaster(socket, pty);
     } catch (err) {

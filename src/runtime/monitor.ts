@@ -1,7 +1,6 @@
 // liblxc's monitor (libexec/lxcri-start) while create runs: started with the container's
 // stdio, watched until lxcri-init reports ready (or until it or the init ends first, said
 // in one line), then ended: runc's model leaves nothing of the runtime resident.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import type { CgroupMounts } from '../cgroup/mounts.js';
 import type { CgroupPaths } from '../cgroup/paths.js';
@@ -12,15 +11,14 @@ import { RuntimeError } from '../base/errors.js';
 import { watchInitDeath } from './initdeath.js';
 import { lxc } from '../base/native.js';
 import type { InitReport, NotifyListener } from './notify.js';
+import type { HostChild, ProcessHost } from './processhost.js';
 import { monitorArgs } from './reap.js';
 import { startFailure, type MonitorEnd } from './startfailure.js';
 
 export interface Monitor {
-  child: ChildProcess;
-  /** Its end, whenever it comes (Node reaps it: it is our child). */
+  child: HostChild;
+  /** Its end, whenever it comes (its host reaps it). */
   ended: Promise<MonitorEnd>;
-  /** Its PID once it runs; rejects if it could not be spawned. */
-  spawned: Promise<number>;
 }
 
 export interface MonitorStart {
@@ -35,24 +33,22 @@ export interface MonitorStart {
   rootfsPrep?: RootfsPrep;
 }
 
-export async function startMonitor(m: MonitorStart): Promise<Monitor> {
+/** Starts the monitor through `host` (the caller's process: the init becomes its descendant). */
+export async function startMonitor(m: MonitorStart, host: ProcessHost): Promise<Monitor> {
   // The argv delete and reap.ts look for a stray monitor by (monitorArgs).
   const args = [...monitorArgs(m.id, m.root, m.runtimeDir), ...(m.preserveFds > 0 ? ['--keep-fds'] : []), ...(await rootfsArgs(m.rootfsPrep))];
-  const child = spawn(m.helper, args, {
+  const child = await host.spawn({
+    file: m.helper,
+    args,
     cwd: m.runtimeDir,
-    detached: true,
-    stdio: [...m.stdio, ...Array.from({ length: m.preserveFds }, (_, i) => 3 + i)],
+    setsid: true,
+    fds: [...m.stdio, ...host.preservedFds(m.preserveFds)],
     // No PATH: liblxc would find newuidmap on it and then insist that root, too, owns
     // the mapped ranges in /etc/subuid; as root it writes uid_map itself (as runc does).
     // Its hooks are absolute paths run through /bin/sh.
     env: {},
   });
-  const ended = new Promise<MonitorEnd>((res) => child.once('exit', (code, signal) => res({ code, signal })));
-  const spawned = new Promise<number>((res, rej) => {
-    child.once('spawn', () => res(child.pid!));
-    child.once('error', rej);
-  });
-  return { child, ended, spawned };
+  return { child, ended: child.ended };
 }
 
 /** lxcri-start's arguments for the rootfs it binds as host root, and the bind's target. */

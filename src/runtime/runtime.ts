@@ -8,16 +8,20 @@ import type { CreateRequest, Created } from './create.js';
 import { deleteById } from './delete.js';
 import { errnoCode, errorMessage, notFound, RuntimeError } from '../base/errors.js';
 import { runtimeConfig, type RuntimeConfig, type RuntimeOptions } from './config.js';
+import { localHost, type ProcessHost } from './processhost.js';
 import { readRecord } from './record.js';
 import { removeSpecBundle, writeSpecBundle } from './specbundle.js';
 
 export class Runtime {
   readonly config: RuntimeConfig;
   readonly log: Logger;
+  /** Who starts the monitor and lxcri-attach (see processhost.ts): this process by default. */
+  readonly host: ProcessHost;
 
-  constructor(config: RuntimeOptions = {}, log: Logger = nullLogger) {
+  constructor(config: RuntimeOptions = {}, log: Logger = nullLogger, host: ProcessHost = localHost) {
     this.config = runtimeConfig(config);
     this.log = log;
+    this.host = host;
   }
 
   runtimeDir(id: string): string {
@@ -34,11 +38,11 @@ export class Runtime {
     }
     // Loaded on demand: create needs child processes, sockets and the addon; nothing else does.
     const { createContainer } = await import('./create.js');
-    if (req.bundle !== undefined) return this.created(req.id, await createContainer(this.config, { ...req, bundle: req.bundle }, this.log));
+    if (req.bundle !== undefined) return this.created(req.id, await createContainer(this.config, { ...req, bundle: req.bundle }, this.log, this.host));
     checkId(req.id);
     const bundle = await writeSpecBundle(this.config.root, req.id, req.spec!);
     try {
-      return this.created(req.id, await createContainer(this.config, { ...req, bundle }, this.log));
+      return this.created(req.id, await createContainer(this.config, { ...req, bundle }, this.log, this.host));
     } catch (err) {
       await removeSpecBundle(this.config.root, bundle);
       throw err;
