@@ -21,6 +21,8 @@ export interface Trailing {
 export interface Call {
   id: string;
   run: Handler;
+  /** The call needs the caller's own process (its terminal, signals, children): see RunInCaller. */
+  inCaller?: boolean;
 }
 
 export interface Command {

@@ -53,11 +53,11 @@ export interface Resolved {
   config: Partial<RuntimeConfig>;
 }
 
-/** Settings from flags, environment and the environment file ($LXCRI_ENV_FILE). */
-export function resolveGlobals(g: GlobalArgs, env: Env): Resolved {
+/** Settings from flags, environment and the environment file; relative paths are the caller's (`cwd`). */
+export function resolveGlobals(g: GlobalArgs, env: Env, cwd: string): Resolved {
   const named = env.LXCRI_ENV_FILE;
   if (named !== undefined && named.trim() === '') throw new RuntimeError('invalid-argument', `LXCRI_ENV_FILE is empty (leave it out for the default, ${DEFAULT_ENV_FILE})`);
-  const fileName = named ?? DEFAULT_ENV_FILE;
+  const fileName = named !== undefined ? resolve(cwd, named) : DEFAULT_ENV_FILE;
   const file = readEnvFile(fileName, named !== undefined);
   const variables: Resolved['variables'] = [];
   const s = resolveSettings(
@@ -76,16 +76,16 @@ export function resolveGlobals(g: GlobalArgs, env: Env): Resolved {
   if (!isLevel(level)) throw new RuntimeError('invalid-argument', `invalid log level "${level}"`);
   if (!isTimestampFormat(s.logTimestamp)) throw new RuntimeError('invalid-argument', `invalid log timestamp format "${s.logTimestamp}" (rfc3339 or unix)`);
   const config: Partial<RuntimeConfig> = {
-    root: s.root,
+    root: resolve(cwd, s.root),
     monitorCgroup: s.monitorCgroup,
     // Absolute: liblxc opens it from the monitor, whose working directory is the runtime dir.
-    lxcLogFile: resolve(s.logFile),
+    lxcLogFile: resolve(cwd, s.logFile),
     lxcLogLevel: s.containerLogLevel,
     systemdCgroup: g['systemd-cgroup'] === true,
     timeouts: { create: s.createTimeout * 1000, start: s.startTimeout * 1000, kill: s.killTimeout * 1000, delete: s.deleteTimeout * 1000 },
     features: { apparmor: s.apparmor, capabilities: s.capabilities, cgroupDevices: s.cgroupDevices, seccomp: s.seccomp },
     ignoreUnavailableControllers: s.ignoreUnavailableControllers,
   };
-  if (s.libexec) config.libexecDir = s.libexec;
+  if (s.libexec) config.libexecDir = resolve(cwd, s.libexec);
   return { settings: s, variables, warnings, logLevel: level, timestamp: s.logTimestamp, config };
 }

@@ -11,7 +11,8 @@ import { errorMessage } from '../base/errors.js';
 import { oneLine } from '../base/message.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { OCI_VERSION } from '../spec/types.js';
-import { writeErr, writeOut, type Env, type Stdio } from './context.js';
+import { localHost } from '../runtime/processhost.js';
+import { callPath, RunInCaller, writeErr, writeOut, type CallSite, type Env, type Stdio } from './context.js';
 import { writeFailureLog } from './failurelog.js';
 import type { Call, Command, Trailing } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -107,7 +108,11 @@ function commandWord(args: string[]): { word?: string; at: number } {
   return { at: args.length };
 }
 
-export async function main(args: string[], env: Env, stdio: Stdio): Promise<number> {
+/**
+ * One call: `site` says where it runs (default: in this process, in its directory). A call
+ * that needs the caller's own process throws RunInCaller when the site is not it.
+ */
+export async function main(args: string[], env: Env, stdio: Stdio, site: CallSite = { cwd: process.cwd(), host: localHost }): Promise<number> {
   if (wantsVersion(args)) {
     writeOut(stdio, await versionText());
     return 0;
@@ -163,12 +168,13 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
     return printed ? 0 : 2;
   }
 
+  const { cmd, call } = chosen;
+  if (call.inCaller && !site.host.ownsCaller) throw new RunInCaller(cmd);
   const began = process.hrtime.bigint();
   let log: Logger | undefined;
-  const { cmd, call } = chosen;
   const { id, run: handler } = call;
   try {
-    const { config: cfg, logLevel: level, timestamp, settings, variables, warnings } = resolveGlobals(g, env);
+    const { config: cfg, logLevel: level, timestamp, settings, variables, warnings } = resolveGlobals(g, env, site.cwd);
     // Before anything runs: a path that cannot take the log fails the call here, once.
     // Commands that only print what lxcri supports run for any user, as runc's do.
     if (!INFORMATIONAL.has(cmd)) checkLogFile(cfg.lxcLogFile!);
@@ -187,16 +193,19 @@ export async function main(args: string[], env: Env, stdio: Stdio): Promise<numb
       l.warn('unknown setting in the environment file', w.fields);
     }
     let rt: Runtime | undefined;
-    const runtime = async (): Promise<Runtime> => (rt ??= new (await import('../runtime/runtime.js')).Runtime(cfg, l));
-    const createHook = settings.createHook ? { path: settings.createHook, timeoutMs: settings.createHookTimeout * 1000 } : undefined;
-    const code = await handler({ env, stdio, log: l, runtime, createHook });
+    const runtime = async (): Promise<Runtime> => (rt ??= new (await import('../runtime/runtime.js')).Runtime(cfg, l, site.host));
+    const createHook = settings.createHook ? { path: callPath(site, settings.createHook), timeoutMs: settings.createHookTimeout * 1000 } : undefined;
+    const work = (): Promise<number> => handler({ env, stdio, log: l, runtime, createHook, site });
+    // Calls on one container, one at a time (the service serves many calls at once).
+    const code = id && site.serialize ? await site.serialize(`${cfg.root!}\0${id}`, work) : await work();
     log.debug('cmd completed', { duration: Number(process.hrtime.bigint() - began) / 1e6 });
     return code;
   } catch (err) {
+    if (err instanceof RunInCaller) throw err;
     const msg = errorMessage(err);
     writeErr(stdio, `lxcri: ${msg}\n`);
     log?.error('cmd failed', { error: msg, duration: Number(process.hrtime.bigint() - began) / 1e6 });
-    if (g.log) writeFailureLog(g.log, g['log-format'], msg);
+    if (g.log) writeFailureLog(callPath(site, g.log), g['log-format'], msg);
     return 1;
   }
 }

@@ -1,9 +1,8 @@
 // create --bundle DIR [--pid-file FILE] ID: the container exists, its init blocked before
 // exec, when this returns. The pid file gets the init's PID (see K8S.md), atomically; the
 // init goes to our nearest child subreaper (conmon), nothing of lxcri stays behind.
-import { resolve } from 'node:path';
 import { errorMessage } from '../../base/errors.js';
-import type { Context } from '../context.js';
+import { callPath, type Context } from '../context.js';
 import { defineCommand, PRESERVE_FDS, withId } from '../command.js';
 
 export interface CreateArgs {
@@ -17,10 +16,10 @@ export interface CreateArgs {
 export async function create(args: CreateArgs, ctx: Context): Promise<number> {
   const rt = await ctx.runtime();
   const hook = ctx.createHook;
+  const bundle = callPath(ctx.site, args.bundle);
   const runHook = async (error?: string): Promise<void> => {
     if (!hook) return;
     const { runCreateHook } = await import('../createhook.js');
-    const bundle = resolve(args.bundle);
     await runCreateHook(hook, { id: args.id, root: rt.config.root, bundle, logFile: rt.config.lxcLogFile ?? '', error }, ctx.log);
   };
   let hookRan = false;
@@ -28,11 +27,11 @@ export async function create(args: CreateArgs, ctx: Context): Promise<number> {
   try {
     ({ record } = await rt.create({
       id: args.id,
-      bundle: args.bundle,
-      consoleSocket: args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined,
+      bundle,
+      consoleSocket: args.consoleSocket !== undefined ? callPath(ctx.site, args.consoleSocket) : undefined,
       preserveFds: args.preserveFds,
       adopt: false,
-      pidFile: args.pidFile,
+      pidFile: args.pidFile !== undefined ? callPath(ctx.site, args.pidFile) : undefined,
       // While the runtime dir still holds what the failing container was given.
       beforeCleanup: async (err) => {
         hookRan = true;

@@ -4,7 +4,7 @@
 // and exits 0, leaving the process to lxcri's parent (conmon reaps it).
 import { errnoText, errorMessage, RuntimeError } from '../../base/errors.js';
 import { OCI_VERSION, type Process } from '../../spec/types.js';
-import type { Context } from '../context.js';
+import { callPath, RunInCaller, type Context } from '../context.js';
 import { defineCommand, PRESERVE_FDS, withId } from '../command.js';
 
 export interface ExecArgs {
@@ -24,17 +24,17 @@ export interface ExecArgs {
 const invalid = (msg: string): RuntimeError => new RuntimeError('invalid-argument', msg);
 
 /** The --process file: runtime-spec Process JSON, schema-checked, args required. */
-async function readProcess(file: string): Promise<Process> {
+async function readProcess(file: string, shown: string): Promise<Process> {
   let data: unknown;
   try {
     data = await (await import('../../spec/jsonfile.js')).readJsonFile(file);
   } catch (err) {
-    throw invalid(`cannot read --process ${file}: ${err instanceof (await import('../../spec/jsonfile.js')).JsonFileError ? errorMessage(err) : errnoText(err)}`);
+    throw invalid(`cannot read --process ${shown}: ${err instanceof (await import('../../spec/jsonfile.js')).JsonFileError ? errorMessage(err) : errnoText(err)}`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid(`--process ${file}: not a JSON object`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid(`--process ${shown}: not a JSON object`);
   const { validateSchema } = await import('../../spec/validate.js');
   try {
-    await validateSchema('config', { ociVersion: OCI_VERSION, process: data }, `--process ${file}`);
+    await validateSchema('config', { ociVersion: OCI_VERSION, process: data }, `--process ${shown}`);
   } catch (err) {
     throw invalid(errorMessage(err).replace('/process/', '/'));
   }
@@ -50,13 +50,18 @@ function parseUser(u: string): { uid: number; gid: number } {
   return { uid, gid };
 }
 
+/** A foreground process with a terminal and no console socket: exec relays a pty of its own (ptyrelay.ts). */
+function relaysTerminal(terminal: boolean, a: { detach: boolean; consoleSocket?: string }): boolean {
+  return terminal && !a.detach && a.consoleSocket === undefined;
+}
+
 export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   for (const e of args.env) if (!e.includes('=') || e.startsWith('=')) throw invalid(`--env ${e}: expected KEY=VALUE`);
   const rt = await ctx.runtime();
   const c = await rt.get(args.id);
   let p: Process;
   if (args.process) {
-    p = await readProcess(args.process);
+    p = await readProcess(callPath(ctx.site, args.process), args.process);
   } else {
     if (!args.command.length) throw invalid('exec needs --process FILE or a command');
     // runc: the container's own process, with what the flags say replaced.
@@ -71,9 +76,11 @@ export async function execCmd(args: ExecArgs, ctx: Context): Promise<number> {
   // What create refuses in config.json, exec refuses too, with the same code.
   const { checkProcess } = await import('../../spec/process.js');
   checkProcess(p, (msg) => invalid(`exec: ${msg}`));
+  if (relaysTerminal(p.terminal === true, args) && !ctx.site.host.ownsCaller) throw new RunInCaller('exec relays a terminal');
   // With a console socket the process's stdio is the new terminal.
   const stdio = args.consoleSocket === undefined ? ctx.stdio : undefined;
-  const opts = { stdio, consoleSocket: args.consoleSocket, preserveFds: args.preserveFds, pidFile: args.detach ? args.pidFile : undefined };
+  const at = (f: string | undefined): string | undefined => (f !== undefined ? callPath(ctx.site, f) : undefined);
+  const opts = { stdio, consoleSocket: at(args.consoleSocket), preserveFds: args.preserveFds, pidFile: args.detach ? at(args.pidFile) : undefined };
   if (!args.detach) {
     const code = await c.exec(p, opts);
     ctx.log.debug('exec process exited', { code });
@@ -104,6 +111,7 @@ export const command = defineCommand({
       .option('preserve-fds', PRESERVE_FDS),
   call: (a, trailing) => ({
     id: a.id,
+    inCaller: relaysTerminal(a.tty, { detach: a.detach, consoleSocket: a['console-socket'] }),
     run: (ctx) =>
       execCmd(
         {

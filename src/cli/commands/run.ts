@@ -5,13 +5,12 @@
 // keeps running and `delete --force` removes it.
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { resolve } from 'node:path';
 import type { Container } from '../../runtime/container.js';
 import { RuntimeError } from '../../base/errors.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { oneLine } from '../../base/message.js';
 import type { PtyRelay } from '../../runtime/ptyrelay.js';
-import { writeErr, type Context } from '../context.js';
+import { callPath, writeErr, type Context } from '../context.js';
 import { defineCommand, PRESERVE_FDS, withId } from '../command.js';
 
 export interface RunArgs {
@@ -44,11 +43,11 @@ export async function run(args: RunArgs, ctx: Context): Promise<number> {
   // status); detached it goes to our nearest subreaper, as with runc.
   const { container, record } = await rt.create({
     id: args.id,
-    bundle: args.bundle,
+    bundle: callPath(ctx.site, args.bundle),
     adopt: !args.detach,
-    consoleSocket: args.consoleSocket !== undefined ? resolve(args.consoleSocket) : undefined,
+    consoleSocket: args.consoleSocket !== undefined ? callPath(ctx.site, args.consoleSocket) : undefined,
     preserveFds: args.preserveFds,
-    pidFile: args.pidFile,
+    pidFile: args.pidFile !== undefined ? callPath(ctx.site, args.pidFile) : undefined,
     // As runc: in the foreground, process.terminal without a console socket is a pty that
     // run relays to its own stdio; detached it stays an error.
     takeConsole: args.detach ? undefined : (fd) => (master = fd),
@@ -119,6 +118,9 @@ export const command = defineCommand({
       .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
   call: (a) => ({
     id: a.id,
+    // In the foreground run waits for the init as its parent and relays signals and the
+    // terminal: only the caller's own process can.
+    inCaller: !a.detach,
     run: (ctx) =>
       run(
         {

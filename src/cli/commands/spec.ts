@@ -2,9 +2,9 @@
 // `runc spec` does; an existing one is never overwritten.
 import { writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { errnoCode, RuntimeError } from '../../base/errors.js';
-import type { Context } from '../context.js';
+import { callPath, type Context } from '../context.js';
 import { defineCommand } from '../command.js';
 
 export interface SpecArgs {
@@ -13,7 +13,7 @@ export interface SpecArgs {
 }
 
 export async function specCmd(args: SpecArgs, ctx: Context): Promise<number> {
-  const dir = resolve(args.bundle);
+  const dir = callPath(ctx.site, args.bundle);
   let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();

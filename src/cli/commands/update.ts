@@ -2,7 +2,7 @@
 // container's cgroup. podman passes a file, CRI-O "-" with the JSON on stdin.
 import { readSync } from 'node:fs';
 import { errorMessage, RuntimeError } from '../../base/errors.js';
-import type { Context } from '../context.js';
+import { callPath, type Context } from '../context.js';
 import { defineCommand, withId } from '../command.js';
 
 export interface UpdateArgs {
@@ -38,7 +38,7 @@ export function readFd(fd: number, max = RESOURCES_LIMIT): string {
 export async function update(args: UpdateArgs, ctx: Context): Promise<number> {
   let text: string;
   try {
-    text = args.resources === '-' ? readFd(ctx.stdio.stdin) : (await import('../../runtime/regularfile.js')).readRegularFile(args.resources, RESOURCES_LIMIT);
+    text = args.resources === '-' ? readFd(ctx.stdio.stdin) : (await import('../../runtime/regularfile.js')).readRegularFile(callPath(ctx.site, args.resources), RESOURCES_LIMIT);
   } catch (err) {
     throw new RuntimeError('invalid-argument', `cannot read --resources ${args.resources}: ${errorMessage(err)}`);
   }

@@ -1,0 +1,38 @@
+// The service wire is defined twice, for TypeScript (src/base/svcproto.ts) and C
+// (libexec/svcproto.h): both must give every name the same value.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, encodeMessage, SVC } from '../../src/base/svcproto.js';
+import { REPO } from '../helpers/lxcri.js';
+
+const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+function cDefines(): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of readFileSync(join(REPO, 'libexec/svcproto.h'), 'utf8').split('\n')) {
+    const d = /^#define (SVC_[A-Z_]+) (?:"([^"]*)"|'(.)'|(\d+))$/.exec(line);
+    if (d) m.set(d[1]!, d[2] ?? d[3] ?? d[4]!);
+  }
+  return m;
+}
+
+describe('service wire', () => {
+  it('svcproto.ts and svcproto.h give every name the same value', () => {
+    const ts = new Map<string, string>();
+    for (const [k, v] of Object.entries(SVC)) {
+      if (typeof v === 'object') for (const [k2, v2] of Object.entries(v)) ts.set(`SVC_${snake(k === 'msg' ? 'msg' : k)}_${snake(k2)}`, String(v2));
+      else ts.set(`SVC_${snake(k)}`, String(v));
+    }
+    expect(Object.fromEntries([...cDefines()].sort())).toEqual(Object.fromEntries([...ts].sort()));
+  });
+
+  it('a message decodes to what was encoded; malformed ones decode to null', () => {
+    const m = encodeMessage(SVC.msg.exit, ['0', 'lxcri: x\n', '']);
+    expect(decodeMessage(m)).toEqual({ type: 'X', fields: ['0', 'lxcri: x\n', ''] });
+    expect(decodeMessage(Buffer.alloc(0))).toBeNull();
+    expect(decodeMessage(Buffer.from('Xabc'))).toBeNull();
+    expect(() => encodeMessage('X', ['a\0b'])).toThrow(/NUL/);
+    expect(() => encodeMessage('X', ['x'.repeat(SVC.maxMsg)])).toThrow(/exceeds/);
+  });
+});
