@@ -182,4 +182,15 @@ export interface NativeModule {
    * write error of the pty. The caller keeps its fds open until `done` settles.
    */
   relayPty(input: number, output: number, master: number): { done: Promise<void>; stop: number };
+
+  /** A listening AF_UNIX SOCK_SEQPACKET socket at `path` (mode `mode`), non-blocking, close-on-exec. */
+  seqpacketListen(path: string, mode: number): number;
+  /** accept4 and the peer's SO_PEERCRED; null on EAGAIN. */
+  seqpacketAccept(fd: number): { fd: number; pid: number; uid: number; gid: number } | null;
+  /** One message: null on EAGAIN; empty data when the peer closed. */
+  seqpacketRecv(fd: number, maxBytes: number, maxFds: number): { data: Buffer; fds: number[] } | null;
+  /** Sends one message with `fds` attached. */
+  seqpacketSend(fd: number, data: Buffer, fds: number[], timeoutMs: number): void;
+  /** Calls onReadable whenever `fd` is readable. */
+  watchReadable(fd: number, onReadable: () => void): { close(): void; ref(): void; unref(): void };
 }

@@ -23,6 +23,8 @@ export interface Call {
   run: Handler;
   /** The call needs the caller's own process (its terminal, signals, children): see RunInCaller. */
   inCaller?: boolean;
+  /** --preserve-fds: the caller's fds it passes on (checked against the site's before the call runs). */
+  preserveFds?: number;
 }
 
 export interface Command {

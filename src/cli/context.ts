@@ -7,6 +7,7 @@ import type { Logger } from '../log/types.js';
 import type { ProcessHost } from '../runtime/processhost.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { CreateHook } from './createhook.js';
+import type { Settings } from './settings.js';
 
 export interface Stdio {
   stdin: number;
@@ -24,6 +25,8 @@ export interface Context {
   runtime: () => Promise<Runtime>;
   /** The operator's create hook, if one is set. */
   createHook?: CreateHook;
+  /** Every setting of the call (settings.ts). */
+  settings: Settings;
   /** Where the call runs: the caller's directory and who starts helpers for it. */
   site: CallSite;
 }
@@ -37,6 +40,8 @@ export interface CallSite {
   /** Absolute: relative paths of the call (bundle, pid file, --root ...) are resolved against it. */
   cwd: string;
   host: ProcessHost;
+  /** The only root this site serves (the service's): a call for another runs in its caller. */
+  root?: string;
   /** Runs calls on one container one at a time (the service serves many at once). */
   serialize?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 }

@@ -20,6 +20,9 @@ export interface GlobalArgs {
 
 const EXTRA_VALUE_FLAGS = ['log', 'log-format'];
 
+/** LXCRI_SERVICE's values (bin/lxcri reads the setting; libexec/clientconf.c). */
+export const SERVICE_MODES: readonly string[] = ['auto', 'on', 'off'];
+
 /** Flags that take a value (so their value is not mistaken for a command). */
 export const VALUE_FLAGS = new Set(
   [...Object.values(SETTINGS).filter((d: SettingDef) => d.kind !== 'boolean').map((d) => d.flag), ...EXTRA_VALUE_FLAGS].map((f) => `--${f}`),
@@ -74,6 +77,7 @@ export function resolveGlobals(g: GlobalArgs, env: Env, cwd: string): Resolved {
   }));
   const level = g.debug ? 'debug' : s.logLevel;
   if (!isLevel(level)) throw new RuntimeError('invalid-argument', `invalid log level "${level}"`);
+  if (!SERVICE_MODES.includes(s.service)) throw new RuntimeError('invalid-argument', `invalid service mode "${s.service}" (auto, on or off)`);
   if (!isTimestampFormat(s.logTimestamp)) throw new RuntimeError('invalid-argument', `invalid log timestamp format "${s.logTimestamp}" (rfc3339 or unix)`);
   const config: Partial<RuntimeConfig> = {
     root: resolve(cwd, s.root),

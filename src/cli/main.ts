@@ -170,11 +170,15 @@ export async function main(args: string[], env: Env, stdio: Stdio, site: CallSit
 
   const { cmd, call } = chosen;
   if (call.inCaller && !site.host.ownsCaller) throw new RunInCaller(cmd);
+  // The service has the fds its client sent; a client that sent fewer runs the call itself.
+  if (call.preserveFds) site.host.preservedFds(call.preserveFds);
   const began = process.hrtime.bigint();
   let log: Logger | undefined;
   const { id, run: handler } = call;
   try {
     const { config: cfg, logLevel: level, timestamp, settings, variables, warnings } = resolveGlobals(g, env, site.cwd);
+    // The client guessed the root and the mode from a shorter parse than this one.
+    if (site.root !== undefined && (cfg.root !== site.root || settings.service === 'off')) throw new RunInCaller(`root ${cfg.root}, service ${settings.service}`);
     // Before anything runs: a path that cannot take the log fails the call here, once.
     // Commands that only print what lxcri supports run for any user, as runc's do.
     if (!INFORMATIONAL.has(cmd)) checkLogFile(cfg.lxcLogFile!);
@@ -195,7 +199,7 @@ export async function main(args: string[], env: Env, stdio: Stdio, site: CallSit
     let rt: Runtime | undefined;
     const runtime = async (): Promise<Runtime> => (rt ??= new (await import('../runtime/runtime.js')).Runtime(cfg, l, site.host));
     const createHook = settings.createHook ? { path: callPath(site, settings.createHook), timeoutMs: settings.createHookTimeout * 1000 } : undefined;
-    const work = (): Promise<number> => handler({ env, stdio, log: l, runtime, createHook, site });
+    const work = (): Promise<number> => handler({ env, stdio, log: l, runtime, createHook, settings, site });
     // Calls on one container, one at a time (the service serves many calls at once).
     const code = id && site.serialize ? await site.serialize(`${cfg.root!}\0${id}`, work) : await work();
     log.debug('cmd completed', { duration: Number(process.hrtime.bigint() - began) / 1e6 });

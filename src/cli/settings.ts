@@ -39,6 +39,8 @@ export const SETTINGS = {
   killTimeout: { flag: 'kill-timeout', env: 'LXCRI_KILL_TIMEOUT', kind: 'seconds', default: seconds(DEFAULT_TIMEOUTS.kill), describe: 'seconds pause/resume wait for the freezer' },
   deleteTimeout: { flag: 'delete-timeout', env: 'LXCRI_DELETE_TIMEOUT', kind: 'seconds', default: seconds(DEFAULT_TIMEOUTS.delete), describe: 'seconds delete waits for processes and cgroups' },
   createHook: { flag: 'create-hook', env: 'LXCRI_CREATE_HOOK', kind: 'string', default: '', describe: 'program run after every create' },
+  service: { flag: 'service', env: 'LXCRI_SERVICE', kind: 'string', default: 'auto', describe: 'calls go through the resident lxcri service: auto (started on demand; in-process when it cannot be), on (always; an error when unreachable) or off (always in-process)' },
+  serviceIdle: { flag: 'service-idle', env: 'LXCRI_SERVICE_IDLE', kind: 'seconds', default: '60', describe: 'seconds the lxcri service waits without a call before it exits' },
   createHookTimeout: { flag: 'create-hook-timeout', env: 'LXCRI_CREATE_HOOK_TIMEOUT', kind: 'seconds', default: '5', describe: 'seconds before the create hook is killed' },
 } as const satisfies Record<string, SettingDef>;
 

@@ -60,6 +60,7 @@ export const command = defineCommand({
       .option('no-new-keyring', { type: 'boolean', describe: 'accepted for compatibility' }),
   call: (a) => ({
     id: a.id,
+    preserveFds: a['preserve-fds'],
     run: (ctx) => create({ id: a.id, bundle: a.bundle, pidFile: a['pid-file'], consoleSocket: a['console-socket'], preserveFds: a['preserve-fds'] }, ctx),
   }),
 });

@@ -111,6 +111,7 @@ export const command = defineCommand({
       .option('preserve-fds', PRESERVE_FDS),
   call: (a, trailing) => ({
     id: a.id,
+    preserveFds: a['preserve-fds'],
     inCaller: relaysTerminal(a.tty, { detach: a.detach, consoleSocket: a['console-socket'] }),
     run: (ctx) =>
       execCmd(

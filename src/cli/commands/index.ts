@@ -12,9 +12,10 @@ import { command as list } from './list.js';
 import { command as pause, resumeCommand as resume } from './pause.js';
 import { command as ps } from './ps.js';
 import { command as run } from './run.js';
+import { command as service } from './service.js';
 import { command as spec } from './spec.js';
 import { command as start } from './start.js';
 import { command as state } from './state.js';
 import { command as update } from './update.js';
 
-export const COMMANDS: readonly Command[] = [create, start, state, kill, del, inspect, pause, resume, update, list, exec, spec, ps, events, features, run];
+export const COMMANDS: readonly Command[] = [create, start, state, kill, del, inspect, pause, resume, update, list, exec, spec, ps, events, features, run, service];

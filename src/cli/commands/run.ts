@@ -121,6 +121,7 @@ export const command = defineCommand({
     // In the foreground run waits for the init as its parent and relays signals and the
     // terminal: only the caller's own process can.
     inCaller: !a.detach,
+    preserveFds: a['preserve-fds'],
     run: (ctx) =>
       run(
         {
