@@ -10,7 +10,9 @@
         "native/pty.cc",
         "native/ptyrelay.cc",
         "native/execsupport.cc",
+        "native/seqpacket.cc",
         "native/syscalls.cc",
+        "native/watchreadable.cc",
         "native/workers.cc"
       ],
       "include_dirs": [

@@ -11,7 +11,9 @@
 #include "pty.h"
 #include "ptyrelay.h"
 #include "execsupport.h"
+#include "seqpacket.h"
 #include "syscalls.h"
+#include "watchreadable.h"
 
 namespace lxcri {
 namespace {
@@ -58,6 +60,12 @@ constexpr Export kExports[] = {
     {"sealedCopy", SealedCopy},
     {"sealedData", SealedData},
     {"childSubreaper", ChildSubreaper},
+    // seqpacket.cc, watchreadable.cc: the lxcri service socket (libexec/svcproto.h).
+    {"seqpacketListen", SeqpacketListen},
+    {"seqpacketAccept", SeqpacketAccept},
+    {"seqpacketRecv", SeqpacketRecv},
+    {"seqpacketSend", SeqpacketSend},
+    {"watchReadable", WatchReadable},
 };
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

@@ -65,6 +65,34 @@ export interface MountPointStep {
   made: boolean;
 }
 
+/** A connection seqpacketAccept took, with its peer's credentials (SO_PEERCRED). */
+export interface SeqpacketPeer {
+  /** The connection: non-blocking and close-on-exec; the caller closes it. */
+  fd: number;
+  pid: number;
+  uid: number;
+  gid: number;
+}
+
+/** One message seqpacketRecv took. */
+export interface SeqpacketMessage {
+  /** Its bytes; empty (and `fds` too) when the peer closed. */
+  data: Buffer;
+  /** The fds it carried (SCM_RIGHTS), close-on-exec, in order; the caller closes them. */
+  fds: number[];
+}
+
+/** What watchReadable returns. */
+export interface ReadableWatch {
+  /** Stops watching and frees the handle (on the loop's next turn). Idempotent; safe inside
+   * onReadable; must come before the caller closes the fd. */
+  close(): void;
+  /** The handle keeps the event loop alive again (the default). */
+  ref(): void;
+  /** The handle no longer keeps the event loop alive. */
+  unref(): void;
+}
+
 /** The addon module. */
 export interface NativeModule {
   /** `lxc_get_version()`, e.g. "5.0.2". */
@@ -183,14 +211,43 @@ export interface NativeModule {
    */
   relayPty(input: number, output: number, master: number): { done: Promise<void>; stop: number };
 
-  /** A listening AF_UNIX SOCK_SEQPACKET socket at `path` (mode `mode`), non-blocking, close-on-exec. */
+  /**
+   * A listening AF_UNIX SOCK_SEQPACKET socket at `path` (the lxcri service socket,
+   * libexec/svcproto.h): non-blocking, close-on-exec, backlog 128, its file's mode `mode`
+   * (chmod after bind, before listen: nobody connects while the mode is the umask's). A
+   * path longer than sun_path is bound through /proc/self/fd/N/<name> of an O_PATH fd of
+   * its directory. An existing file at `path` throws 'EADDRINUSE' (the caller removes a
+   * stale socket first). Throws (a system error: `code` as Node's) and leaves no file
+   * behind when it fails.
+   */
   seqpacketListen(path: string, mode: number): number;
-  /** accept4 and the peer's SO_PEERCRED; null on EAGAIN. */
-  seqpacketAccept(fd: number): { fd: number; pid: number; uid: number; gid: number } | null;
-  /** One message: null on EAGAIN; empty data when the peer closed. */
-  seqpacketRecv(fd: number, maxBytes: number, maxFds: number): { data: Buffer; fds: number[] } | null;
-  /** Sends one message with `fds` attached. */
+
+  /** `accept4(SOCK_NONBLOCK|SOCK_CLOEXEC)` and the peer's SO_PEERCRED; null when no
+   * connection waits (EAGAIN). */
+  seqpacketAccept(fd: number): SeqpacketPeer | null;
+
+  /**
+   * One message (`recvmsg`, MSG_DONTWAIT|MSG_CMSG_CLOEXEC); null when none waits (EAGAIN).
+   * A message longer than `maxBytes`, with more than `maxFds` fds (at most 253) or with
+   * other control data is consumed, every fd it carried closed, and a system error with
+   * `code` 'EMSGSIZE' thrown.
+   */
+  seqpacketRecv(fd: number, maxBytes: number, maxFds: number): SeqpacketMessage | null;
+
+  /**
+   * Sends `data` as one message with `fds` attached (SCM_RIGHTS), MSG_NOSIGNAL. When the
+   * socket is full it waits (poll, on this thread) up to `timeoutMs`, then throws `code`
+   * 'ETIMEDOUT'. Any other failure (EPIPE when the peer closed, ...) throws.
+   */
   seqpacketSend(fd: number, data: Buffer, fds: number[], timeoutMs: number): void;
-  /** Calls onReadable whenever `fd` is readable. */
-  watchReadable(fd: number, onReadable: () => void): { close(): void; ref(): void; unref(): void };
+
+  /**
+   * Calls `onReadable` on the event loop whenever `fd` is readable, or hung up (POLLHUP),
+   * or once more on POLLERR (libuv then stops watching; the caller's read sees the error).
+   * A uv_poll_t: it keeps the loop alive until close() or unref(), and keeps working when
+   * the returned object is garbage-collected. Throws (a system error) for an fd epoll
+   * cannot watch ('EPERM': a regular file) or one the loop already watches ('EEXIST').
+   * An exception from onReadable is an uncaught exception.
+   */
+  watchReadable(fd: number, onReadable: () => void): ReadableWatch;
 }

@@ -47,7 +47,14 @@ export class Channel {
         this.on.end();
         return;
       }
-      this.on.message(m.data, m.fds);
+      try {
+        this.on.message(m.data, m.fds);
+      } catch (err) {
+        // A failing call fails alone: this connection ends, the service goes on.
+        this.stop();
+        this.on.end(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
     }
   }
 
