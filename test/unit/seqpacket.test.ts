@@ -379,6 +379,17 @@ describe('watchReadable', () => {
     expect(r).toMatchObject({ code: 0, out: 'ready\nreadable\n' });
   });
 
+  it('lets a worker thread end with a watch still open (the env cleanup hook closes it)', async () => {
+    const worker = `const n = require(${JSON.stringify(addonPath)});
+      n.watchReadable(n.seqpacketListen(${JSON.stringify(sock)}, 0o600), () => {});
+      require('node:worker_threads').parentPort.postMessage('watching');`;
+    const r = await node(`const { Worker } = require('node:worker_threads');
+      const w = new Worker(${JSON.stringify(worker)}, { eval: true });
+      w.on('message', async () => { await w.terminate(); console.log('terminated'); });`);
+    // Without the hook node aborts: the worker's loop still holds the handle.
+    expect(r).toMatchObject({ code: 0, out: 'terminated\n' });
+  });
+
   it('makes an exception in the callback an uncaught exception', async () => {
     const r = await node(
       `process.on('uncaughtException', (e) => { console.log('uncaught', e.message); process.exit(0); });
