@@ -101,12 +101,15 @@ Napi::Value SeqpacketListen(const Napi::CallbackInfo& info) {
   } else if (bind(sock, reinterpret_cast<const struct sockaddr*>(&addr), sizeof(addr)) != 0) {
     err = errno;
     what = "bind " + path;
-  } else if ((bound = true, chmod(addr.sun_path, mode) != 0)) {
-    err = errno;
-    what = "chmod " + path;
-  } else if (listen(sock, 128) != 0) {
-    err = errno;
-    what = "listen on " + path;
+  } else {
+    bound = true;
+    if (chmod(addr.sun_path, mode) != 0) {
+      err = errno;
+      what = "chmod " + path;
+    } else if (listen(sock, 128) != 0) {
+      err = errno;
+      what = "listen on " + path;
+    }
   }
   if (err != 0) {
     // Nothing left behind: the socket file this call made goes with it.
