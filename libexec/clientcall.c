@@ -78,7 +78,13 @@ static struct child *find_child(const char *tag)
  * Any failure goes to errfd as an errno. */
 static void spawn_child(int errfd, const char *flags, const char *cwd, int *fds, int n)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	/* The kernel's struct sigaction (handler, flags, restorer, mask), all SIG_DFL. */
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		unsigned long mask;
+	} dfl = { .handler = SIG_DFL };
 	sigset_t none;
 	int err;
 
@@ -100,8 +106,10 @@ static void spawn_child(int errfd, const char *flags, const char *cwd, int *fds,
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		goto fail;
+	/* The raw call: libc refuses its own signals (32, 33), which a caller may have
+	 * ignored, and ignored stays ignored across exec. */
 	for (int sig = 1; sig < NSIG; sig++)
-		(void)sigaction(sig, &dfl, NULL); /* EINVAL for SIGKILL, SIGSTOP and libc's own */
+		(void)syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(unsigned long)); /* EINVAL: SIGKILL, SIGSTOP */
 	execve(spawn_argv[0], spawn_argv, spawn_env);
 fail:
 	err = errno;

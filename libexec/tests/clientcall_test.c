@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "check.h"
@@ -23,8 +24,8 @@ struct call {
 #define RET_OTHER 98
 
 /* Run clientcall_run(argv) in a child, fds 3..3+preserve-1 open there; close_stdout:
- * with its fd 1 closed. The child blocks SIGTERM and ignores SIGINT: its children must
- * not. */
+ * with its fd 1 closed. The child blocks SIGTERM and ignores SIGINT and 33: its children
+ * must not. */
 static void start_call(struct call *c, char *const argv[], int argc, int preserve, int close_stdout)
 {
 	int sv[2], ep[2];
@@ -50,6 +51,14 @@ static void start_call(struct call *c, char *const argv[], int argc, int preserv
 		sigaddset(&set, SIGTERM);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		signal(SIGINT, SIG_IGN);
+		/* and one of libc's own, as make(1) may leave them: only the raw call resets it */
+		struct {
+			void (*handler)(int);
+			unsigned long flags;
+			void (*restorer)(void);
+			unsigned long mask;
+		} ign = { .handler = SIG_IGN };
+		syscall(SYS_rt_sigaction, 33, &ign, NULL, sizeof(unsigned long));
 		_exit(clientcall_run(sv[1], argc, argv, preserve) == CLIENTCALL_LOCAL ? RET_LOCAL : RET_OTHER);
 	}
 	close(sv[1]);
