@@ -294,6 +294,10 @@ int clientcall_run(int sock, int argc, char *const argv[], int preserve_fds)
 	spawned_any = 0;
 	if (request(sock, argc, argv, preserve_fds) < 0)
 		return CLIENTCALL_LOCAL;
+	/* A SIGCHLD ignored by our caller would reap the children before we can: their
+	 * statuses are the service's to have. */
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR)
+		return CLIENTCALL_LOCAL; /* nothing spawned yet: the service sees EOF */
 	for (;;) {
 		int n;
 

@@ -261,6 +261,17 @@ void clientconf_resolve(struct clientconf *c, int argc, char *const argv[])
 		c->mode = CLIENTCONF_LOCAL;
 		return;
 	}
+	/* Relative to the caller's cwd, as the CLI takes it (the service it starts runs in /). */
+	if (c->root[0] != '/') {
+		char cwd[PATH_MAX], rel[PATH_MAX];
+
+		memcpy(rel, c->root, sizeof(rel));
+		if (!getcwd(cwd, sizeof(cwd)) ||
+		    snprintf(c->root, sizeof(c->root), "%s/%s", strcmp(cwd, "/") ? cwd : "", rel) >= (int)sizeof(c->root)) {
+			c->mode = CLIENTCONF_LOCAL;
+			return;
+		}
+	}
 
 	if (flag_value(argc, argv, "--preserve-fds", &v)) {
 		long n = 0;

@@ -51,6 +51,7 @@ static void start_call(struct call *c, char *const argv[], int argc, int preserv
 		sigaddset(&set, SIGTERM);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		signal(SIGINT, SIG_IGN);
+		signal(SIGCHLD, SIG_IGN); /* would reap the children itself */
 		/* and one of libc's own, as make(1) may leave them: only the raw call resets it */
 		struct {
 			void (*handler)(int);

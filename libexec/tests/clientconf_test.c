@@ -100,6 +100,14 @@ static void precedence(void)
 	CHECK_STR(c.root, "/f");
 	resolve("--root", "/a", "state", "--root=/b", "x", NULL); /* the first flag */
 	CHECK_STR(c.root, "/a");
+	CHECK(chdir(dir) == 0);
+	resolve("--root", "rel/r", "state", "x", NULL);
+	snprintf(envfile, sizeof(envfile), "%s/rel/r", dir);
+	CHECK_STR(c.root, envfile);
+	CHECK(chdir("/") == 0);
+	resolve("--root", "rel", "state", "x", NULL);
+	CHECK_STR(c.root, "/rel");
+	snprintf(envfile, sizeof(envfile), "%s/env", dir);
 	resolve("--root=", "state", "x", NULL);
 	CHECK_STR(c.root, "/f");
 	resolve("exec", "x", "--", "sh", "--root", "/z", NULL);
