@@ -56,8 +56,12 @@ $(VALIDATORS): scripts/gen-validators.mjs $(wildcard $(OCI_SCHEMA_DIR)/*.json)
 # The launcher finds the bundle relative to itself; node is pinned at build time, and so
 # is the flag that keeps node's own warnings off stderr (--disable-warning needs Node >= 20.11).
 NODE_WARNING_FLAG = $(shell $(NODE) --disable-warning=ExperimentalWarning -e 0 2>/dev/null && echo --disable-warning=ExperimentalWarning || echo --no-warnings)
-libexec/lxcri-launch: libexec/lxcri-launch.c
-	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(NODE)"' -DLXCRI_NODE_WARNING_FLAG='"$(NODE_WARNING_FLAG)"' -o $@ $<
+# Its modules (see the comment at the top of lxcri-launch.c).
+LAUNCH_SRCS = libexec/lxcri-launch.c libexec/launch.c libexec/clientconf.c libexec/svcwire.c libexec/svcconnect.c \
+	libexec/clientcall.c libexec/closefrom.c
+LAUNCH_HDRS = $(filter-out libexec/lxcri-launch.h,$(LAUNCH_SRCS:.c=.h)) libexec/svcproto.h libexec/util.h
+libexec/lxcri-launch: $(LAUNCH_SRCS) $(LAUNCH_HDRS)
+	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(NODE)"' -DLXCRI_NODE_WARNING_FLAG='"$(NODE_WARNING_FLAG)"' -o $@ $(LAUNCH_SRCS)
 
 # What libexec/lxcri-launch pins, for libexec/test-helpers.sh: "<node> <warning flag>".
 launcher-pins:
@@ -123,9 +127,9 @@ uninstall:
 DEB_NODE = /usr/bin/node
 DEB_STAGE = build/deb/root
 
-build/deb/lxcri-launch: libexec/lxcri-launch.c
+build/deb/lxcri-launch: $(LAUNCH_SRCS) $(LAUNCH_HDRS)
 	@mkdir -p build/deb
-	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(DEB_NODE)"' -o $@ $<
+	$(CC) $(CFLAGS_COMMON) -DLXCRI_NODE='"$(DEB_NODE)"' -o $@ $(LAUNCH_SRCS)
 
 deb: all build/deb/lxcri-launch
 	rm -rf $(DEB_STAGE)

@@ -1,93 +1,38 @@
 /*
- * lxcri-launch: installed as <prefix>/bin/lxcri; execs node on the bundled CLI
- * <prefix>/lib/lxcri/lxcri.cjs, found from this binary's own location so that an
- * installed tree works from any prefix and with an empty environment (podman runs
- * kill and delete without PATH). A compiled launcher (rather than a
- * "#!/usr/bin/env node" script) pins the node binary and keeps node start-up
- * options out of the caller's hands: container engines run us with their own
- * environment. LXCRI_MAIN overrides the bundle path (to run the build tree).
+ * lxcri-launch: installed as <prefix>/bin/lxcri. A thin client of the resident lxcri
+ * service (src/service/, the wire in svcproto.h): it forwards the call to the service of
+ * its root, started on demand, and so does not pay node's start-up on every call. Every
+ * call the service cannot take runs as before, "in-process": node on the bundled CLI
+ * (launch.c).
+ *
+ *   clientconf.c  root, mode and --preserve-fds, as the CLI would resolve them
+ *   svcconnect.c  the connection, and the service's start
+ *   clientcall.c  the call over it: request, spawned children, exit
+ *   svcwire.c     messages
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#ifndef LXCRI_NODE
-#define LXCRI_NODE "/usr/bin/node"
-#endif
-/* Node's own warnings must not add lines to lxcri's one-line errors; the Makefile picks
- * the narrowest flag the pinned node understands. */
-#ifndef LXCRI_NODE_WARNING_FLAG
-#define LXCRI_NODE_WARNING_FLAG "--no-warnings"
-#endif
-
-#define MAIN_FROM_BINDIR "/../lib/lxcri/lxcri.cjs"
-
-/* Variables that make node load extra code or certificates on start-up
- * (slow: NODE_EXTRA_CA_CERTS alone costs ~60 ms, and not what was tested). */
-static const char *const drop_env[] = {
-	"NODE_EXTRA_CA_CERTS",
-	"NODE_OPTIONS",
-	"NODE_PATH",
-	"NODE_REPL_EXTERNAL_MODULE",
-};
-
-/* <dir of /proc/self/exe>/../lib/lxcri/lxcri.cjs into buf; 0 on success. */
-static int main_from_exe(char *buf, size_t size)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	if (snprintf(buf, size, "%s%s", exe, MAIN_FROM_BINDIR) >= (int)size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
+#include "clientcall.h"
+#include "clientconf.h"
+#include "launch.h"
+#include "svcconnect.h"
+#include "svcproto.h"
 
 int main(int argc, char *argv[])
 {
-	static char main_buf[PATH_MAX + sizeof(MAIN_FROM_BINDIR)];
-	const char *main_js = getenv("LXCRI_MAIN");
-	char **nargv = calloc((size_t)argc + 3, sizeof(*nargv));
-	int n = 0;
+	struct clientconf c;
+	char why[256 + PATH_MAX];
+	int sock;
 
-	if (!nargv) {
-		fprintf(stderr, "lxcri: %s\n", strerror(ENOMEM));
-		return 127;
-	}
-	if (!main_js || !*main_js) {
-		if (main_from_exe(main_buf, sizeof(main_buf)) < 0) {
-			fprintf(stderr, "lxcri: cannot find the lxcri bundle from /proc/self/exe: %s\n", strerror(errno));
-			return 127;
-		}
-		main_js = main_buf;
-	}
-	for (size_t i = 0; i < sizeof(drop_env) / sizeof(drop_env[0]); i++) {
-		if (unsetenv(drop_env[i]) < 0) {
-			fprintf(stderr, "lxcri: unsetenv %s: %s\n", drop_env[i], strerror(errno));
-			return 127;
+	clientconf_resolve(&c, argc, argv);
+	if (c.mode == CLIENTCONF_AUTO || c.mode == CLIENTCONF_ON) {
+		sock = svcconnect(&c, why, sizeof(why));
+		if (sock >= 0) {
+			clientcall_run(sock, argc, argv, c.preserve_fds); /* returns: in-process */
+		} else if (c.mode == CLIENTCONF_ON) {
+			fprintf(stderr, "lxcri: cannot reach the lxcri service at %s/%s: %s\n", c.root, SVC_SOCKET, why);
+			return 1;
 		}
 	}
-
-	nargv[n++] = LXCRI_NODE;
-	nargv[n++] = LXCRI_NODE_WARNING_FLAG;
-	nargv[n++] = (char *)main_js;
-	for (int i = 1; i < argc; i++)
-		nargv[n++] = argv[i];
-	nargv[n] = NULL;
-
-	execv(LXCRI_NODE, nargv);
-	fprintf(stderr, "lxcri: cannot exec %s: %s\n", LXCRI_NODE, strerror(errno));
-	return 127;
+	return launch_inprocess(argc, argv);
 }

@@ -210,13 +210,17 @@ if [ -x "$pinned_node" ]; then
 const keys = Object.keys(process.env).filter((k) => k.startsWith('NODE_') || k === 'KEEP');
 console.log(JSON.stringify({ argv: process.argv.slice(1), exec: process.execArgv, keys }));
 EOF
+	# In-process (LXCRI_SERVICE=off: no service is wanted).
 	out=$(NODE_OPTIONS=--no-such-flag NODE_PATH=/x NODE_EXTRA_CA_CERTS=/x NODE_REPL_EXTERNAL_MODULE=/x \
-		KEEP=1 LXCRI_MAIN="$T/main.cjs" "$HERE/lxcri-launch" a "b c")
+		KEEP=1 LXCRI_SERVICE=off LXCRI_MAIN="$T/main.cjs" "$HERE/lxcri-launch" a "b c")
 	expect "launch: argv, flags, env sanitised" "$out" \
 		"{\"argv\":[\"$T/main.cjs\",\"a\",\"b c\"],\"exec\":[\"$wflag\"],\"keys\":[\"KEEP\"]}"
 	out=$(env -i LXCRI_MAIN="$T/main.cjs" "$HERE/lxcri-launch")
-	expect "launch: works with an empty environment" "$out" \
+	expect "launch: no arguments run in-process" "$out" \
 		"{\"argv\":[\"$T/main.cjs\"],\"exec\":[\"$wflag\"],\"keys\":[]}"
+	out=$(env -i LXCRI_SERVICE=off LXCRI_MAIN="$T/main.cjs" "$HERE/lxcri-launch" state x)
+	expect "launch: works with an empty environment" "$out" \
+		"{\"argv\":[\"$T/main.cjs\",\"state\",\"x\"],\"exec\":[\"$wflag\"],\"keys\":[]}"
 	# The pinned node gone (an empty directory over its own, in a mount namespace).
 	mkdir "$T/empty"
 	err=$(unshare -m --propagation private sh -c 'mount --bind "$1" "$2" && exec "$3"' sh \
@@ -224,6 +228,55 @@ EOF
 	rc=$?
 	expect "launch: exec failure exit code" "$rc" 127
 	expect "launch: exec failure message" "$err" "lxcri: cannot exec $pinned_node: No such file or directory"
+
+	# The client starts the service of its root on demand (as root), detached, with
+	# --root and service; a bundle that is no service ends at once: mode on reports it,
+	# mode auto runs the call in-process.
+	cat >"$T/rec.cjs" <<'EOF'
+require('node:fs').appendFileSync(process.env.REC, JSON.stringify(process.argv.slice(2)) + '\n');
+EOF
+	if [ "$(id -u)" = 0 ]; then
+		err=$(REC="$T/rec" LXCRI_ENV_FILE=/dev/null/none LXCRI_SERVICE=on LXCRI_MAIN="$T/rec.cjs" \
+			"$HERE/lxcri-launch" --root "$T/svc" --service-idle 7 state x 2>&1)
+		expect "client: mode on, the service ends at start: exit 1" "$?" 1
+		expect "client: mode on, the service ends at start: one line" "$err" \
+			"lxcri: cannot reach the lxcri service at $T/svc/.lxcri.sock: the service it started ended"
+		expect "client: the service's argv" "$(cat "$T/rec")" '["--root","'"$T"'/svc","service","--service-idle","7"]'
+		rm -f "$T/rec"
+		REC="$T/rec" LXCRI_ENV_FILE=/dev/null/none LXCRI_MAIN="$T/rec.cjs" "$HERE/lxcri-launch" --root="$T/svc" state x
+		expect "client: mode auto falls back in-process" "$(cat "$T/rec")" \
+			'["--root","'"$T"'/svc","service"]
+["--root='"$T"'/svc","state","x"]'
+		expect "client: the start lock is the only file it leaves" "$(ls -A "$T/svc")" ".lxcri.start"
+	fi
+	# A stand-in service (python3): the call goes over the socket, also when the root's
+	# path is too long for sun_path.
+	if command -v python3 >/dev/null; then
+		cat >"$T/svc.py" <<'EOF'
+import os, socket, sys
+os.chdir(sys.argv[1])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.bind(".lxcri.sock")
+s.listen(1)
+open(".ready", "w").close()
+c, _ = s.accept()
+msg, fds, _, _ = socket.recv_fds(c, 65536, 64)
+f = msg.split(b"\0")
+ok = msg[0:1] == b"Q" and f[0][1:] == b"1" and f[2:6] == [b"4", b"--root", os.getcwd().encode(), b"state"] and len(fds) == 3
+c.send(b"X" + (b"4\0from the service\n\0" if ok else b"9\0bad request " + repr(f[:6]).encode() + b"\n\0"))
+EOF
+		long="$T/$(printf 'd%.0s' $(seq 1 120))"
+		for root in "$T/py" "$long"; do
+			mkdir -p "$root"
+			python3 "$T/svc.py" "$root" &
+			pypid=$!
+			for _ in $(seq 1 100); do [ -e "$root/.ready" ] && break; sleep 0.05; done
+			err=$(LXCRI_ENV_FILE=/dev/null/none LXCRI_SERVICE=on LXCRI_MAIN=/nonexistent "$HERE/lxcri-launch" --root "$root" state x 2>&1)
+			expect "client: the call over the socket (root of ${#root} chars): exit code" "$?" 4
+			expect "client: the call over the socket (root of ${#root} chars): text" "$err" "from the service"
+			wait_for "$pypid" 5
+		done
+	fi
 else
 	not_ok "launch: make pins an executable node" "got '$pinned_node'"
 fi

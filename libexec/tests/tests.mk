@@ -23,6 +23,9 @@ $(eval $(call helper_test,boundedread,libexec/boundedread.c))
 $(eval $(call helper_test,lxclog,libexec/lxclog.c))
 $(eval $(call helper_test,procspec,libexec/procspec.c libexec/identity.c libexec/rlimitspec.c libexec/initfail.c))
 $(eval $(call helper_test,initsteps,libexec/notify.c libexec/console.c libexec/initfiles.c libexec/execpath.c libexec/initfail.c libexec/boundedread.c))
+$(eval $(call helper_test,clientconf,libexec/clientconf.c))
+$(eval $(call helper_test,svcwire,libexec/svcwire.c))
+$(eval $(call helper_test,clientcall,libexec/clientcall.c libexec/svcwire.c libexec/closefrom.c))
 
 # One line per test program, then "N passed, N failed" (the programs, as scripts/test.sh counts).
 check-helpers: $(HELPER_TEST_BINS)
