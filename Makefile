@@ -12,6 +12,8 @@ SYSCONFDIR ?= /etc
 ETCDIR = $(DESTDIR)$(SYSCONFDIR)
 MANDIR = $(DESTDIR)$(PREFIX)/share/man/man8
 COMPLETIONDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+# systemd's unit path for the prefix (/usr/local/lib/systemd/system is one of systemd's own).
+UNITDIR = $(DESTDIR)$(PREFIX)/lib/systemd/system
 EXAMPLEDIR = $(DESTDIR)$(PREFIX)/share/lxcri/examples
 # The launcher installed as bin/lxcri (the .deb's pins /usr/bin/node); WARMUP=0 leaves
 # the V8 code cache to whoever runs the installed tree (the .deb's postinst).
@@ -105,6 +107,9 @@ install: all $(LAUNCHER)
 	install -m 0644 dist/doc/completion/lxcri $(COMPLETIONDIR)/lxcri
 	sed 's|"/usr/local/bin/lxcri"|"$(PREFIX)/bin/lxcri"|' examples/crio/10-lxcri.conf >$(EXAMPLEDIR)/crio/10-lxcri.conf
 	install -m 0644 env/lxcri.logrotate $(ETCDIR)/logrotate.d/lxcri
+	install -d $(UNITDIR)
+	install -m 0644 env/systemd/lxcri.socket $(UNITDIR)/lxcri.socket
+	sed 's|@PREFIX@|$(PREFIX)|' env/systemd/lxcri.service >$(UNITDIR)/lxcri.service && chmod 0644 $(UNITDIR)/lxcri.service
 	@# An operator's settings are never overwritten.
 	@if [ -e $(ETCDIR)/default/lxcri ]; then \
 		echo "make install: kept the existing $(ETCDIR)/default/lxcri (env/lxcri lists every setting)"; \
@@ -119,6 +124,7 @@ install: all $(LAUNCHER)
 
 # $(ETCDIR)/default/lxcri stays: it holds the operator's settings.
 uninstall:
+	rm -f $(UNITDIR)/lxcri.socket $(UNITDIR)/lxcri.service
 	rm -f $(BINDIR)/lxcri $(MANDIR)/lxcri.8 $(MANDIR)/lxcri-*.8 $(COMPLETIONDIR)/lxcri $(ETCDIR)/logrotate.d/lxcri
 	rm -rf $(LIBDIR) $(LIBEXECDIR) $(DESTDIR)$(PREFIX)/share/lxcri
 

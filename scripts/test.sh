@@ -28,6 +28,10 @@ read -r h_pass h_fail < <(sed -n 's/^\([0-9]\+\) passed, \([0-9]\+\) failed$/\1 
 echo "== vitest (unit and integration)"
 LXCRI_TEST_PREFIX=$prefix npx vitest run --reporter=default --reporter=json --outputFile.json="$work/vitest.json"
 vitest_status=$?
+INPROCESS_SET="test/integration/lifecycle.test.ts test/integration/exec.test.ts test/integration/execjoin.test.ts \
+  test/integration/badinput.test.ts test/integration/pidfile.test.ts test/integration/terminal.test.ts \
+  test/integration/robustness.test.ts test/integration/hooks.test.ts test/integration/clearanswers.test.ts \
+  test/integration/phrases.test.ts test/integration/podman.test.ts"
 count() { # vitest JSON report -> "passed failed skipped"
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -35,6 +39,14 @@ count() { # vitest JSON report -> "passed failed skipped"
   ' "$1" 2>/dev/null || echo "0 1 0"
 }
 read -r v_pass v_fail v_skip < <(count "$work/vitest.json")
+
+# The run above goes through the lxcri service (bin/lxcri's default, LXCRI_SERVICE=auto);
+# these files again with every call in-process, the path a call takes when no service can
+# be reached.
+echo "== vitest, calls in-process (LXCRI_SERVICE=off)"
+LXCRI_SERVICE=off LXCRI_TEST_PREFIX=$prefix npx vitest run $INPROCESS_SET --reporter=default --reporter=json --outputFile.json="$work/inprocess.json"
+inproc_status=$?
+read -r i_pass i_fail i_skip < <(count "$work/inprocess.json")
 
 # The resource-limit tests need a pure cgroup v2 host: one throw-away VM runs them. Its
 # report is written into the tree, the one host directory the VM can write to.
@@ -61,8 +73,8 @@ elif [ "$n18_status" != 0 ]; then
   n_fail=1
 fi
 
-passed=$(( ${u_pass:-0} + ${h_pass:-0} + v_pass + c_pass + n_pass ))
-failed=$(( ${u_fail:-1} + ${h_fail:-1} + v_fail + c_fail + n_fail ))
+passed=$(( ${u_pass:-0} + ${h_pass:-0} + v_pass + i_pass + c_pass + n_pass ))
+failed=$(( ${u_fail:-1} + ${h_fail:-1} + v_fail + i_fail + c_fail + n_fail ))
 echo
-echo "$passed passed, $failed failed, $(( v_skip + c_skip + n_skip )) skipped"
-[ "$unit_status" = 0 ] && [ "$helpers_status" = 0 ] && [ "$vitest_status" = 0 ] && [ "$vm_status" = 0 ] && [ "$n18_status" = 0 ] && [ "$failed" = 0 ]
+echo "$passed passed, $failed failed, $(( v_skip + i_skip + c_skip + n_skip )) skipped"
+[ "$unit_status" = 0 ] && [ "$helpers_status" = 0 ] && [ "$vitest_status" = 0 ] && [ "$inproc_status" = 0 ] && [ "$vm_status" = 0 ] && [ "$n18_status" = 0 ] && [ "$failed" = 0 ]

@@ -187,6 +187,7 @@ export async function main(args: string[], env: Env, stdio: Stdio, site: CallSit
       level,
       timestamp,
       console: settings.logConsole,
+      consoleFd: stdio.stderr,
       bindings: id ? { cmd, cid: id } : { cmd },
       onError: (msg) => writeErr(stdio, `lxcri: ${oneLine(msg)}\n`),
     });

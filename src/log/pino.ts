@@ -35,16 +35,18 @@ export interface LogOptions {
   onError: (msg: string) => void;
   /** --log-console: readable lines on stderr for people instead of JSON in the file. */
   console?: boolean;
+  /** Where the console lines go: the caller's stderr (default 2, ours). */
+  consoleFd?: number;
 }
 
 /** "15:04:05.000 WARN message key=value ..." on stderr. */
-function writeConsole(level: Level, msg: string, fields: Fields): void {
+function writeConsole(fd: number, level: Level, msg: string, fields: Fields): void {
   const kv = Object.entries(fields)
     .map(([k, v]) => `${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(v)}`)
     .join(' ');
   const line = `${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${kv ? ` ${kv}` : ''}\n`;
   try {
-    writeSync(2, line);
+    writeSync(fd, line);
   } catch {
     /* stderr closed */
   }
@@ -85,7 +87,7 @@ export function createLogger(opts: LogOptions): Logger {
         if (rank(level) < rank(opts.level)) return;
         const c = callerOf(fn);
         if (opts.console) {
-          writeConsole(level, msg, { ...opts.bindings, ...bindings, ...fields, ...(c ? { c } : {}) });
+          writeConsole(opts.consoleFd ?? 2, level, msg, { ...opts.bindings, ...bindings, ...fields, ...(c ? { c } : {}) });
           return;
         }
         const p = pino();

@@ -98,7 +98,7 @@ export async function createContainer(cfg: RuntimeConfig, req: CreateRequest & {
   checkTerminal(proc, req.consoleSocket, req.takeConsole !== undefined);
   if (proc.terminal && req.stdio) throw new RuntimeError('invalid-argument', 'stdio: a container with process.terminal has the terminal as its stdio');
   const preserveFds = checkPreserveFds(req.preserveFds);
-  const stdio = resolveStdio(req.stdio);
+  const stdio = resolveStdio(req.stdio, host.stdio);
 
   try {
     return await createWith(cfg, req, log, { bundle, runtimeDir, cgroup, mounts, preserveFds, stdio, host });

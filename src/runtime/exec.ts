@@ -240,7 +240,7 @@ function ptyFor(c: Container, p: Process): Pty {
 export async function execForeground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): Promise<number> {
   const { socket, keepFds } = checkExec(p, opts, false);
   if (socket === undefined) {
-    const stdio = resolveStdio(opts.stdio);
+    const stdio = resolveStdio(opts.stdio, where.host.stdio);
     try {
       if (p.terminal) return await execRelayed(c, where, p, stdio, log, keepFds);
       return await execWait(c, where, p, stdio, log, { keepFds });
@@ -305,7 +305,7 @@ export async function execBackground(c: Container, where: ExecWhere, p: Process,
 async function startBackground(c: Container, where: ExecWhere, p: Process, opts: ExecOptions, log: Logger): Promise<number> {
   const { socket, keepFds } = checkExec(p, opts, true);
   if (socket === undefined) {
-    const stdio = resolveStdio(opts.stdio);
+    const stdio = resolveStdio(opts.stdio, where.host.stdio);
     try {
       return await execDetached(c, where, p, stdio, log, { keepFds });
     } finally {

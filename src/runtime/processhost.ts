@@ -43,6 +43,8 @@ export interface HostChild {
 }
 
 export interface ProcessHost {
+  /** The caller's stdin, stdout and stderr: what a container or process inherits. */
+  readonly stdio: readonly [number, number, number];
   /**
    * The caller's fds that --preserve-fds passes on as fds 3..3+count-1: this process's own
    * 3.. in-process, the ones the client sent for a call the service serves.
@@ -60,6 +62,7 @@ export interface ProcessHost {
 /** The process itself starts the helpers: the CLI run in-process, and the library. */
 export const localHost: ProcessHost = {
   ownsCaller: true,
+  stdio: [0, 1, 2],
   preservedFds: (count) => Array.from({ length: count }, (_, i) => 3 + i),
   spawn: (spec) => {
     const adopting = spec.adoptOrphans === true;

@@ -43,10 +43,11 @@ function fdOf(t: object): number | undefined {
   return undefined;
 }
 
-export function resolveStdio(s: StdioOptions = {}): StdioFds {
+/** `inherited`: what 'inherit' means (the caller's stdio: ours, or a service client's). */
+export function resolveStdio(s: StdioOptions = {}, inherited: readonly number[] = [0, 1, 2]): StdioFds {
   const out: StdioFds = { stdin: 0, stdout: 1, stderr: 2, opened: [] };
   try {
-    NAMES.forEach((name, i) => resolveOne(s, name, i, out));
+    NAMES.forEach((name, i) => resolveOne(s, name, i, out, inherited[i]!));
   } catch (err) {
     closeStdio(out);
     throw err;
@@ -59,10 +60,10 @@ export function closeStdio(fds: StdioFds): void {
   for (const fd of fds.opened.splice(0)) closeSync(fd);
 }
 
-function resolveOne(s: StdioOptions, name: (typeof NAMES)[number], i: number, out: StdioFds): void {
+function resolveOne(s: StdioOptions, name: (typeof NAMES)[number], i: number, out: StdioFds, inherited: number): void {
   const t = s[name] ?? 'inherit';
   let fd: number | undefined;
-  if (t === 'inherit') fd = i;
+  if (t === 'inherit') fd = inherited;
   else if (t === 'ignore') out.opened.push((fd = openSync('/dev/null', i === 0 ? 'r' : 'w')));
   else if (typeof t === 'number') fd = Number.isInteger(t) && t >= 0 ? t : undefined;
   else if (typeof t === 'object' && t !== null) fd = fdOf(t);

@@ -87,8 +87,8 @@ export function serveCall(fd: number, peer: Peer, svc: Service): Promise<void> {
         closeAll();
         return;
       }
-      const h = (host = new ClientHost((type, fields, fds) => channel.send(type, fields, fds), req.fds.slice(3)));
       const stdio = { stdin: req.fds[0]!, stdout: req.fds[1]!, stderr: req.fds[2]! };
+      const h = (host = new ClientHost((type, fields, fds) => channel.send(type, fields, fds), [stdio.stdin, stdio.stdout, stdio.stderr], req.fds.slice(3)));
       try {
         const code = await svc.main(req.argv, req.env, stdio, { cwd: req.cwd, host: h, root: svc.root, serialize: (key, fn) => svc.calls.run(key, fn) });
         finish(code);

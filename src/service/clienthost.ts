@@ -13,14 +13,16 @@ type Send = (type: string, fields: ReadonlyArray<string>, fds?: ReadonlyArray<nu
 
 interface Running {
   pid: number;
-  ended: boolean;
+  /** Settled when the client reports its end (or is gone). */
+  ended: Promise<ChildEnd>;
+  done: boolean;
   end(e: ChildEnd): void;
 }
 
 export class ClientHost implements ProcessHost {
   readonly ownsCaller = false;
   private tags = 0;
-  private readonly starting = new Map<string, { res: (pid: number) => void; rej: (err: Error) => void }>();
+  private readonly starting = new Map<string, { res: (r: Running) => void; rej: (err: Error) => void }>();
   private readonly running = new Map<string, Running>();
   private gone = false;
   /** Something was started: the call can no longer move to the client's own process. */
@@ -28,6 +30,8 @@ export class ClientHost implements ProcessHost {
 
   constructor(
     private readonly send: Send,
+    /** The client's stdin, stdout and stderr. */
+    readonly stdio: readonly [number, number, number],
     /** The fds the client sent after its stdio: its 3.. */
     private readonly preserved: readonly number[],
   ) {}
@@ -46,20 +50,16 @@ export class ClientHost implements ProcessHost {
       const env = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
       const argv = [spec.file, ...spec.args];
       const flags = spec.setsid ? SVC.spawn.setsid : '';
-      const pid = new Promise<number>((res, rej) => this.starting.set(tag, { res, rej }));
+      const spawned = new Promise<Running>((res, rej) => this.starting.set(tag, { res, rej }));
       this.started = true;
       this.send(SVC.msg.spawn, [tag, flags, spec.cwd ?? '', String(argv.length), ...argv, String(env.length), ...env], fds);
-      const child = await pid;
-      let end!: (e: ChildEnd) => void;
-      const ended = new Promise<ChildEnd>((res) => (end = res));
-      const r: Running = { pid: child, ended: false, end: (e) => ((r.ended = true), end(e)) };
-      this.running.set(tag, r);
+      const r = await spawned;
       return {
-        pid: child,
-        ended,
+        pid: r.pid,
+        ended: r.ended,
         kill: (sig) => {
-          if (r.ended) return;
-          if (this.gone) return killOrphan(child, sig);
+          if (r.done) return;
+          if (this.gone) return killOrphan(r.pid, sig);
           this.send(SVC.msg.kill, [tag, String(os.signals[sig])]);
         },
       };
@@ -76,8 +76,17 @@ export class ClientHost implements ProcessHost {
     if (type === SVC.msg.spawned || type === SVC.msg.failed) {
       const s = this.starting.get(tag);
       if (!s) return false;
-      if (type === SVC.msg.spawned) s.res(Number(value));
-      else s.rej(new Error(errnoMessage(Number(value))));
+      this.starting.delete(tag);
+      if (type === SVC.msg.failed) {
+        s.rej(new Error(errnoMessage(Number(value))));
+        return true;
+      }
+      // Known at once: its end may be the very next message, before spawn() resumes.
+      let end!: (e: ChildEnd) => void;
+      const ended = new Promise<ChildEnd>((res) => (end = res));
+      const r: Running = { pid: Number(value), ended, done: false, end: (e) => ((r.done = true), end(e)) };
+      this.running.set(tag, r);
+      s.res(r);
       return true;
     }
     if (type === SVC.msg.ended) {

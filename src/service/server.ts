@@ -7,7 +7,8 @@ import { closeSync, constants, mkdirSync, openSync, statSync, unlinkSync } from 
 import { join } from 'node:path';
 import { errnoCode, errorMessage, RuntimeError } from '../base/errors.js';
 import { lxc } from '../base/native.js';
-import { encodeMessage, SVC } from '../base/svcproto.js';
+import { SVC } from '../base/svcproto.js';
+import { Channel } from './channel.js';
 import type { Logger } from '../log/types.js';
 import { serveCall, type Main } from './call.js';
 import { KeyedMutex } from './keyedmutex.js';
@@ -116,11 +117,26 @@ async function listen(o: ServeOptions): Promise<number> {
   return 0;
 }
 
+/** Answers a refused caller's request (read first: closing on an unread request would reset the connection, and the answer with it). */
 function refuse(fd: number, text: string): void {
-  try {
-    lxc().seqpacketSend(fd, encodeMessage(SVC.msg.exit, ['1', text]), [], 1000);
-  } catch {
-    /* it is gone */
-  }
-  closeSync(fd);
+  let answered = false;
+  const answer = (): void => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    try {
+      ch.send(SVC.msg.exit, ['1', text]);
+    } catch {
+      /* it is gone */
+    }
+    ch.close();
+  };
+  const ch = new Channel(fd, {
+    message: (_data, fds) => {
+      for (const f of fds) closeSync(f);
+      answer();
+    },
+    end: answer,
+  });
+  const timer = setTimeout(answer, 1000);
 }

@@ -31,12 +31,14 @@ export class Env {
   }
 
   /** Run lxcri and collect its output (the container's output too when it inherits stdio). */
-  run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; stdoutFile?: string } = {}): Promise<Result> {
+  run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; stdoutFile?: string; cwd?: string } = {}): Promise<Result> {
     return runCmd(LAUNCHER, [...this.globals(), ...args], {
-      env: { ...process.env, LXCRI_MAIN: MAIN, ...reachableLibexec(), ...opts.env },
+      // A test's root lives for seconds: so does the service bin/lxcri starts for it.
+      env: { LXCRI_SERVICE_IDLE: '2', ...process.env, LXCRI_MAIN: MAIN, ...reachableLibexec(), ...opts.env },
       input: opts.input,
       timeoutMs: opts.timeoutMs,
       stdoutFile: opts.stdoutFile,
+      cwd: opts.cwd,
     });
   }
 
@@ -53,13 +55,16 @@ export class Env {
 
   async cleanup(): Promise<void> {
     if (existsSync(this.root)) {
-      for (const id of readdirSync(this.root)) await this.run(['delete', '--force', id]);
+      for (const id of containerIds(this.root)) await this.run(['delete', '--force', id]);
       rmSync(this.root, { recursive: true, force: true });
     }
     rmSync(this.lockDir, { recursive: true, force: true });
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** The entries of a root dir that are containers (the service's socket and locks are dot files). */
+export const containerIds = (root: string): string[] => readdirSync(root).filter((n) => !n.startsWith('.'));
 
 /** liblxc's lock directory of an lxcpath, which outlives its containers: tests remove it with their root. */
 export const lockDirOf = (lxcpath: string): string => join('/run/lxc/lock', lxcpath);

@@ -11,7 +11,7 @@ import { cgroupPaths } from '../../src/cgroup/paths.js';
 import { sweepParents } from '../../src/cgroup/sweep.js';
 import { nullLogger } from '../../src/log/types.js';
 import { lockParents } from '../../src/cgroup/parentlock.js';
-import { cgroupRoots, Env, makeBundle, withArgs } from '../helpers/lxcri.js';
+import { cgroupRoots, containerIds, Env, makeBundle, withArgs } from '../helpers/lxcri.js';
 
 let env: Env;
 const monitorSlice = `orq-monitors-${process.pid}.slice`;
@@ -20,7 +20,7 @@ beforeAll(() => {
   env = new Env();
 });
 afterAll(async () => {
-  if (existsSync(env.root)) for (const id of readdirSync(env.root)) await env.run(['delete', '--force', id], { env: envVars });
+  if (existsSync(env.root)) for (const id of containerIds(env.root)) await env.run(['delete', '--force', id], { env: envVars });
   await env.cleanup();
 });
 

@@ -3,10 +3,10 @@
 // too large for Node's timers. Each fails fast with one clear line and leaves nothing, or
 // works.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Env, expectOneLineError, leftovers, makeBundle, rootfsCopy, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
+import { containerIds, Env, expectOneLineError, leftovers, makeBundle, rootfsCopy, waitFor, withArgs, type Result } from '../helpers/lxcri.js';
 
 let env: Env;
 beforeAll(() => {
@@ -84,7 +84,7 @@ describe('item 8: every accepted ID works in every command', () => {
       expect(d.stderr).toBe('');
       expect(d.code).toBe(0);
       expect(leftovers(env, id, [st.pid])).toEqual([]);
-      expect(readdirSync(env.root)).toEqual([]);
+      expect(containerIds(env.root)).toEqual([]);
     });
   }
 
@@ -156,7 +156,7 @@ describe('item 8: every accepted ID works in every command', () => {
       }
     }
     mkdirSync(env.root, { recursive: true });
-    expect(readdirSync(env.root)).toEqual([]);
+    expect(containerIds(env.root)).toEqual([]);
   });
 });
 

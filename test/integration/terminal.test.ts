@@ -89,8 +89,13 @@ afterAll(async () => {
 
 const lxcri = (...args: string[]): string[] => [LAUNCHER, ...env.globals(), ...args];
 
-/** Runs the commands under the helper; `{SOCK}` in an argument is the socket path. */
-function manage(cmds: string[][]): Promise<Received> {
+/**
+ * Runs the commands under the helper; `{SOCK}` in an argument is the socket path. The
+ * root's lxcri service runs first: one started from under the helper would be its orphan
+ * too (as under conmon, see K8S.md), and the helper waits for every orphan.
+ */
+async function manage(cmds: string[][]): Promise<Received> {
+  await env.run(['list', '-q']);
   const n = ++seq;
   const sock = join(env.dir, `console-${n}.sock`);
   const out = join(env.dir, `console-${n}.json`);
