@@ -22,6 +22,22 @@ export interface ServeOptions {
   inherited?: number;
   /** Resolves when the service should stop (SIGTERM). */
   stop?: Promise<void>;
+  /** The files of its code: once one is replaced (an upgrade), it stops, and the next call starts the new code. */
+  codeFiles?: string[];
+}
+
+/** Inode and mtime of each file: what an install changes. */
+function stampOf(files: readonly string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const st = statSync(f);
+        return `${st.ino}:${st.mtimeMs}`;
+      } catch {
+        return 'missing';
+      }
+    })
+    .join(' ');
 }
 
 /** How often the service looks whether its socket is still its own (a removed root dir). */
@@ -93,10 +109,11 @@ async function listen(o: ServeOptions): Promise<number> {
       return false;
     }
   };
+  const code = stampOf(o.codeFiles ?? []);
   await new Promise<void>((res) => {
     const tick = setInterval(() => {
       const idle = active === 0 && Date.now() - lastCall >= o.idleMs;
-      if (idle || !stillOurs()) {
+      if (idle || !stillOurs() || stampOf(o.codeFiles ?? []) !== code) {
         clearInterval(tick);
         res();
       }

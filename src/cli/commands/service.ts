@@ -1,6 +1,7 @@
 // service: the resident lxcri service for the root dir (src/service/server.ts). bin/lxcri
 // starts it on demand, or systemd does (lxcri.socket, lxcri.service); it serves calls
 // until it has been idle for --service-idle seconds, or until SIGTERM.
+import { dirname, join } from 'node:path';
 import type { Context } from '../context.js';
 import { defineCommand } from '../command.js';
 
@@ -23,7 +24,10 @@ export async function service(ctx: Context): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('unhandledRejection', onStray);
   try {
-    return await serve({ root: rt.config.root, idleMs: ctx.settings.serviceIdle * 1000, log: ctx.log, main, inherited: systemdSocket(ctx.env), stop: stopped });
+    // The loader and the bundle next to it (lib/lxcri/): an upgrade replaces them.
+    const loader = process.argv[1];
+    const codeFiles = loader ? [loader, join(dirname(loader), 'lxcri-main.cjs')] : [];
+    return await serve({ root: rt.config.root, idleMs: ctx.settings.serviceIdle * 1000, log: ctx.log, main, inherited: systemdSocket(ctx.env), stop: stopped, codeFiles });
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
