@@ -175,8 +175,26 @@ static int flag_value(int argc, char *const argv[], const char *flag, const char
 	return 0;
 }
 
-/* A call the client never forwards: none, --version, or the service itself (the first
- * word that is neither a flag nor a value flag's value). */
+/* Commands that touch no container: run in-process, so that --help or a bundle's starter
+ * config never starts a service (nor makes the default root); and the service itself. */
+static const char *const in_process_words[] = { "service", "spec", "features", "help" };
+
+static int help_flag(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* Help asked for after the command word (before a literal --). */
+static int help_after(int argc, char *const argv[], int i)
+{
+	for (i++; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (help_flag(argv[i]))
+			return 1;
+	return 0;
+}
+
+/* A call the client never forwards: none, --version, help, or a command of
+ * in_process_words (the first word that is neither a flag nor a value flag's value). */
 static int never_forwarded(int argc, char *const argv[])
 {
 	if (argc < 2)
@@ -186,10 +204,14 @@ static int never_forwarded(int argc, char *const argv[])
 
 		if (strcmp(a, "--") == 0)
 			return 0;
-		if (strcmp(a, "--version") == 0)
+		if (strcmp(a, "--version") == 0 || help_flag(a))
 			return 1;
-		if (a[0] != '-')
-			return strcmp(a, "service") == 0;
+		if (a[0] != '-') {
+			for (size_t w = 0; w < sizeof(in_process_words) / sizeof(in_process_words[0]); w++)
+				if (strcmp(a, in_process_words[w]) == 0)
+					return 1;
+			return help_after(argc, argv, i);
+		}
 		if (strchr(a, '='))
 			continue;
 		for (size_t f = 0; f < sizeof(value_flags) / sizeof(value_flags[0]); f++) {

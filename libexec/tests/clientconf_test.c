@@ -162,6 +162,21 @@ static void flags(void)
 	CHECK(c.mode == CLIENTCONF_AUTO);
 	resolve("exec", "x", "--", "sh", "--version", NULL);
 	CHECK(c.mode == CLIENTCONF_AUTO);
+	/* informational commands and help: in-process (no service started, no root made) */
+	resolve("--root", "/r", "spec", "--bundle", "b", NULL);
+	CHECK(c.mode == CLIENTCONF_LOCAL);
+	resolve("features", NULL);
+	CHECK(c.mode == CLIENTCONF_LOCAL);
+	resolve("--help", NULL);
+	CHECK(c.mode == CLIENTCONF_LOCAL);
+	resolve("checkpoint", "--help", NULL);
+	CHECK(c.mode == CLIENTCONF_LOCAL);
+	resolve("create", "-h", NULL);
+	CHECK(c.mode == CLIENTCONF_LOCAL);
+	resolve("state", "spec", NULL); /* a container named spec */
+	CHECK(c.mode == CLIENTCONF_AUTO);
+	resolve("exec", "x", "--", "ls", "-h", NULL);
+	CHECK(c.mode == CLIENTCONF_AUTO);
 }
 
 int main(void)

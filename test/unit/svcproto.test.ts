@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage, SVC } from '../../src/base/svcproto.js';
+import { VALUE_FLAGS } from '../../src/cli/globals.js';
 import { REPO } from '../helpers/lxcri.js';
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -25,6 +26,13 @@ describe('service wire', () => {
       else ts.set(`SVC_${snake(k)}`, String(v));
     }
     expect(Object.fromEntries([...cDefines()].sort())).toEqual(Object.fromEntries([...ts].sort()));
+  });
+
+  it("the client skips the values of exactly the CLI's value flags when it looks for the command", () => {
+    const src = readFileSync(join(REPO, 'libexec/clientconf.c'), 'utf8');
+    const table = /value_flags\[\] = \{([^}]*)\}/.exec(src)?.[1] ?? '';
+    const c = [...table.matchAll(/"(--[a-z-]+)"/g)].map((m) => m[1]!);
+    expect(c.sort()).toEqual([...VALUE_FLAGS].sort());
   });
 
   it('a message decodes to what was encoded; malformed ones decode to null', () => {
