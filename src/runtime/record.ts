@@ -2,17 +2,20 @@
 // as it can be whole (so a killed create can still be cleaned up), then with the monitor,
 // the init and without the monitor once it has ended it. state, kill and delete read only
 // this file and /proc.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CgroupPaths } from '../cgroup/paths.js';
 import { errnoCode } from '../base/errors.js';
 import { writeFileAtomic } from '../base/files.js';
 import { RUNDIR } from '../base/layout.js';
 import { DamagedRecord, parseRecord } from './recordshape.js';
+import { NotReadableFile, readRegularFile } from './regularfile.js';
 import type { Hook } from '../spec/types.js';
 import type { FileId, ProcRef } from './proc.js';
 
 export const RECORD_FILE = RUNDIR.record;
+/** Far more than a record holds (its hooks are the spec's poststart and poststop). */
+const MAX_RECORD = 4 << 20;
 
 export interface ContainerRecord {
   id: string;
@@ -47,8 +50,11 @@ export async function readRecord(dir: string): Promise<ContainerRecord | undefin
   const id = basename(dir);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Read on this thread: every call reads it, and a round trip to the thread pool costs
+    // more than the read (a regular file of the runtime dir, bounded).
+    text = readRegularFile(file, MAX_RECORD);
   } catch (err) {
+    if (err instanceof NotReadableFile) throw new DamagedRecord(id, file, err.message);
     if (errnoCode(err) !== 'ENOENT') throw new DamagedRecord(id, file, `cannot read it (${errnoCode(err) ?? String(err)})`);
     try {
       await stat(dir);

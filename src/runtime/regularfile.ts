@@ -16,10 +16,12 @@ export function readRegularFile(path: string, maxBytes: number): string {
     if (!st.isFile()) throw new NotReadableFile('not a regular file');
     const tooLarge = (): NotReadableFile => new NotReadableFile(`larger than ${maxBytes} bytes`);
     if (st.size > maxBytes) throw tooLarge();
-    // The size may change under us: read until EOF, but never past the bound.
-    const buf = Buffer.alloc(maxBytes + 1);
+    // The size may change under us: read until EOF, but never past the bound (the buffer
+    // starts at the size fstat gave and grows up to the bound).
+    let buf = Buffer.allocUnsafe(Math.min(maxBytes, st.size) + 1);
     let n = 0;
     for (;;) {
+      if (n === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(Math.min(buf.length, maxBytes + 1 - buf.length))]);
       const r = readSync(fd, buf, n, buf.length - n, null);
       if (r === 0) break;
       n += r;

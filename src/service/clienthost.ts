@@ -45,8 +45,13 @@ export class ClientHost implements ProcessHost {
     if (this.gone) throw new Error('the client is gone');
     const tag = String(++this.tags);
     const devnull: number[] = [];
+    const nullFd = (i: number): number => {
+      const fd = openSync('/dev/null', i === 0 ? constants.O_RDONLY : constants.O_WRONLY);
+      devnull.push(fd);
+      return fd;
+    };
     try {
-      const fds = spec.fds.map((f, i) => (f === 'ignore' ? (devnull[devnull.push(openSync('/dev/null', i === 0 ? constants.O_RDONLY : constants.O_WRONLY)) - 1]!) : f));
+      const fds = spec.fds.map((f, i) => (f === 'ignore' ? nullFd(i) : f));
       const env = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
       const argv = [spec.file, ...spec.args];
       const flags = spec.setsid ? SVC.spawn.setsid : '';
