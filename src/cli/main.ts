@@ -5,8 +5,7 @@
 // parts when they run, so a call loads little more than the code it uses.
 import yargs, { type Argv } from 'yargs';
 import { checkLogFile } from '../log/logfile.js';
-import { createLogger } from '../log/pino.js';
-import type { Logger } from '../log/types.js';
+import { createLogger, type CallLogger } from '../log/pino.js';
 import { errorMessage } from '../base/errors.js';
 import { oneLine } from '../base/message.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -173,7 +172,7 @@ export async function main(args: string[], env: Env, stdio: Stdio, site: CallSit
   // The service has the fds its client sent; a client that sent fewer runs the call itself.
   if (call.preserveFds) site.host.preservedFds(call.preserveFds);
   const began = process.hrtime.bigint();
-  let log: Logger | undefined;
+  let log: CallLogger | undefined;
   const { id, run: handler } = call;
   try {
     const { config: cfg, logLevel: level, timestamp, settings, variables, warnings } = resolveGlobals(g, env, site.cwd);
@@ -212,5 +211,7 @@ export async function main(args: string[], env: Env, stdio: Stdio, site: CallSit
     log?.error('cmd failed', { error: msg, duration: Number(process.hrtime.bigint() - began) / 1e6 });
     if (g.log) writeFailureLog(callPath(site, g.log), g['log-format'], msg);
     return 1;
+  } finally {
+    log?.close();
   }
 }

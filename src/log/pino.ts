@@ -52,8 +52,14 @@ function writeConsole(fd: number, level: Level, msg: string, fields: Fields): vo
   }
 }
 
-export function createLogger(opts: LogOptions): Logger {
+/** A call's logger: close() releases its log file (a resident service logs many calls). */
+export interface CallLogger extends Logger {
+  close(): void;
+}
+
+export function createLogger(opts: LogOptions): CallLogger {
   let base: PinoLike | undefined;
+  let dest: { destroy(): void } | undefined;
   let failed = false;
   const pino = (): PinoLike | undefined => {
     if (base || failed) return base;
@@ -62,7 +68,7 @@ export function createLogger(opts: LogOptions): Logger {
       // A literal require() so the bundler includes pino (evaluated only here); the
       // library build (ES modules) has no require and loads it through createRequire.
       const p = (typeof require === 'function' ? require('pino') : createRequire(import.meta.url)('pino')) as typeof import('pino');
-      const dest = p.destination({ dest: opts.file, sync: true, append: true, mode: 0o600 });
+      const d = (dest = p.destination({ dest: opts.file, sync: true, append: true, mode: 0o600 }));
       base = p.pino(
         {
           level: opts.level,
@@ -72,7 +78,7 @@ export function createLogger(opts: LogOptions): Logger {
             opts.timestamp === 'unix' ? () => `,"t":${Date.now() / 1000}` : () => `,"t":"${new Date().toISOString()}"`,
           formatters: { level: (label: string) => ({ l: label }) },
         },
-        dest,
+        d,
       ) as unknown as PinoLike;
       base = base.child(opts.bindings);
     } catch (err) {
@@ -110,5 +116,13 @@ export function createLogger(opts: LogOptions): Logger {
       child: (b: Fields) => make({ ...bindings, ...b }),
     };
   };
-  return make({});
+  return {
+    ...make({}),
+    close: () => {
+      // Writes are synchronous: nothing is pending. Later lines open the file again.
+      dest?.destroy();
+      dest = undefined;
+      base = undefined;
+    },
+  };
 }

@@ -3,7 +3,7 @@
 // the ancestor of the init), and a service that a killed call, a garbage request or a
 // non-root caller cannot harm.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,25 @@ describe('the lxcri service', () => {
     const same = await Promise.all(Array.from({ length: 5 }, () => env.run(['create', '--bundle', b, 'sv-same'], { env: viaService })));
     expect(same.filter((r) => r.code === 0)).toHaveLength(1);
     for (const r of same.filter((x) => x.code !== 0)) expectOneLineError(r, /^lxcri: container "sv-same" already exists$/);
+  });
+
+  it('keeps nothing per call: 150 calls (failing, logging at debug, exec) leave its open files as they were', async () => {
+    env = new Env();
+    const b = makeBundle(env, 'b', (s) => (s.process!.args = ['sleep', '100']));
+    expect((await env.run(['create', '--bundle', b, 'sv-f'], { env: viaService })).code).toBe(0);
+    expect((await env.run(['start', 'sv-f'], { env: viaService })).code).toBe(0);
+    const [svc] = servicesOf(env.root);
+    const fds = (): number => readdirSync(`/proc/${svc}/fd`).length;
+    const before = fds();
+    for (let i = 0; i < 50; i++) {
+      const rs = await Promise.all([
+        env.run(['--log-level', 'debug', 'state', 'sv-f'], { env: viaService }),
+        env.run(['state', 'sv-none'], { env: viaService }),
+        env.run(['exec', 'sv-f', 'true'], { env: viaService }),
+      ]);
+      expect(rs.map((r) => r.code)).toEqual([0, 1, 0]);
+    }
+    expect(fds()).toBeLessThanOrEqual(before + 1);
   });
 
   it('a service killed in the middle of a create: one line from the client, and delete --force leaves nothing', async () => {
