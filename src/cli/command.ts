@@ -32,6 +32,12 @@ export interface Command {
   readonly name: string;
   /** What follows the ID: yargs options (default), the process's command, or ps(1)'s options. */
   readonly trailing?: 'command' | 'ps-options';
+  /**
+   * It changes the container (create, start, kill, delete ...): where calls run side by side
+   * (the service), those on one container run one at a time, in order. The others (state,
+   * exec, events, ps) never wait: an exec or events call may last as long as the container.
+   */
+  readonly ordered?: boolean;
   /** Adds the command to a parser; `chosen` gets the call when it is the one parsed. */
   register(y: Argv<GlobalArgs>, chosen: (call: Call) => void, trailing: Trailing): Argv<GlobalArgs>;
 }
@@ -43,10 +49,12 @@ export function defineCommand<A>(def: {
   options: (y: Argv<GlobalArgs>) => Argv<A>;
   call: (a: A, trailing: Trailing) => Call;
   trailing?: Command['trailing'];
+  ordered?: boolean;
 }): Command {
   return {
     name: def.usage.split(' ')[0]!,
     trailing: def.trailing,
+    ordered: def.ordered,
     register: (y, chosen, trailing) => y.command(def.usage, def.describe, def.options, (a) => chosen(def.call(a as unknown as A, trailing))),
   };
 }

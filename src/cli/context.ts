@@ -42,7 +42,7 @@ export interface CallSite {
   host: ProcessHost;
   /** The only root this site serves (the service's): a call for another runs in its caller. */
   root?: string;
-  /** Runs calls on one container one at a time (the service serves many at once). */
+  /** Runs the calls that change one container one at a time (the service serves many at once). */
   serialize?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 }
 

@@ -200,8 +200,9 @@ export async function main(args: string[], env: Env, stdio: Stdio, site: CallSit
     const runtime = async (): Promise<Runtime> => (rt ??= new (await import('../runtime/runtime.js')).Runtime(cfg, l, site.host));
     const createHook = settings.createHook ? { path: callPath(site, settings.createHook), timeoutMs: settings.createHookTimeout * 1000 } : undefined;
     const work = (): Promise<number> => handler({ env, stdio, log: l, runtime, createHook, settings, site });
-    // Calls on one container, one at a time (the service serves many calls at once).
-    const code = id && site.serialize ? await site.serialize(`${cfg.root!}\0${id}`, work) : await work();
+    // Calls that change one container, one at a time (the service serves many calls at once).
+    const ordered = COMMANDS.find((c) => c.name === cmd)?.ordered === true;
+    const code = id && ordered && site.serialize ? await site.serialize(`${cfg.root!}\0${id}`, work) : await work();
     log.debug('cmd completed', { duration: Number(process.hrtime.bigint() - began) / 1e6 });
     return code;
   } catch (err) {

@@ -133,6 +133,24 @@ describe('the lxcri service', () => {
     for (const r of same.filter((x) => x.code !== 0)) expectOneLineError(r, /^lxcri: container "sv-same" already exists$/);
   });
 
+  it('a long exec and an events stream hold up no other call on their container', async () => {
+    env = new Env();
+    const b = makeBundle(env, 'b', (s) => (s.process!.args = ['sleep', '100']));
+    expect((await env.run(['create', '--bundle', b, 'sv-l'], { env: viaService })).code).toBe(0);
+    expect((await env.run(['start', 'sv-l'], { env: viaService })).code).toBe(0);
+    const longExec = env.run(['exec', 'sv-l', 'sleep', '5'], { env: viaService });
+    const events = env.run(['events', '--interval', '200ms', 'sv-l'], { env: viaService });
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    expect((await env.state('sv-l')).status).toBe('running');
+    expect(norm(await env.run(['exec', 'sv-l', 'sh', '-c', 'echo quick'], { env: viaService }))).toEqual({ code: 0, stdout: 'quick\n', stderr: '' });
+    expect((await env.run(['kill', 'sv-l', 'KILL'], { env: viaService })).code).toBe(0);
+    // All three answered while the exec and the events call were still running.
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect((await events).code).toBe(0);
+    expect((await longExec).code).toBe(137);
+  });
+
   it('keeps nothing per call: 150 calls (failing, logging at debug, exec) leave its open files as they were', async () => {
     env = new Env();
     const b = makeBundle(env, 'b', (s) => (s.process!.args = ['sleep', '100']));

@@ -49,6 +49,7 @@ export async function create(args: CreateArgs, ctx: Context): Promise<number> {
 
 export const command = defineCommand({
   usage: 'create <id>',
+  ordered: true,
   describe: 'create a container from a bundle; it waits for start',
   options: (a) =>
     withId(a)

@@ -18,6 +18,7 @@ export async function del(args: DeleteArgs, ctx: Context): Promise<number> {
 
 export const command = defineCommand({
   usage: 'delete <id>',
+  ordered: true,
   describe: 'delete a stopped container (--force: any, and unknown IDs succeed)',
   options: (a) => withId(a).option('force', { alias: 'f', type: 'boolean', default: false, describe: 'kill it first if it runs' }),
   call: (a) => ({ id: a.id, run: (ctx) => del({ id: a.id, force: a.force }, ctx) }),

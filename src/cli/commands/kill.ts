@@ -22,6 +22,7 @@ export async function kill(args: KillArgs, ctx: Context): Promise<number> {
 
 export const command = defineCommand({
   usage: 'kill <id> [signal]',
+  ordered: true,
   describe: 'send a signal to a container (default TERM)',
   options: (a) =>
     withId(a)

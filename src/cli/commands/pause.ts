@@ -11,6 +11,7 @@ export async function pauseCmd(args: { id: string; resume: boolean }, ctx: Conte
 
 export const command = defineCommand({
   usage: 'pause <id>',
+  ordered: true,
   describe: 'freeze every process of a running container',
   options: (a) => withId(a),
   call: (a) => ({ id: a.id, run: (ctx) => pauseCmd({ id: a.id, resume: false }, ctx) }),
@@ -18,6 +19,7 @@ export const command = defineCommand({
 
 export const resumeCommand = defineCommand({
   usage: 'resume <id>',
+  ordered: true,
   describe: 'thaw a paused container',
   options: (a) => withId(a),
   call: (a) => ({ id: a.id, run: (ctx) => pauseCmd({ id: a.id, resume: true }, ctx) }),

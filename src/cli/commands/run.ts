@@ -105,6 +105,7 @@ async function startWarn(rt: Runtime, container: Container, ctx: Context): Promi
 
 export const command = defineCommand({
   usage: 'run <id>',
+  ordered: true,
   describe: 'create and start a container; in the foreground wait for it, delete it and exit with its status',
   options: (a) =>
     withId(a)

@@ -17,6 +17,7 @@ export async function start(args: StartArgs, ctx: Context): Promise<number> {
 
 export const command = defineCommand({
   usage: 'start <id>',
+  ordered: true,
   describe: 'start the process of a created container',
   options: (a) => withId(a),
   call: (a) => ({ id: a.id, run: (ctx) => start({ id: a.id }, ctx) }),

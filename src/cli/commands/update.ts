@@ -50,6 +50,7 @@ export async function update(args: UpdateArgs, ctx: Context): Promise<number> {
 
 export const command = defineCommand({
   usage: 'update <id>',
+  ordered: true,
   describe: 'change the cgroup limits of a live container (runtime-spec LinuxResources JSON)',
   options: (a) => withId(a).option('resources', { alias: 'r', type: 'string', requiresArg: true, demandOption: true, describe: 'JSON file, or - for stdin' }),
   call: (a) => ({ id: a.id, run: (ctx) => update({ id: a.id, resources: a.resources }, ctx) }),
