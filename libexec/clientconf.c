@@ -193,10 +193,19 @@ static int help_after(int argc, char *const argv[], int i)
 	return 0;
 }
 
-/* A call the client never forwards: none, --version, help, or a command of
- * in_process_words (the first word that is neither a flag nor a value flag's value). */
-static int never_forwarded(int argc, char *const argv[])
+/* Commands that make the root dir: for the others a missing root means no container,
+ * which an in-process call says as quickly as a service could (none is started for it). */
+static int makes_root(const char *word)
 {
+	return strcmp(word, "create") == 0 || strcmp(word, "run") == 0;
+}
+
+/* A call the client never forwards: none, --version, help, or a command of
+ * in_process_words (the first word that is neither a flag nor a value flag's value).
+ * *creates: the command makes the root dir. */
+static int never_forwarded(int argc, char *const argv[], int *creates)
+{
+	*creates = 0;
 	if (argc < 2)
 		return 1;
 	for (int i = 1; i < argc; i++) {
@@ -210,6 +219,7 @@ static int never_forwarded(int argc, char *const argv[])
 			for (size_t w = 0; w < sizeof(in_process_words) / sizeof(in_process_words[0]); w++)
 				if (strcmp(a, in_process_words[w]) == 0)
 					return 1;
+			*creates = makes_root(a);
 			return help_after(argc, argv, i);
 		}
 		if (strchr(a, '='))
@@ -263,7 +273,7 @@ void clientconf_resolve(struct clientconf *c, int argc, char *const argv[])
 	c->preserve_fds = 0;
 	c->service_idle = NULL;
 	file.state = 0;
-	if (never_forwarded(argc, argv))
+	if (never_forwarded(argc, argv, &c->makes_root))
 		return;
 
 	v = setting(argc, argv, "--service", "LXCRI_SERVICE", &file, mode, sizeof(mode));

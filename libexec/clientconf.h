@@ -28,6 +28,9 @@ struct clientconf {
 	int preserve_fds;
 	/* --service-idle's value for the service the client starts, or NULL. */
 	const char *service_idle;
+	/* The command makes the root dir (create, run); no other starts a service for a root
+	 * that does not exist. */
+	int makes_root;
 };
 
 /* From argv (argv[1..argc-1]), the environment and the environment file. */

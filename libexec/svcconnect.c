@@ -248,5 +248,10 @@ int svcconnect(const struct clientconf *c, char *why, size_t cap)
 		snprintf(why, cap, "%s", strerror(errno));
 		return -1;
 	}
+	/* No root dir, no container: in-process says so without making the root. */
+	if (c->mode == CLIENTCONF_AUTO && !c->makes_root && access(c->root, F_OK) < 0) {
+		snprintf(why, cap, "%s", strerror(errno));
+		return -1;
+	}
 	return start_and_connect(c, why, cap);
 }

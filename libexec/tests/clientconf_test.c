@@ -177,6 +177,15 @@ static void flags(void)
 	CHECK(c.mode == CLIENTCONF_AUTO);
 	resolve("exec", "x", "--", "ls", "-h", NULL);
 	CHECK(c.mode == CLIENTCONF_AUTO);
+	/* which commands make the root dir */
+	resolve("--root", "/r", "create", "--bundle", "b", "x", NULL);
+	CHECK(c.mode == CLIENTCONF_AUTO && c.makes_root);
+	resolve("run", "-d", "x", NULL);
+	CHECK(c.makes_root);
+	resolve("state", "create", NULL);
+	CHECK(c.mode == CLIENTCONF_AUTO && !c.makes_root);
+	resolve("list", NULL);
+	CHECK(!c.makes_root);
 }
 
 int main(void)

@@ -3,7 +3,7 @@
 // the ancestor of the init), and a service that a killed call, a garbage request or a
 // non-root caller cannot harm.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -254,6 +254,12 @@ describe('the lxcri service', () => {
     const off = new Env();
     try {
       expect((await off.run(['list', '-q'], { env: inProcess })).code).toBe(0);
+      expect(servicesOf(off.root)).toEqual([]);
+      // A root that does not exist holds no container: auto mode says so in-process and
+      // neither makes the root nor starts a service for it (bash completion, CRI-O's probes).
+      expectOneLineError(await off.run(['state', 'sv-x'], { env: { LXCRI_SERVICE: 'auto' } }), /does not exist/);
+      expect((await off.run(['list', '-q'], { env: { LXCRI_SERVICE: 'auto' } })).code).toBe(0);
+      expect(existsSync(off.root)).toBe(false);
       expect(servicesOf(off.root)).toEqual([]);
     } finally {
       await off.cleanup();
