@@ -203,9 +203,10 @@ static int makes_root(const char *word)
 /* A call the client never forwards: none, --version, help, or a command of
  * in_process_words (the first word that is neither a flag nor a value flag's value).
  * *creates: the command makes the root dir. */
-static int never_forwarded(int argc, char *const argv[], int *creates)
+static int never_forwarded(int argc, char *const argv[], int *creates, int *service)
 {
 	*creates = 0;
+	*service = 0;
 	if (argc < 2)
 		return 1;
 	for (int i = 1; i < argc; i++) {
@@ -216,6 +217,7 @@ static int never_forwarded(int argc, char *const argv[], int *creates)
 		if (strcmp(a, "--version") == 0 || help_flag(a))
 			return 1;
 		if (a[0] != '-') {
+			*service = strcmp(a, "service") == 0;
 			for (size_t w = 0; w < sizeof(in_process_words) / sizeof(in_process_words[0]); w++)
 				if (strcmp(a, in_process_words[w]) == 0)
 					return 1;
@@ -273,7 +275,7 @@ void clientconf_resolve(struct clientconf *c, int argc, char *const argv[])
 	c->preserve_fds = 0;
 	c->service_idle = NULL;
 	file.state = 0;
-	if (never_forwarded(argc, argv, &c->makes_root))
+	if (never_forwarded(argc, argv, &c->makes_root, &c->is_service))
 		return;
 
 	v = setting(argc, argv, "--service", "LXCRI_SERVICE", &file, mode, sizeof(mode));

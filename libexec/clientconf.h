@@ -31,6 +31,8 @@ struct clientconf {
 	/* The command makes the root dir (create, run); no other starts a service for a root
 	 * that does not exist. */
 	int makes_root;
+	/* The command is the service itself (run in-process, as the service). */
+	int is_service;
 };
 
 /* From argv (argv[1..argc-1]), the environment and the environment file. */

@@ -62,11 +62,11 @@ static int main_from_exe(char *buf, size_t size)
 	return 0;
 }
 
-int launch_exec(char *const args[], int nargs)
+int launch_exec(char *const args[], int nargs, int service)
 {
 	static char main_buf[PATH_MAX + sizeof(MAIN_FROM_BINDIR)];
 	const char *main_js = getenv("LXCRI_MAIN");
-	char **nargv = calloc((size_t)nargs + 4, sizeof(*nargv));
+	char **nargv = calloc((size_t)nargs + 5, sizeof(*nargv));
 	int n = 0;
 
 	failed_at = STAGE_EXEC;
@@ -90,6 +90,8 @@ int launch_exec(char *const args[], int nargs)
 	}
 	nargv[n++] = LXCRI_NODE;
 	nargv[n++] = LXCRI_NODE_WARNING_FLAG;
+	if (service)
+		nargv[n++] = LAUNCH_SERVICE_FLAG;
 	nargv[n++] = (char *)main_js;
 	for (int i = 0; i < nargs; i++)
 		nargv[n++] = args[i];
@@ -100,11 +102,11 @@ int launch_exec(char *const args[], int nargs)
 	return -1;
 }
 
-int launch_inprocess(int argc, char *const argv[])
+int launch_inprocess(int argc, char *const argv[], int service)
 {
 	int err;
 
-	launch_exec(argv + 1, argc - 1);
+	launch_exec(argv + 1, argc - 1, service);
 	err = errno;
 	switch (failed_at) {
 	case STAGE_BUNDLE:

@@ -34,5 +34,5 @@ int main(int argc, char *argv[])
 			return 1;
 		}
 	}
-	return launch_inprocess(argc, argv);
+	return launch_inprocess(argc, argv, c.is_service);
 }

@@ -82,7 +82,7 @@ static void service_process(const struct clientconf *c, int errfd)
 		goto fail;
 	close_fd_range(3, errfd - 1);
 	close_fd_range(errfd + 1, -1);
-	launch_exec(args, nargs);
+	launch_exec(args, nargs, 1);
 fail:
 	err = errno;
 	(void)write_all(errfd, (const char *)&err, sizeof(err));

@@ -234,6 +234,7 @@ EOF
 	# mode auto runs the call in-process.
 	cat >"$T/rec.cjs" <<'EOF'
 require('node:fs').appendFileSync(process.env.REC, JSON.stringify(process.argv.slice(2)) + '\n');
+if (process.argv.includes('service')) require('node:fs').appendFileSync(process.env.REC + '.node', JSON.stringify(process.execArgv) + '\n');
 EOF
 	if [ "$(id -u)" = 0 ]; then
 		err=$(REC="$T/rec" LXCRI_ENV_FILE=/dev/null/none LXCRI_SERVICE=on LXCRI_MAIN="$T/rec.cjs" \
@@ -242,6 +243,8 @@ EOF
 		expect "client: mode on, the service ends at start: one line" "$err" \
 			"lxcri: cannot reach the lxcri service at $T/svc/.lxcri.sock: the service it started ended"
 		expect "client: the service's argv" "$(cat "$T/rec")" '["--root","'"$T"'/svc","service","--service-idle","7"]'
+		expect "client: the service's node flags" "$(cat "$T/rec.node")" '["'"$wflag"'","--max-semi-space-size=1"]'
+		rm -f "$T/rec.node"
 		rm -f "$T/rec"
 		REC="$T/rec" LXCRI_ENV_FILE=/dev/null/none LXCRI_MAIN="$T/rec.cjs" "$HERE/lxcri-launch" --root="$T/svc" state x
 		expect "client: mode auto falls back in-process" "$(cat "$T/rec")" \

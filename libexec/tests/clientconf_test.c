@@ -157,7 +157,9 @@ static void flags(void)
 	resolve("--root", "/r", "--log-level", "debug", "service", NULL);
 	CHECK(c.mode == CLIENTCONF_LOCAL);
 	resolve("--debug", "service", NULL);
-	CHECK(c.mode == CLIENTCONF_LOCAL);
+	CHECK(c.mode == CLIENTCONF_LOCAL && c.is_service);
+	resolve("--root", "/r", "spec", NULL);
+	CHECK(c.mode == CLIENTCONF_LOCAL && !c.is_service);
 	resolve("state", "service", NULL); /* a container named service */
 	CHECK(c.mode == CLIENTCONF_AUTO);
 	resolve("exec", "x", "--", "sh", "--version", NULL);
