@@ -140,13 +140,18 @@ describe('the lxcri service', () => {
     expect((await env.run(['start', 'sv-l'], { env: viaService })).code).toBe(0);
     const longExec = env.run(['exec', 'sv-l', 'sleep', '5'], { env: viaService });
     const events = env.run(['events', '--interval', '200ms', 'sv-l'], { env: viaService });
+    // update -r - with a stdin that stays open: it waits in its own process, not in the service.
+    const update = spawn(LAUNCHER, [...env.globals(), 'update', '-r', '-', 'sv-l'], { env: { ...process.env, ...viaService, LXCRI_MAIN: MAIN }, stdio: ['pipe', 'ignore', 'pipe'] });
+    const updated = new Promise<number | null>((res) => update.once('exit', res));
     await new Promise((r) => setTimeout(r, 500));
     const t0 = Date.now();
     expect((await env.state('sv-l')).status).toBe('running');
     expect(norm(await env.run(['exec', 'sv-l', 'sh', '-c', 'echo quick'], { env: viaService }))).toEqual({ code: 0, stdout: 'quick\n', stderr: '' });
     expect((await env.run(['kill', 'sv-l', 'KILL'], { env: viaService })).code).toBe(0);
-    // All three answered while the exec and the events call were still running.
+    // All three answered while the exec, the events call and the update were still running.
     expect(Date.now() - t0).toBeLessThan(3000);
+    update.stdin!.end('{"pids":{"limit":99}}');
+    expect(await updated).not.toBeNull();
     expect((await events).code).toBe(0);
     expect((await longExec).code).toBe(137);
   });

@@ -53,5 +53,7 @@ export const command = defineCommand({
   ordered: true,
   describe: 'change the cgroup limits of a live container (runtime-spec LinuxResources JSON)',
   options: (a) => withId(a).option('resources', { alias: 'r', type: 'string', requiresArg: true, demandOption: true, describe: 'JSON file, or - for stdin' }),
-  call: (a) => ({ id: a.id, run: (ctx) => update({ id: a.id, resources: a.resources }, ctx) }),
+  // Reading the caller's stdin may wait for as long as the caller likes: in its own process,
+  // never in the service, where it would hold up every other call.
+  call: (a) => ({ id: a.id, inCaller: a.resources === '-', run: (ctx) => update({ id: a.id, resources: a.resources }, ctx) }),
 });
