@@ -95,7 +95,8 @@ const lxcri = (...args: string[]): string[] => [LAUNCHER, ...env.globals(), ...a
  * too (as under conmon, see K8S.md), and the helper waits for every orphan.
  */
 async function manage(cmds: string[][]): Promise<Received> {
-  await env.run(['list', '-q']);
+  // (mode on: a client starts no service for a root that does not exist yet, unless asked)
+  if (process.env.LXCRI_SERVICE !== 'off') await env.run(['list', '-q'], { env: { LXCRI_SERVICE: 'on' } });
   const n = ++seq;
   const sock = join(env.dir, `console-${n}.sock`);
   const out = join(env.dir, `console-${n}.json`);
