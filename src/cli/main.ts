@@ -23,7 +23,7 @@ import { usageLine } from './usage.js';
 import { VERSION } from './version.js';
 
 /** Commands that touch no container and write no log line at the default level. */
-const INFORMATIONAL: ReadonlySet<string> = new Set(['features', 'spec']);
+export const INFORMATIONAL: ReadonlySet<string> = new Set(['features', 'spec']);
 
 /** `lxcri [globals] --version` / `-v` (yargs reserves "version" for its own). */
 function wantsVersion(args: string[]): boolean {
@@ -201,8 +201,7 @@ export async function main(args: string[], env: Env, stdio: Stdio, site: CallSit
     const createHook = settings.createHook ? { path: callPath(site, settings.createHook), timeoutMs: settings.createHookTimeout * 1000 } : undefined;
     const work = (): Promise<number> => handler({ env, stdio, log: l, runtime, createHook, settings, site });
     // Calls that change one container, one at a time (the service serves many calls at once).
-    const ordered = COMMANDS.find((c) => c.name === cmd)?.ordered === true;
-    const code = id && ordered && site.serialize ? await site.serialize(`${cfg.root!}\0${id}`, work) : await work();
+    const code = id && command?.ordered && site.serialize ? await site.serialize(`${cfg.root!}\0${id}`, work) : await work();
     log.debug('cmd completed', { duration: Number(process.hrtime.bigint() - began) / 1e6 });
     return code;
   } catch (err) {

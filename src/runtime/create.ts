@@ -171,7 +171,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
         hooks: spec.hooks ?? {},
         state: { ociVersion: spec.ociVersion, id: req.id, bundle: bundle.path, annotations: spec.annotations ?? {} },
         root: owners.root,
-        monitorPid: () => monitor?.child.pid,
+        monitorPid: () => monitor?.pid,
         log,
       });
     }
@@ -193,7 +193,7 @@ async function createWith(cfg: RuntimeConfig, req: CreateRequest & { bundle: str
       preserveFds,
       rootfsPrep: translation.rootfsPrep,
     }, host);
-    const monitorPid = monitor.child.pid;
+    const monitorPid = monitor.pid;
     const monRef = procRef(monitorPid);
     if (!monRef) throw new RuntimeError('system', 'the monitor exited at once');
     record.monitor = monRef;
@@ -257,10 +257,9 @@ async function abortCreate(
   argv: string[],
 ): Promise<void> {
   if (monitor) {
-    const pid = monitor.child.pid;
-    const ref = pid !== undefined ? procRef(pid) : undefined;
-    if (ref && isAlive(ref)) monitor.child.kill('SIGKILL');
-    if (pid !== undefined) await monitor.ended;
+    const ref = procRef(monitor.pid);
+    if (ref && isAlive(ref)) monitor.kill('SIGKILL');
+    await monitor.ended;
     // The init outlives its monitor (no parent-death signal), and a monitor killed early
     // leaves its half-started init behind: reap.ts finds and kills both.
     const alive = await reapContainer(mounts, cgroup, argv, Date.now() + 5000);

@@ -13,13 +13,10 @@ import { lxc } from '../base/native.js';
 import type { InitReport, NotifyListener } from './notify.js';
 import type { HostChild, ProcessHost } from './processhost.js';
 import { monitorArgs } from './reap.js';
-import { startFailure, type MonitorEnd } from './startfailure.js';
+import { startFailure } from './startfailure.js';
 
-export interface Monitor {
-  child: HostChild;
-  /** Its end, whenever it comes (its host reaps it). */
-  ended: Promise<MonitorEnd>;
-}
+/** liblxc's monitor while create runs: a helper its host started (and reaps). */
+export type Monitor = HostChild;
 
 export interface MonitorStart {
   helper: string;
@@ -37,7 +34,7 @@ export interface MonitorStart {
 export async function startMonitor(m: MonitorStart, host: ProcessHost): Promise<Monitor> {
   // The argv delete and reap.ts look for a stray monitor by (monitorArgs).
   const args = [...monitorArgs(m.id, m.root, m.runtimeDir), ...(m.preserveFds > 0 ? ['--keep-fds'] : []), ...(await rootfsArgs(m.rootfsPrep))];
-  const child = await host.spawn({
+  return host.spawn({
     file: m.helper,
     args,
     cwd: m.runtimeDir,
@@ -48,7 +45,6 @@ export async function startMonitor(m: MonitorStart, host: ProcessHost): Promise<
     // Its hooks are absolute paths run through /bin/sh.
     env: {},
   });
-  return { child, ended: child.ended };
 }
 
 /** lxcri-start's arguments for the rootfs it binds as host root, and the bind's target. */
@@ -124,7 +120,7 @@ export async function initPidOf(id: string, root: string): Promise<number> {
  * SIGKILL ends it: liblxc forwards every other signal to the init.
  */
 export async function endMonitor(mon: Monitor, mounts: CgroupMounts, cgroup: CgroupPaths, log: Logger): Promise<void> {
-  mon.child.kill('SIGKILL');
+  mon.kill('SIGKILL');
   await mon.ended;
   const busy = await removeCgroup(mounts, cgroup.monitor, Date.now() + 2000);
   if (busy.length) log.warn('cannot remove the monitor cgroup', { cgroups: busy });

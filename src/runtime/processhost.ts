@@ -3,9 +3,15 @@
 // them itself (LocalHost). A call served by the lxcri service has them started by its
 // client (src/service/clienthost.ts): conmon must remain the ancestor of the container's
 // init and of an exec'd process, exactly as when it runs lxcri directly.
-import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { lxc } from '../base/native.js';
+
+/** node:child_process, loaded when a helper is started: every CLI call loads this module,
+ * few start a helper, and loading it costs ~2 ms. (A literal require in the bundle; the
+ * library's ES modules have none.) */
+const childProcess = (): typeof import('node:child_process') =>
+  (typeof require === 'function' ? require('node:child_process') : createRequire(import.meta.url)('node:child_process')) as typeof import('node:child_process');
 
 /** How a helper ended, as Node reports a child's exit. */
 export interface ChildEnd {
@@ -67,7 +73,7 @@ export const localHost: ProcessHost = {
   spawn: (spec) => {
     const adopting = spec.adoptOrphans === true;
     const was = adopting ? lxc().childSubreaper(true) : true;
-    const child = spawn(spec.file, spec.args, { cwd: spec.cwd, detached: spec.setsid === true, stdio: [...spec.fds], env: { ...spec.env } });
+    const child = childProcess().spawn(spec.file, spec.args, { cwd: spec.cwd, detached: spec.setsid === true, stdio: [...spec.fds], env: { ...spec.env } });
     const ended = new Promise<ChildEnd>((res) =>
       child.once('exit', (code, signal) => {
         if (!was) lxc().childSubreaper(false);

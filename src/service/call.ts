@@ -20,6 +20,18 @@ export interface Service {
   log: Logger;
   calls: KeyedMutex;
   main: Main;
+  /** The service's own mount and PID namespaces (a caller outside them runs in-process). */
+  namespaces: Namespaces;
+}
+
+export interface Namespaces {
+  mnt: string;
+  pid: string;
+}
+
+/** The mount and PID namespaces of a process ('self': ours), as their /proc links name them. */
+export function namespacesOf(pid: number | 'self'): Namespaces {
+  return { mnt: readlinkSync(`/proc/${pid}/ns/mnt`), pid: readlinkSync(`/proc/${pid}/ns/pid`) };
 }
 
 export interface Peer {
@@ -81,7 +93,7 @@ export function serveCall(fd: number, peer: Peer, svc: Service): Promise<void> {
     };
 
     const run = async (req: Request): Promise<void> => {
-      if (!sameNamespaces(peer.pid)) {
+      if (!sameNamespaces(peer.pid, svc.namespaces)) {
         // Its paths and PIDs would not be ours.
         reply(SVC.msg.local, []);
         closeAll();
@@ -105,12 +117,11 @@ export function serveCall(fd: number, peer: Peer, svc: Service): Promise<void> {
   });
 }
 
-const nsOf = (pid: number | 'self', ns: string): string => readlinkSync(`/proc/${pid}/ns/${ns}`);
-
 /** Whether the peer sees the files and PIDs the service sees. */
-function sameNamespaces(pid: number): boolean {
+function sameNamespaces(pid: number, own: Namespaces): boolean {
   try {
-    return nsOf(pid, 'mnt') === nsOf('self', 'mnt') && nsOf(pid, 'pid') === nsOf('self', 'pid');
+    const peer = namespacesOf(pid);
+    return peer.mnt === own.mnt && peer.pid === own.pid;
   } catch {
     return false;
   }

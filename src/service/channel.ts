@@ -26,10 +26,6 @@ export class Channel {
     this.watch = lxc().watchReadable(fd, () => this.readable());
   }
 
-  get isOpen(): boolean {
-    return this.open;
-  }
-
   private readable(): void {
     while (this.open) {
       let m: { data: Buffer; fds: number[] } | null;

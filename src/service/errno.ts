@@ -1,21 +1,7 @@
-// An errno number from the client (a failed fork or exec) in words.
-import { getSystemErrorName } from 'node:util';
-
-const WORDS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  ENOEXEC: 'exec format error',
-  EAGAIN: 'resource temporarily unavailable',
-  ENOMEM: 'out of memory',
-  EMFILE: 'too many open files',
-};
+// An errno number from the client (a failed fork or exec) in words, as Node words its own.
+import { getSystemErrorMap } from 'node:util';
 
 export function errnoMessage(errno: number): string {
-  let name: string;
-  try {
-    name = getSystemErrorName(-Math.abs(errno));
-  } catch {
-    return `errno ${errno}`;
-  }
-  return WORDS[name] ? `${name}: ${WORDS[name]}` : name;
+  const known = getSystemErrorMap().get(-Math.abs(errno));
+  return known ? `${known[0]}: ${known[1]}` : `errno ${errno}`;
 }

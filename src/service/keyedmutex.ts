@@ -13,9 +13,4 @@ export class KeyedMutex {
     });
     return mine;
   }
-
-  /** Keys with a call running or waiting. */
-  get size(): number {
-    return this.tails.size;
-  }
 }

@@ -10,7 +10,7 @@ import { lxc } from '../base/native.js';
 import { SVC } from '../base/svcproto.js';
 import { Channel } from './channel.js';
 import type { Logger } from '../log/types.js';
-import { serveCall, type Main } from './call.js';
+import { namespacesOf, serveCall, type Main } from './call.js';
 import { KeyedMutex } from './keyedmutex.js';
 
 export interface ServeOptions {
@@ -73,7 +73,7 @@ async function listen(o: ServeOptions): Promise<number> {
   const calls = new KeyedMutex();
   let active = 0;
   let lastCall = Date.now();
-  const svc = { root: o.root, log: o.log, calls, main: o.main };
+  const svc = { root: o.root, log: o.log, calls, main: o.main, namespaces: namespacesOf('self') };
   o.log.info('lxcri service started', { root: o.root, socket: path, inherited: o.inherited !== undefined });
 
   const accept = (): void => {

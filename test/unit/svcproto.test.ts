@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage, SVC } from '../../src/base/svcproto.js';
 import { VALUE_FLAGS } from '../../src/cli/globals.js';
+import { INFORMATIONAL } from '../../src/cli/main.js';
 import { REPO } from '../helpers/lxcri.js';
 
 const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -33,6 +34,13 @@ describe('service wire', () => {
     const table = /value_flags\[\] = \{([^}]*)\}/.exec(src)?.[1] ?? '';
     const c = [...table.matchAll(/"(--[a-z-]+)"/g)].map((m) => m[1]!);
     expect(c.sort()).toEqual([...VALUE_FLAGS].sort());
+  });
+
+  it('the client runs in-process the commands that touch no container, and the service itself', () => {
+    const src = readFileSync(join(REPO, 'libexec/clientconf.c'), 'utf8');
+    const table = /in_process_words\[\] = \{([^}]*)\}/.exec(src)?.[1] ?? '';
+    const c = [...table.matchAll(/"([a-z]+)"/g)].map((m) => m[1]!);
+    expect(c.sort()).toEqual([...INFORMATIONAL, 'help', 'service'].sort());
   });
 
   it('a message decodes to what was encoded; malformed ones decode to null', () => {
