@@ -11,8 +11,9 @@ id=demo-$$
 [ -x "$bundle/rootfs/bin/busybox" ] || scripts/mkrootfs.sh "$bundle/rootfs"
 
 status() { "${lxcri[@]}" state "$id" | jq -r '"state: \(.status) (pid \(.pid))"'; }
-# liblxc's lock dir of the demo's root outlives its containers.
-trap '"${lxcri[@]}" delete --force "$id" >/dev/null 2>&1 || true; rm -rf /run/lxc/lock/run/lxcri-demo; rmdir /run/lxcri-demo 2>/dev/null || true' EXIT
+# liblxc's lock dir of the demo's root outlives its containers; the root's lxcri service
+# (bin/lxcri started it) exits within a second once its socket is gone.
+trap '"${lxcri[@]}" delete --force "$id" >/dev/null 2>&1 || true; rm -rf /run/lxc/lock/run/lxcri-demo; rm -f /run/lxcri-demo/.lxcri.sock /run/lxcri-demo/.lxcri.lock /run/lxcri-demo/.lxcri.start; rmdir /run/lxcri-demo 2>/dev/null || true' EXIT
 
 echo "# lxcri create --bundle $bundle $id"
 "${lxcri[@]}" create --bundle "$bundle" "$id"

@@ -7,6 +7,7 @@
 #   procps: pgrep in the podman and terminal tests (make deps has it too, for lxcri ps)
 #   python3 (make deps has it too): the tests' console-socket receivers, seccomp agent and racers
 #   groff-base, man-db: the man-page tests render every page
+#   systemd, util-linux: systemd-socket-activate and setpriv in the lxcri service's tests
 #   qemu-system-x86, linux-image-cloud-amd64, busybox-static, kmod: the pure cgroup v2 VM
 #     (test/cgroup2-vm: qemu, its kernel, the guest's initramfs, modprobe)
 #   Debian's nodejs 18 (unpacked, not installed): the Node 18 tests (scripts/test-node18.sh)
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "test-deps: run as root" >&2; exit 1; }
 
-PACKAGES=(podman conmon runc crun uidmap tmux procps python3 qemu-system-x86 linux-image-cloud-amd64 busybox-static kmod groff-base man-db)
+PACKAGES=(podman conmon runc crun uidmap tmux procps python3 qemu-system-x86 linux-image-cloud-amd64 busybox-static kmod groff-base man-db systemd util-linux)
 # Debian's node 18 loads these from /usr/share/nodejs and its shared libraries.
 NODE18_RUNTIME=(libc-ares2 libuv1 libbrotli1 libicu72 libnghttp2-14 node-acorn node-cjs-module-lexer node-undici)
 NODE18_DEBS=(nodejs libnode108)
